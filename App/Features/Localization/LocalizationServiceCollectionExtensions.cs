@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Localization;
+
+namespace BlazorTickets.Features.Localization;
+
+public static class LocalizationServiceCollectionExtensions
+{
+    public static readonly string[] SupportedCultures = ["en", "de"];
+
+    public static IServiceCollection AddAppLocalization(this IServiceCollection services)
+    {
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(SupportedCultures[0])
+                .AddSupportedCultures(SupportedCultures)
+                .AddSupportedUICultures(SupportedCultures);
+            o.ApplyCurrentCultureToResponseHeaders = true;
+        });
+        return services;
+    }
+
+    /// <summary>The app-bar switcher posts here; the cookie wins over the browser's Accept-Language from then on.</summary>
+    public static IEndpointRouteBuilder MapCultureEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/culture/set", (string culture, string? redirectUri, HttpContext http) =>
+        {
+            if (!SupportedCultures.Contains(culture))
+            {
+                return Results.BadRequest($"Unsupported culture '{culture}'. Supported: {string.Join(", ", SupportedCultures)}.");
+            }
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+            var target = redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//") ? redirectUri : "/";
+            return Results.LocalRedirect(target);
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,63 @@
+namespace BlazorTickets.Features.Tickets;
+
+public sealed record Viewer(string UserId, string Name);
+
+/// <summary>Who has which ticket open right now, across all circuits of this server.</summary>
+public sealed class PresenceTracker
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<int, Dictionary<Guid, Viewer>> viewersByTicket = [];
+
+    public event Action<int>? Changed;
+
+    public IDisposable Enter(int ticketId, Viewer viewer)
+    {
+        var key = Guid.NewGuid();
+        lock (gate)
+        {
+            if (!viewersByTicket.TryGetValue(ticketId, out var viewers))
+            {
+                viewersByTicket[ticketId] = viewers = [];
+            }
+            viewers[key] = viewer;
+        }
+        Changed?.Invoke(ticketId);
+        return new Presence(this, ticketId, key);
+    }
+
+    /// <summary>Distinct people viewing the ticket; one person in two tabs counts once.</summary>
+    public IReadOnlyList<Viewer> ViewersOf(int ticketId)
+    {
+        lock (gate)
+        {
+            return viewersByTicket.TryGetValue(ticketId, out var viewers)
+                ? viewers.Values.DistinctBy(v => v.UserId).OrderBy(v => v.Name).ToList()
+                : [];
+        }
+    }
+
+    private void Leave(int ticketId, Guid key)
+    {
+        lock (gate)
+        {
+            if (viewersByTicket.TryGetValue(ticketId, out var viewers) && viewers.Remove(key) && viewers.Count == 0)
+            {
+                viewersByTicket.Remove(ticketId);
+            }
+        }
+        Changed?.Invoke(ticketId);
+    }
+
+    private sealed class Presence(PresenceTracker owner, int ticketId, Guid key) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Leave(ticketId, key);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Users;
+
+namespace BlazorTickets.Features.Tickets;
+
+public class Ticket
+{
+    public int Id { get; set; }
+    public int Number { get; set; }
+    public string Subject { get; set; } = "";
+    public TicketStatus Status { get; set; }
+
+    public string? HandlerId { get; set; }
+    public AppUser? Handler { get; set; }
+    public List<TicketWatcher> Watchers { get; set; } = [];
+
+    public int? CustomerId { get; set; }
+    public Customer? Customer { get; set; }
+    public List<TicketAssignedCustomer> AssignedCustomers { get; set; } = [];
+
+    public string CustomerNote { get; set; } = "";
+    public string InternalNote { get; set; } = "";
+    public DateOnly? ExpectedDate { get; set; }
+    /// <summary>Estimated effort in hours.</summary>
+    public decimal? EstimatedEffortHours { get; set; }
+    public DateTime? ProcessingStart { get; set; }
+    public DateTime? ProcessingEnd { get; set; }
+
+    public int TenantId { get; set; }
+    public Tenant Tenant { get; set; } = null!;
+    public bool TimeTrackingAllowed { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+    public DateTime? LastMessageAt { get; set; }
+
+    /// <summary>Concurrency token, bumped on every save.</summary>
+    public int Version { get; set; }
+
+    public List<TicketMessage> Messages { get; set; } = [];
+
+    public string Tag => FormatNumber(Number);
+    public static string FormatNumber(int number) => $"#{number}";
+}
+
+public class TicketWatcher
+{
+    public int TicketId { get; set; }
+    public Ticket Ticket { get; set; } = null!;
+    public string UserId { get; set; } = "";
+    public AppUser User { get; set; } = null!;
+}
+
+public class TicketAssignedCustomer
+{
+    public int TicketId { get; set; }
+    public Ticket Ticket { get; set; } = null!;
+    public int CustomerId { get; set; }
+    public Customer Customer { get; set; } = null!;
+}

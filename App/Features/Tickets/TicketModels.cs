@@ -1,0 +1,112 @@
+namespace BlazorTickets.Features.Tickets;
+
+public enum TicketSortField
+{
+    Number,
+    Subject,
+    Status,
+    Handler,
+    Customer,
+    ExpectedDate,
+    UpdatedAt,
+    LastMessageAt,
+}
+
+public sealed record TicketSort(TicketSortField Field, bool Descending)
+{
+    public static readonly TicketSort Default = new(TicketSortField.UpdatedAt, true);
+}
+
+public sealed record TicketListRow(
+    int Id,
+    int Number,
+    string Subject,
+    TicketStatus Status,
+    string? HandlerName,
+    string? CustomerName,
+    string TenantName,
+    DateOnly? ExpectedDate,
+    bool IsOverdue,
+    DateTime UpdatedAt,
+    DateTime? LastMessageAt)
+{
+    public string Tag => Ticket.FormatNumber(Number);
+}
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount);
+
+public sealed record Option<TKey>(TKey Id, string Name);
+
+public sealed record CustomerOption(int Id, string Name, string Company, int TenantId)
+{
+    public string Label => string.IsNullOrWhiteSpace(Company) ? Name : $"{Name} ({Company})";
+}
+
+public sealed record MessageView(
+    int Id,
+    MessageDirection Direction,
+    string From,
+    string To,
+    string Cc,
+    string Subject,
+    DateTime Date,
+    string TextBody,
+    bool HasHtml,
+    string? AuthorName,
+    IReadOnlyList<AttachmentView> Attachments);
+
+public sealed record AttachmentView(int Id, string FileName, string ContentType, long Size);
+
+public sealed record TicketDetails(
+    int Id,
+    int Number,
+    string TenantName,
+    string? CustomerName,
+    string? HandlerName,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string? UpdatedBy,
+    TicketEdit Edit,
+    IReadOnlyList<MessageView> Messages)
+{
+    public string Tag => Ticket.FormatNumber(Number);
+}
+
+/// <summary>The editable fields of a ticket, as the information panel holds them.</summary>
+public sealed class TicketEdit
+{
+    public int Id { get; set; }
+    public int Version { get; set; }
+    public string Subject { get; set; } = "";
+    public TicketStatus Status { get; set; }
+    public string? HandlerId { get; set; }
+    public IReadOnlyCollection<string> WatcherIds { get; set; } = [];
+    public int? CustomerId { get; set; }
+    public IReadOnlyCollection<int> AssignedCustomerIds { get; set; } = [];
+    public string CustomerNote { get; set; } = "";
+    public string InternalNote { get; set; } = "";
+    public DateTime? ExpectedDate { get; set; }
+    public decimal? EstimatedEffortHours { get; set; }
+    public DateTime? ProcessingStart { get; set; }
+    public DateTime? ProcessingEnd { get; set; }
+    public int TenantId { get; set; }
+    public bool TimeTrackingAllowed { get; set; }
+
+    public TicketEdit Clone()
+    {
+        var copy = (TicketEdit)MemberwiseClone();
+        copy.WatcherIds = WatcherIds.ToArray();
+        copy.AssignedCustomerIds = AssignedCustomerIds.ToArray();
+        return copy;
+    }
+}
+
+public sealed record FieldChange(string Field, string Theirs, string Yours);
+
+public abstract record SaveTicketResult
+{
+    public sealed record Saved(int Version) : SaveTicketResult;
+    public sealed record Invalid(IReadOnlyDictionary<string, string> Errors) : SaveTicketResult;
+    public sealed record Conflict(TicketEdit Current, string? ChangedBy, DateTime ChangedAt, IReadOnlyList<FieldChange> Changes) : SaveTicketResult;
+    public sealed record NotFound : SaveTicketResult;
+}

@@ -1,0 +1,384 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Tickets;
+
+public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<PagedResult<TicketListRow>> QueryAsync(
+        TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        page = Math.Max(page, 0);
+        var today = Today();
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = ApplyFilter(db.Tickets.AsNoTracking(), filter, currentUserId, today);
+        var total = await query.CountAsync(ct);
+        var rows = await ApplySort(query, sort)
+            .Skip(page * pageSize)
+            .Take(pageSize)
+            .Select(t => new TicketListRow(
+                t.Id,
+                t.Number,
+                t.Subject,
+                t.Status,
+                t.Handler != null ? t.Handler.DisplayName : null,
+                t.Customer != null ? t.Customer.Name : null,
+                t.Tenant.Name,
+                t.ExpectedDate,
+                t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
+                t.UpdatedAt,
+                t.LastMessageAt))
+            .ToListAsync(ct);
+        return new PagedResult<TicketListRow>(rows, total);
+    }
+
+    internal static IQueryable<Ticket> ApplyFilter(IQueryable<Ticket> query, TicketListFilter filter, string? currentUserId, DateOnly today)
+    {
+        if (filter.Statuses.Count > 0)
+        {
+            var statuses = filter.Statuses.ToList();
+            query = query.Where(t => statuses.Contains(t.Status));
+        }
+        if (!string.IsNullOrEmpty(filter.HandlerId))
+        {
+            query = query.Where(t => t.HandlerId == filter.HandlerId);
+        }
+        if (filter.MineOnly)
+        {
+            // "My tickets": the ones I handle or watch.
+            query = currentUserId is null
+                ? query.Where(_ => false)
+                : query.Where(t => t.HandlerId == currentUserId || t.Watchers.Any(w => w.UserId == currentUserId));
+        }
+        if (filter.UnassignedOnly)
+        {
+            query = query.Where(t => t.HandlerId == null);
+        }
+        if (filter.CustomerId is int customerId)
+        {
+            query = query.Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(c => c.CustomerId == customerId));
+        }
+        if (filter.TenantId is int tenantId)
+        {
+            query = query.Where(t => t.TenantId == tenantId);
+        }
+        if (filter.OverdueOnly)
+        {
+            query = query.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var text = filter.Text.Trim();
+            var number = int.TryParse(text.TrimStart('#'), out var n) ? n : (int?)null;
+            var pattern = $"%{EscapeLike(text)}%";
+            query = query.Where(t =>
+                (number != null && t.Number == number)
+                || EF.Functions.Like(t.Subject, pattern, "\\")
+                || (t.Customer != null && (EF.Functions.Like(t.Customer.Name, pattern, "\\") || EF.Functions.Like(t.Customer.Company, pattern, "\\"))));
+        }
+        return query;
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private static IQueryable<Ticket> ApplySort(IQueryable<Ticket> query, TicketSort sort)
+    {
+        IOrderedQueryable<Ticket> ordered = (sort.Field, sort.Descending) switch
+        {
+            (TicketSortField.Number, false) => query.OrderBy(t => t.Number),
+            (TicketSortField.Number, true) => query.OrderByDescending(t => t.Number),
+            (TicketSortField.Subject, false) => query.OrderBy(t => t.Subject),
+            (TicketSortField.Subject, true) => query.OrderByDescending(t => t.Subject),
+            (TicketSortField.Status, false) => query.OrderBy(t => t.Status),
+            (TicketSortField.Status, true) => query.OrderByDescending(t => t.Status),
+            (TicketSortField.Handler, false) => query.OrderBy(t => t.Handler!.DisplayName),
+            (TicketSortField.Handler, true) => query.OrderByDescending(t => t.Handler!.DisplayName),
+            (TicketSortField.Customer, false) => query.OrderBy(t => t.Customer!.Name),
+            (TicketSortField.Customer, true) => query.OrderByDescending(t => t.Customer!.Name),
+            (TicketSortField.ExpectedDate, false) => query.OrderBy(t => t.ExpectedDate),
+            (TicketSortField.ExpectedDate, true) => query.OrderByDescending(t => t.ExpectedDate),
+            (TicketSortField.LastMessageAt, false) => query.OrderBy(t => t.LastMessageAt),
+            (TicketSortField.LastMessageAt, true) => query.OrderByDescending(t => t.LastMessageAt),
+            (TicketSortField.UpdatedAt, false) => query.OrderBy(t => t.UpdatedAt),
+            _ => query.OrderByDescending(t => t.UpdatedAt),
+        };
+        // A stable tie-breaker keeps paging deterministic.
+        return sort.Descending ? ordered.ThenByDescending(t => t.Id) : ordered.ThenBy(t => t.Id);
+    }
+
+    public async Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var header = await db.Tickets.AsNoTracking()
+            .Where(t => t.Id == ticketId)
+            .Select(t => new
+            {
+                Ticket = t,
+                TenantName = t.Tenant.Name,
+                CustomerName = t.Customer != null ? t.Customer.Name : null,
+                HandlerName = t.Handler != null ? t.Handler.DisplayName : null,
+                WatcherIds = t.Watchers.Select(w => w.UserId).ToList(),
+                AssignedCustomerIds = t.AssignedCustomers.Select(c => c.CustomerId).ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (header is null)
+        {
+            return null;
+        }
+
+        var messages = await db.TicketMessages.AsNoTracking()
+            .Where(m => m.TicketId == ticketId)
+            .OrderBy(m => m.Date).ThenBy(m => m.Id)
+            .Select(m => new MessageView(
+                m.Id,
+                m.Direction,
+                m.From,
+                m.To,
+                m.Cc,
+                m.Subject,
+                m.Date,
+                m.TextBody,
+                m.HtmlBody != null,
+                m.Author != null ? m.Author.DisplayName : null,
+                m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList()))
+            .ToListAsync(ct);
+
+        var t = header.Ticket;
+        return new TicketDetails(
+            t.Id, t.Number, header.TenantName, header.CustomerName, header.HandlerName, t.CreatedAt, t.UpdatedAt, t.UpdatedBy,
+            ToEdit(t, header.WatcherIds, header.AssignedCustomerIds),
+            messages);
+    }
+
+    private static TicketEdit ToEdit(Ticket t, IReadOnlyCollection<string> watcherIds, IReadOnlyCollection<int> assignedCustomerIds) => new()
+    {
+        Id = t.Id,
+        Version = t.Version,
+        Subject = t.Subject,
+        Status = t.Status,
+        HandlerId = t.HandlerId,
+        WatcherIds = watcherIds,
+        CustomerId = t.CustomerId,
+        AssignedCustomerIds = assignedCustomerIds,
+        CustomerNote = t.CustomerNote,
+        InternalNote = t.InternalNote,
+        ExpectedDate = t.ExpectedDate?.ToDateTime(TimeOnly.MinValue),
+        EstimatedEffortHours = t.EstimatedEffortHours,
+        ProcessingStart = t.ProcessingStart,
+        ProcessingEnd = t.ProcessingEnd,
+        TenantId = t.TenantId,
+        TimeTrackingAllowed = t.TimeTrackingAllowed,
+    };
+
+    /// <summary>Users who may handle or watch tickets: members of group Ticket-Support.</summary>
+    public async Task<IReadOnlyList<Option<string>>> GetSupportUsersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await SupportUsers(db)
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new Option<string>(u.Id, u.DisplayName))
+            .ToListAsync(ct);
+    }
+
+    private static IQueryable<AppUser> SupportUsers(AppDbContext db) =>
+        db.Users.Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport));
+
+    public async Task<IReadOnlyList<CustomerOption>> GetCustomersAsync(int? tenantId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Customers.AsNoTracking();
+        if (tenantId is int id)
+        {
+            query = query.Where(c => c.TenantId == id);
+        }
+        return await query.OrderBy(c => c.Name)
+            .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId))
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Option<int>>> GetTenantsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option<int>(t.Id, t.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>Checks an edit against the rules the information panel shows; keys are field names.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(TicketEdit edit, CancellationToken ct = default)
+    {
+        var errors = TicketValidation.Validate(edit);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        var people = edit.WatcherIds.Append(edit.HandlerId).Where(id => id is not null).Distinct().ToList();
+        if (people.Count > 0)
+        {
+            var supportIds = await SupportUsers(db).Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
+            if (edit.HandlerId is not null && !supportIds.Contains(edit.HandlerId))
+            {
+                errors.TryAdd(nameof(TicketEdit.HandlerId), "The ticket handler must be a member of group Ticket-Support.");
+            }
+            if (edit.WatcherIds.Any(id => !supportIds.Contains(id)))
+            {
+                errors.TryAdd(nameof(TicketEdit.WatcherIds), "Assigned users must be members of group Ticket-Support.");
+            }
+        }
+
+        if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
+        {
+            errors.TryAdd(nameof(TicketEdit.TenantId), "Choose a tenant.");
+        }
+        var customerIds = edit.AssignedCustomerIds.Append(edit.CustomerId ?? 0).Where(id => id != 0).Distinct().ToList();
+        if (customerIds.Count > 0)
+        {
+            var inTenant = await db.Customers.Where(c => customerIds.Contains(c.Id) && c.TenantId == edit.TenantId).Select(c => c.Id).ToListAsync(ct);
+            if (edit.CustomerId is int customerId && !inTenant.Contains(customerId))
+            {
+                errors.TryAdd(nameof(TicketEdit.CustomerId), "The customer must belong to the ticket's tenant.");
+            }
+            if (edit.AssignedCustomerIds.Any(id => !inTenant.Contains(id)))
+            {
+                errors.TryAdd(nameof(TicketEdit.AssignedCustomerIds), "Assigned customers must belong to the ticket's tenant.");
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Saves an edit made from <paramref name="original"/>. If someone saved in between, nothing is written and the
+    /// caller gets their values and the fields they changed.
+    /// </summary>
+    public async Task<SaveTicketResult> SaveAsync(TicketEdit original, TicketEdit edited, string changedBy, CancellationToken ct = default)
+    {
+        var errors = await ValidateAsync(edited, ct);
+        if (errors.Count > 0)
+        {
+            return new SaveTicketResult.Invalid(errors);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await TrySaveAsync(original, edited, changedBy, ct);
+            // Someone saved in between without touching any field (a note, a new message): nothing to reconcile.
+            if (result is SaveTicketResult.Conflict { Changes.Count: 0 } conflict && attempt < 3)
+            {
+                original = original.Clone();
+                original.Version = conflict.Current.Version;
+                continue;
+            }
+            return result;
+        }
+    }
+
+    private async Task<SaveTicketResult> TrySaveAsync(TicketEdit original, TicketEdit edited, string changedBy, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ticket = await db.Tickets
+            .Include(t => t.Watchers)
+            .Include(t => t.AssignedCustomers)
+            .SingleOrDefaultAsync(t => t.Id == edited.Id, ct);
+        if (ticket is null)
+        {
+            return new SaveTicketResult.NotFound();
+        }
+        db.Entry(ticket).Property(t => t.Version).OriginalValue = original.Version;
+        if (ticket.Version != original.Version)
+        {
+            return await ConflictAsync(original, edited, ct);
+        }
+
+        ticket.Subject = edited.Subject.Trim();
+        ticket.Status = edited.Status;
+        ticket.HandlerId = edited.HandlerId;
+        ticket.CustomerId = edited.CustomerId;
+        ticket.CustomerNote = edited.CustomerNote;
+        ticket.InternalNote = edited.InternalNote;
+        ticket.ExpectedDate = edited.ExpectedDate is DateTime expected ? DateOnly.FromDateTime(expected) : null;
+        ticket.EstimatedEffortHours = edited.EstimatedEffortHours;
+        ticket.ProcessingStart = edited.ProcessingStart;
+        ticket.ProcessingEnd = edited.ProcessingEnd;
+        ticket.TenantId = edited.TenantId;
+        ticket.TimeTrackingAllowed = edited.TimeTrackingAllowed;
+        ticket.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        ticket.UpdatedBy = changedBy;
+
+        ticket.Watchers.RemoveAll(w => !edited.WatcherIds.Contains(w.UserId));
+        foreach (var userId in edited.WatcherIds.Where(id => ticket.Watchers.All(w => w.UserId != id)))
+        {
+            ticket.Watchers.Add(new TicketWatcher { TicketId = ticket.Id, UserId = userId });
+        }
+        ticket.AssignedCustomers.RemoveAll(c => !edited.AssignedCustomerIds.Contains(c.CustomerId));
+        foreach (var customerId in edited.AssignedCustomerIds.Where(id => ticket.AssignedCustomers.All(c => c.CustomerId != id)))
+        {
+            ticket.AssignedCustomers.Add(new TicketAssignedCustomer { TicketId = ticket.Id, CustomerId = customerId });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new SaveTicketResult.Saved(ticket.Version);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(original, edited, ct);
+        }
+    }
+
+    private async Task<SaveTicketResult> ConflictAsync(TicketEdit original, TicketEdit edited, CancellationToken ct)
+    {
+        var current = await GetAsync(edited.Id, ct);
+        if (current is null)
+        {
+            return new SaveTicketResult.NotFound();
+        }
+        var differences = TicketValidation.Differences(original, current.Edit).ToList();
+        var names = differences.Count == 0 ? TicketValidation.NameLookup.Empty : await NamesAsync([current.Edit, edited], ct);
+        var changes = differences
+            .Select(field => new FieldChange(field.Label, field.Describe(current.Edit, names), field.Describe(edited, names)))
+            .ToList();
+        return new SaveTicketResult.Conflict(current.Edit, current.UpdatedBy, current.UpdatedAt, changes);
+    }
+
+    private async Task<TicketValidation.NameLookup> NamesAsync(TicketEdit[] edits, CancellationToken ct)
+    {
+        var userIds = edits.SelectMany(e => e.WatcherIds.Append(e.HandlerId)).OfType<string>().Distinct().ToList();
+        var customerIds = edits.SelectMany(e => e.AssignedCustomerIds.Append(e.CustomerId ?? 0)).Distinct().ToList();
+        var tenantIds = edits.Select(e => e.TenantId).Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var users = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var customers = await db.Customers.Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var tenants = await db.Tenants.Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        return new TicketValidation.NameLookup(users, customers, tenants);
+    }
+
+    public async Task<int> AddInternalNoteAsync(int ticketId, string text, string authorId, string authorName, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("An internal note needs some text.", nameof(text));
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct)
+            ?? throw new KeyNotFoundException($"Ticket {ticketId} does not exist.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var note = new TicketMessage
+        {
+            TicketId = ticketId,
+            Direction = MessageDirection.InternalNote,
+            From = authorName,
+            AuthorId = authorId,
+            Date = now,
+            TextBody = text.Trim(),
+        };
+        db.TicketMessages.Add(note);
+        ticket.UpdatedAt = now;
+        ticket.UpdatedBy = authorName;
+        await db.SaveChangesAsync(ct);
+        return note.Id;
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+}
