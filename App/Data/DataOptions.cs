@@ -7,9 +7,7 @@ public class DataOptions
     /// <summary>Folder for the SQLite database and the data-protection key ring; relative paths are under the content root.</summary>
     public string DataFolder { get; set; } = "data";
     public bool SeedDemoData { get; set; } = true;
-    /// <summary>"Sqlite" (default) or "PostgreSQL".</summary>
-    public string DatabaseProvider { get; set; } = "Sqlite";
-    /// <summary>Overrides the SQLite file in the data folder, or names the PostgreSQL database.</summary>
+    /// <summary>Overrides the SQLite file in the data folder.</summary>
     public string? ConnectionString { get; set; }
 
     public string ResolveDataFolder(string contentRoot) =>
