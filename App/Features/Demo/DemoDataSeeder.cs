@@ -217,7 +217,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, Us
             var customer = customers[random.Next(customers.Count)];
             var (subject, question) = Topics[random.Next(Topics.Length)];
             var status = statuses[i % statuses.Length];
-            var created = now.AddDays(-random.Next(0, 90)).AddMinutes(-random.Next(0, 24 * 60));
+            // At least two days back, so the follow-up messages (up to 40 h later) are in the past too.
+            var created = now.AddDays(-random.Next(2, 90)).AddMinutes(-random.Next(0, 24 * 60));
             var handler = status == TicketStatus.New || random.Next(8) == 0 ? null : agents[random.Next(agents.Length)];
             var ticket = new Ticket
             {

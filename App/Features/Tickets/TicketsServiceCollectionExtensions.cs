@@ -1,3 +1,7 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
+using Microsoft.EntityFrameworkCore;
+
 namespace BlazorTickets.Features.Tickets;
 
 public static class TicketsServiceCollectionExtensions
@@ -11,5 +15,23 @@ public static class TicketsServiceCollectionExtensions
         return services;
     }
 
-    public static IEndpointRouteBuilder MapTicketEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapTicketEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/attachments/{id:int}", async (int id, IDbContextFactory<AppDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var attachment = await db.Attachments.AsNoTracking()
+                .Where(a => a.Id == id)
+                .Select(a => new { a.FileName, a.ContentType, a.Content })
+                .SingleOrDefaultAsync(ct);
+            if (attachment is null)
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            // Always a download, never rendered inline: an attachment may be hostile HTML or SVG.
+            return Results.File(attachment.Content, "application/octet-stream", SafeFileName.From(attachment.FileName));
+        }).RequireAuthorization(Policies.Staff);
+        return endpoints;
+    }
 }
