@@ -16,7 +16,7 @@ public static class TicketValidation
         }
         else if (edit.Subject.Length > MaxSubjectLength)
         {
-            errors[nameof(TicketEdit.Subject)] = $"The subject may have at most {MaxSubjectLength} characters.";
+            errors[nameof(TicketEdit.Subject)] = "The subject may have at most 500 characters.";
         }
         if (!Enum.IsDefined(edit.Status))
         {
