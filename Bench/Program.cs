@@ -1,8 +1,13 @@
-var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase);
+using BlazorTickets.Bench;
+
+var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["desk"] = DeskQueryBenchmark.RunAsync,
+};
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine($"usage: dotnet run -c Release --project Bench -- <{string.Join("|", benchmarks.Keys)}>");
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project Bench -- <{string.Join("|", benchmarks.Keys)}> [arguments]");
     return 2;
 }
 

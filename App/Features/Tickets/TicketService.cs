@@ -16,7 +16,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var today = Today();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ApplyFilter(db.Tickets.AsNoTracking(), filter, currentUserId, today);
+        var query = ApplyFilter(db, filter, currentUserId, today);
         var total = await query.CountAsync(ct);
         var rows = await ApplySort(query, sort)
             .Skip(page * pageSize)
@@ -37,8 +37,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return new PagedResult<TicketListRow>(rows, total);
     }
 
-    internal static IQueryable<Ticket> ApplyFilter(IQueryable<Ticket> query, TicketListFilter filter, string? currentUserId, DateOnly today)
+    internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today)
     {
+        var query = db.Tickets.AsNoTracking();
         if (filter.Statuses.Count > 0)
         {
             var statuses = filter.Statuses.ToList();
@@ -61,7 +62,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.CustomerId is int customerId)
         {
-            query = query.Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(c => c.CustomerId == customerId));
+            // IN (subquery) rather than EXISTS per row lets SQLite answer both branches from indexes.
+            var assignedTicketIds = db.TicketAssignedCustomers.Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
+            query = query.Where(t => t.CustomerId == customerId || assignedTicketIds.Contains(t.Id));
         }
         if (filter.TenantId is int tenantId)
         {
@@ -75,11 +78,19 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             var text = filter.Text.Trim();
             var number = int.TryParse(text.TrimStart('#'), out var n) ? n : (int?)null;
-            var pattern = $"%{EscapeLike(text)}%";
-            query = query.Where(t =>
-                (number != null && t.Number == number)
-                || EF.Functions.Like(t.Subject, pattern, "\\")
-                || (t.Customer != null && (EF.Functions.Like(t.Customer.Name, pattern, "\\") || EF.Functions.Like(t.Customer.Company, pattern, "\\"))));
+            if (text.StartsWith('#') && number is not null)
+            {
+                // "#1234" is unmistakably a ticket number: use the unique index instead of scanning subjects.
+                query = query.Where(t => t.Number == number);
+            }
+            else
+            {
+                var pattern = $"%{EscapeLike(text)}%";
+                query = query.Where(t =>
+                    (number != null && t.Number == number)
+                    || EF.Functions.Like(t.Subject, pattern, "\\")
+                    || (t.Customer != null && (EF.Functions.Like(t.Customer.Name, pattern, "\\") || EF.Functions.Like(t.Customer.Company, pattern, "\\"))));
+            }
         }
         return query;
     }

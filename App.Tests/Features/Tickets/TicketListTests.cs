@@ -1,0 +1,108 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Tests.Infrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorTickets.Tests.Features.Tickets;
+
+public sealed class TicketListTests : BunitContext, IAsyncLifetime
+{
+    private TestServices app = null!;
+
+    public async Task InitializeAsync()
+    {
+        app = await TestServices.CreateAsync(seedDemoData: true);
+        await this.SignInAsAgentAsync(app);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    private IRenderedComponent<TicketList> RenderAt(string relativeUrl)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(relativeUrl);
+        return Render<TicketList>();
+    }
+
+    [Fact]
+    public async Task Shows_the_first_page_of_tickets_newest_change_first()
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var newest = await db.Tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Number).ToListAsync();
+
+        var cut = RenderAt("/tickets");
+
+        cut.WaitForAssertion(() =>
+            cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim())
+                .Should().Equal(newest.Select(Ticket.FormatNumber)));
+    }
+
+    [Fact]
+    public async Task Applies_the_status_filter_from_the_url()
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var closedOrAnswered = await db.Tickets
+            .Where(t => t.Status == TicketStatus.Closed || t.Status == TicketStatus.Answered)
+            .Select(t => t.Number).ToListAsync();
+
+        var cut = RenderAt("/tickets?status=Answered,Closed");
+
+        cut.WaitForAssertion(() =>
+        {
+            var shown = cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim()).ToList();
+            shown.Should().HaveCount(25);
+            shown.Should().BeSubsetOf(closedOrAnswered.Select(Ticket.FormatNumber));
+            cut.Markup.Should().Contain($"of {closedOrAnswered.Count}");
+        });
+    }
+
+    [Fact]
+    public void Turning_on_a_filter_puts_it_into_the_url()
+    {
+        var cut = RenderAt("/tickets");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
+
+        cut.Find("[data-testid=filter-unassigned] input").Change(true);
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?unassigned=1"));
+    }
+
+    [Fact]
+    public async Task Shows_a_change_saved_elsewhere_without_a_reload()
+    {
+        var cut = RenderAt("/tickets?q=%231001");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-subject]").Should().ContainSingle());
+
+        var ticketId = await IdOfNumber(1001);
+        var tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
+        var details = (await tickets.GetAsync(ticketId))!;
+        var edited = details.Edit.Clone();
+        edited.Subject = "Changed from another browser";
+        (await tickets.SaveAsync(details.Edit, edited, "Ben Berger")).Should().BeOfType<SaveTicketResult.Saved>();
+
+        cut.WaitForAssertion(() =>
+            cut.Find("[data-testid=ticket-subject]").TextContent.Should().Be("Changed from another browser"));
+    }
+
+    [Fact]
+    public void Says_so_when_no_ticket_matches()
+    {
+        var cut = RenderAt("/tickets?q=no-such-ticket-anywhere");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=no-tickets]").TextContent.Should().Contain("No tickets match"));
+    }
+
+    private async Task<int> IdOfNumber(int number)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+    }
+}
