@@ -34,7 +34,11 @@ public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
             .Add(x => x.ChangedBy, "Anna Agent"));
 
     private static void Type(IRenderedComponent<InformationPanel> cut, string testId, string value) =>
-        cut.Find($"[data-testid={testId}] input, [data-testid={testId}] textarea").Change(value);
+        cut.Find(InputOf(testId)).Change(value);
+
+    /// <summary>MudBlazor puts extra attributes on the input itself for some fields and on the wrapper for others.</summary>
+    private static string InputOf(string testId) =>
+        $"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea";
 
     private async Task<string> SubjectInDatabase()
     {
@@ -48,7 +52,7 @@ public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
         var cut = RenderPanel(ticket.Edit);
 
         cut.WaitForAssertion(() =>
-            cut.Find("[data-testid=field-subject] input").GetAttribute("value").Should().Be(ticket.Edit.Subject));
+            cut.Find(InputOf("field-subject")).GetAttribute("value").Should().Be(ticket.Edit.Subject));
     }
 
     [Fact]
@@ -142,7 +146,7 @@ public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
         cut.WaitForAssertion(() =>
         {
             cut.FindAll("[data-testid=conflict-message]").Should().BeEmpty();
-            cut.Find("[data-testid=field-subject] input").GetAttribute("value").Should().Be("Subject saved by Ben");
+            cut.Find(InputOf("field-subject")).GetAttribute("value").Should().Be("Subject saved by Ben");
         });
     }
 }

@@ -69,7 +69,7 @@ public sealed class TicketListTests : BunitContext, IAsyncLifetime
         var cut = RenderAt("/tickets");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
 
-        cut.Find("[data-testid=filter-unassigned] input").Change(true);
+        cut.Find("input[data-testid=filter-unassigned], [data-testid=filter-unassigned] input").Change(true);
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?unassigned=1"));
