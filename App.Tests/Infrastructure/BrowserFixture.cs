@@ -75,6 +75,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Waits until the Blazor circuit has rendered interactively. Prerendered markup shows rows before that,
+    /// and a click or a keystroke that lands earlier is lost.
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
     private static bool IsLoginPage(string url) =>
         new Uri(url).AbsolutePath.Equals(AccountServiceCollectionExtensions.LoginPath, StringComparison.OrdinalIgnoreCase);
 

@@ -15,7 +15,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser, AppFactory app) :
         {
             new Uri(page.Url).AbsolutePath.Should().Be("/tickets");
 
-            // The grid loads its rows over the Blazor circuit, so rows showing up proves the circuit is live.
+            await BrowserFixture.WaitForCircuitAsync(page);
             var links = page.Locator("[data-testid=ticket-grid] [data-testid=ticket-link]");
             await links.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
 

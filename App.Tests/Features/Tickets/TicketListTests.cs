@@ -64,8 +64,11 @@ public sealed class TicketListTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Turning_on_a_filter_puts_it_into_the_url()
+    public async Task Turning_on_a_filter_puts_it_into_the_url_and_filters_the_rows()
     {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var unassigned = await db.Tickets.Where(t => t.HandlerId == null)
+            .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Number).ToListAsync();
         var cut = RenderAt("/tickets");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
 
@@ -73,6 +76,9 @@ public sealed class TicketListTests : BunitContext, IAsyncLifetime
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?unassigned=1"));
+        cut.WaitForAssertion(() =>
+            cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim())
+                .Should().Equal(unassigned.Select(Ticket.FormatNumber)));
     }
 
     [Fact]
