@@ -76,7 +76,7 @@ public class AppFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> SignedInClientAsync(string email, string password)
     {
         var client = CreateBrowserLikeClient();
-        var response = await PostLoginAsync(client, email, password);
+        using var response = await PostLoginAsync(client, email, password);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             var body = await response.Content.ReadAsStringAsync();

@@ -44,13 +44,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return context;
     }
 
+    /// <summary>A page in a context of its own; close <c>page.Context</c> when done.</summary>
     public async Task<IPage> NewPageAsync(string baseUrl, string locale = "en-US")
     {
         var context = await NewContextAsync(baseUrl, locale);
         return await context.NewPageAsync();
     }
 
-    /// <summary>Signs in through the real login form in a new context and returns the page after the redirect.</summary>
+    /// <summary>
+    /// Signs in through the real login form in a new context and returns the page after the redirect;
+    /// close <c>page.Context</c> when done.
+    /// </summary>
     public async Task<IPage> SignInAsync(string baseUrl, string email, string password)
     {
         var page = await NewPageAsync(baseUrl);

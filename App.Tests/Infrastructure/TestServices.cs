@@ -79,13 +79,6 @@ public sealed class TestServices : IAsyncDisposable
 
     public AsyncServiceScope CreateScope() => provider.CreateAsyncScope();
 
-    /// <summary>Resolves a scoped service in a new scope, e.g. <c>TicketService</c> or <c>UserManager</c>.</summary>
-    public async Task<TResult> InScopeAsync<TService, TResult>(Func<TService, Task<TResult>> action) where TService : notnull
-    {
-        await using var scope = CreateScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
-
     public async ValueTask DisposeAsync()
     {
         await provider.DisposeAsync();
@@ -100,23 +93,5 @@ public sealed class TestServices : IAsyncDisposable
         public string ApplicationName { get; set; } = typeof(Program).Assembly.GetName().Name!;
         public string ContentRootPath { get; set; } = contentRoot;
         public IFileProvider ContentRootFileProvider { get; set; } = new PhysicalFileProvider(contentRoot);
-    }
-}
-
-/// <summary>One demo-seeded database per test class, for tests that only read it or touch rows no other test uses.</summary>
-public sealed class SeededDatabaseFixture : IAsyncLifetime
-{
-    private TestServices? services;
-
-    public TestServices Services => services ?? throw new InvalidOperationException("The fixture is not initialized.");
-
-    public async Task InitializeAsync() => services = await TestServices.CreateAsync(seedDemoData: true);
-
-    public async Task DisposeAsync()
-    {
-        if (services is not null)
-        {
-            await services.DisposeAsync();
-        }
     }
 }

@@ -70,6 +70,18 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Every_customer_email_carries_its_customers_tenant()
+    {
+        await using var db = await Services.DbFactory.CreateDbContextAsync();
+
+        var emails = await db.CustomerEmails.Select(e => new { e.Address, e.TenantId, CustomerTenantId = e.Customer.TenantId }).ToListAsync();
+
+        emails.Should().HaveCount(20);
+        // The copy exists so an address is unique per tenant; a wrong one would hide the customer from mail matching.
+        emails.Should().OnlyContain(e => e.TenantId == e.CustomerTenantId && e.TenantId != 0);
+    }
+
+    [Fact]
     public async Task Seeds_two_hundred_tickets_in_every_status_each_with_a_message()
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();

@@ -53,6 +53,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, Us
             TimeRoundingMinutes = 5,
         };
         db.Tenants.Add(tenant);
+        // Saved first so its id exists for the customer emails, which copy it without a navigation.
+        await db.SaveChangesAsync(ct);
 
         var groups = new Dictionary<string, UserGroup>
         {
@@ -204,7 +206,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, Us
             Company = p.Company,
             Address = $"{p.Company}\n{10 + i} Main Street\n{10115 + i * 7} Berlin",
             CreatedAt = now.AddDays(-400 + i),
-            Emails = [new CustomerEmail { Address = p.Email }],
+            Emails = [new CustomerEmail { Address = p.Email, TenantId = tenant.Id }],
         }).ToList();
     }
 
