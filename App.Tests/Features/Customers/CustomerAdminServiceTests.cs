@@ -99,6 +99,28 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_duplicate_is_found_even_when_the_existing_address_row_has_a_stale_tenant_copy()
+    {
+        // The demo seeder writes addresses with TenantId 0; the check must not rely on that copy.
+        await using (var db = host.CreateDbContext())
+        {
+            db.Customers.Add(new Customer
+            {
+                TenantId = contoso,
+                CustomerNumber = "C-1001",
+                Name = "Max",
+                Emails = [new CustomerEmail { Address = "max@fabrikam.example", TenantId = 0 }],
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var result = await Customers.SaveAsync(NewCustomer("C-1002", "Copy of Max", "max@fabrikam.example"));
+
+        result.ErrorFor(CustomerEdit.EmailField(0)).Should().Be("This address already belongs to another customer of this tenant.");
+        (await CountAsync()).Should().Be((1, 1));
+    }
+
+    [Fact]
     public async Task The_same_email_and_number_may_exist_in_another_tenant()
     {
         await CreateAsync(NewCustomer("C-1001", "Max", "max@fabrikam.example"));

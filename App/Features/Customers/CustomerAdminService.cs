@@ -308,8 +308,9 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         }
 
         var lowerAddresses = Addresses(edit).Select(AdminValidation.Lower).ToList();
+        // Through the customer rather than the denormalised CustomerEmail.TenantId, which older rows may have wrong.
         var taken = await db.CustomerEmails
-            .Where(e => e.TenantId == edit.TenantId && e.CustomerId != edit.Id && lowerAddresses.Contains(e.Address.ToLower()))
+            .Where(e => e.Customer.TenantId == edit.TenantId && e.CustomerId != edit.Id && lowerAddresses.Contains(e.Address.ToLower()))
             .Select(e => e.Address.ToLower())
             .ToListAsync(ct);
         for (var i = 0; i < edit.Emails.Count; i++)
