@@ -1,0 +1,315 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Admin;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Users;
+
+/// <summary>The editable fields of a staff user; <see cref="Id"/> null means a new user, who also needs <see cref="Password"/>.</summary>
+public sealed class UserEdit
+{
+    public string? Id { get; set; }
+    public string DisplayName { get; set; } = "";
+    public string Email { get; set; } = "";
+    /// <summary>Only for a new user: the initial password.</summary>
+    public string Password { get; set; } = "";
+    public string Signature { get; set; } = "";
+    public IReadOnlyCollection<int> GroupIds { get; set; } = [];
+    public int? BillingGroupId { get; set; }
+}
+
+public sealed record UserRow(
+    string Id,
+    string DisplayName,
+    string Email,
+    IReadOnlyList<string> GroupNames,
+    string? BillingGroupName,
+    DateTimeOffset? LockedOutUntil)
+{
+    public bool IsLockedOut => LockedOutUntil is not null;
+}
+
+/// <summary>Staff users: the logins without a customer. Extranet logins belong to their customer.</summary>
+public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxDisplayNameLength = 200;
+
+    public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var users = await db.Users.AsNoTracking()
+            .Where(u => u.CustomerId == null)
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new
+            {
+                u.Id,
+                u.DisplayName,
+                u.Email,
+                Groups = u.Memberships.Select(m => m.Group.Name).OrderBy(n => n).ToList(),
+                BillingGroupName = u.BillingGroup != null ? u.BillingGroup.Name : null,
+                u.LockoutEnd,
+            })
+            .ToListAsync(ct);
+        // SQLite cannot compare DateTimeOffset values, so the lockout is judged here.
+        var now = clock.GetUtcNow();
+        return users
+            .Select(u => new UserRow(u.Id, u.DisplayName, u.Email ?? "", u.Groups, u.BillingGroupName, u.LockoutEnd > now ? u.LockoutEnd : null))
+            .ToList();
+    }
+
+    public async Task<UserEdit?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.Id == id && u.CustomerId == null)
+            .Select(u => new UserEdit
+            {
+                Id = u.Id,
+                DisplayName = u.DisplayName,
+                Email = u.Email ?? "",
+                Signature = u.Signature,
+                GroupIds = u.Memberships.Select(m => m.GroupId).ToList(),
+                BillingGroupId = u.BillingGroupId,
+            })
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The rules that need no database; keys are <see cref="UserEdit"/> property names.</summary>
+    public static Dictionary<string, string> Validate(UserEdit edit)
+    {
+        var errors = new Dictionary<string, string>();
+        var displayName = AdminValidation.Trimmed(edit.DisplayName);
+        if (displayName.Length == 0)
+        {
+            errors[nameof(UserEdit.DisplayName)] = "Enter a display name.";
+        }
+        else if (displayName.Length > MaxDisplayNameLength)
+        {
+            errors[nameof(UserEdit.DisplayName)] = "The display name may have at most 200 characters.";
+        }
+        if (!AdminValidation.IsEmailAddress(AdminValidation.Trimmed(edit.Email)))
+        {
+            errors[nameof(UserEdit.Email)] = "Enter a valid email address, such as anna@example.com.";
+        }
+        if (edit.Id is null && string.IsNullOrEmpty(edit.Password))
+        {
+            errors[nameof(UserEdit.Password)] = "Enter an initial password.";
+        }
+        if (EffectiveBillingGroupId(edit) is int billingGroupId && !edit.GroupIds.Contains(billingGroupId))
+        {
+            errors[nameof(UserEdit.BillingGroupId)] = "The billing group must be one of the user's groups.";
+        }
+        return errors;
+    }
+
+    /// <summary>A user in exactly one group is billed at that group's rate unless told otherwise.</summary>
+    public static int? EffectiveBillingGroupId(UserEdit edit) =>
+        edit.BillingGroupId ?? (edit.GroupIds.Distinct().Count() == 1 ? edit.GroupIds.First() : null);
+
+    /// <summary>Creates a staff user with UserManager, so Identity's password and unique-email rules apply.</summary>
+    public async Task<AdminResult<string>> CreateAsync(UserEdit edit, CancellationToken ct = default)
+    {
+        if (edit.Id is not null)
+        {
+            return AdminResult.Failed<string>("This user exists already; save the changes instead.");
+        }
+        var errors = Validate(edit);
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        var groupIds = edit.GroupIds.Distinct().ToList();
+        await CheckGroupsExistAsync(db, groupIds, errors, ct);
+        var email = AdminValidation.Trimmed(edit.Email);
+        var user = new AppUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = AdminValidation.Trimmed(edit.DisplayName),
+            Signature = edit.Signature ?? "",
+            BillingGroupId = EffectiveBillingGroupId(edit),
+            Memberships = groupIds.Select(id => new UserGroupMembership { GroupId = id }).ToList(),
+        };
+        if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is not null)
+        {
+            errors[nameof(UserEdit.Email)] = "Another user already has this email address.";
+        }
+        // Checked here as well so that a bad password and a taken email show up together.
+        if (!string.IsNullOrEmpty(edit.Password))
+        {
+            foreach (var validator in userManager.PasswordValidators)
+            {
+                AddIdentityErrors(errors, await validator.ValidateAsync(userManager, user, edit.Password));
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return AdminResult.Invalid<string>(errors);
+        }
+
+        // One SaveChanges writes the user, the memberships and the billing group together.
+        var result = await SaveUniqueAsync(() => userManager.CreateAsync(user, edit.Password));
+        if (!result.Succeeded)
+        {
+            AddIdentityErrors(errors, result);
+            return AdminResult.Invalid<string>(errors);
+        }
+        return AdminResult.Saved(user.Id);
+    }
+
+    public async Task<AdminResult<string>> UpdateAsync(UserEdit edit, CancellationToken ct = default)
+    {
+        if (edit.Id is null)
+        {
+            return AdminResult.Failed<string>("This user does not exist yet; create it instead.");
+        }
+        var errors = Validate(edit);
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        var user = await userManager.FindByIdAsync(edit.Id);
+        if (user is null || user.CustomerId is not null)
+        {
+            return AdminResult.Failed<string>("This staff user no longer exists.");
+        }
+        var groupIds = edit.GroupIds.Distinct().ToList();
+        await CheckGroupsExistAsync(db, groupIds, errors, ct);
+
+        var email = AdminValidation.Trimmed(edit.Email);
+        if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is { } owner && owner.Id != user.Id)
+        {
+            errors[nameof(UserEdit.Email)] = "Another user already has this email address.";
+        }
+        var memberships = await db.UserGroupMemberships.Where(m => m.UserId == user.Id).ToListAsync(ct);
+        var adminsGroupId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
+        var leavesAdmins = adminsGroupId is int admins && memberships.Any(m => m.GroupId == admins) && !groupIds.Contains(admins);
+        if (leavesAdmins && !await db.UserGroupMemberships.AnyAsync(m => m.GroupId == adminsGroupId && m.UserId != user.Id, ct))
+        {
+            errors.TryAdd(nameof(UserEdit.GroupIds), "This is the last member of group Admins; someone must stay able to administer the app.");
+        }
+        if (errors.Count > 0)
+        {
+            return AdminResult.Invalid<string>(errors);
+        }
+
+        user.DisplayName = AdminValidation.Trimmed(edit.DisplayName);
+        user.Signature = edit.Signature ?? "";
+        user.BillingGroupId = EffectiveBillingGroupId(edit);
+        if (!string.Equals(user.Email, email, StringComparison.Ordinal))
+        {
+            // Sign-in looks users up by email, and the user name mirrors it.
+            user.Email = email;
+            user.UserName = email;
+        }
+        db.UserGroupMemberships.RemoveRange(memberships.Where(m => !groupIds.Contains(m.GroupId)));
+        foreach (var groupId in groupIds.Where(id => memberships.All(m => m.GroupId != id)))
+        {
+            db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
+        }
+
+        // UpdateAsync validates (unique email) and then saves the user and the memberships in one SaveChanges.
+        var result = await SaveUniqueAsync(() => userManager.UpdateAsync(user));
+        if (!result.Succeeded)
+        {
+            AddIdentityErrors(errors, result);
+            return AdminResult.Invalid<string>(errors);
+        }
+        return AdminResult.Saved(user.Id);
+    }
+
+    /// <summary>Lifts a lockout after too many failed sign-ins.</summary>
+    public Task<AdminResult<string>> UnlockAsync(string id) =>
+        WithStaffUserAsync(id, async (userManager, user) =>
+        {
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            return await userManager.UpdateAsync(user);
+        });
+
+    /// <summary>Sets a new password; the user's other sessions end because the security stamp changes.</summary>
+    public Task<AdminResult<string>> ResetPasswordAsync(string id, string newPassword)
+    {
+        if (string.IsNullOrEmpty(newPassword))
+        {
+            return Task.FromResult(AdminResult.Invalid<string>(new Dictionary<string, string>
+            {
+                [nameof(UserEdit.Password)] = "Enter a new password.",
+            }));
+        }
+        return WithStaffUserAsync(id, async (userManager, user) =>
+        {
+            var token = await userManager.GeneratePasswordResetTokenAsync(user);
+            return await userManager.ResetPasswordAsync(user, token, newPassword);
+        });
+    }
+
+    private async Task<AdminResult<string>> WithStaffUserAsync(string id, Func<UserManager<AppUser>, AppUser, Task<IdentityResult>> action)
+    {
+        // A fresh scope per operation: a circuit's UserManager would keep serving the user as first loaded,
+        // while failed sign-ins elsewhere keep changing the lockout fields.
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await userManager.FindByIdAsync(id);
+        if (user is null || user.CustomerId is not null)
+        {
+            return AdminResult.Failed<string>("This staff user no longer exists.");
+        }
+        var result = await action(userManager, user);
+        if (!result.Succeeded)
+        {
+            var errors = new Dictionary<string, string>();
+            AddIdentityErrors(errors, result);
+            return AdminResult.Invalid<string>(errors);
+        }
+        return AdminResult.Saved(user.Id);
+    }
+
+    private static async Task<IdentityResult> SaveUniqueAsync(Func<Task<IdentityResult>> save)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return IdentityResult.Failed(new IdentityError
+            {
+                Code = nameof(IdentityErrorDescriber.ConcurrencyFailure),
+                Description = "Someone else changed this user at the same time. Reload and try again.",
+            });
+        }
+    }
+
+    private static async Task CheckGroupsExistAsync(AppDbContext db, List<int> groupIds, Dictionary<string, string> errors, CancellationToken ct)
+    {
+        if (groupIds.Count == 0)
+        {
+            return;
+        }
+        var found = await db.UserGroups.CountAsync(g => groupIds.Contains(g.Id), ct);
+        if (found != groupIds.Count)
+        {
+            errors.TryAdd(nameof(UserEdit.GroupIds), "One of the chosen groups no longer exists. Reload and try again.");
+        }
+    }
+
+    /// <summary>Puts Identity's messages under the field they are about; several messages for one field are joined.</summary>
+    private static void AddIdentityErrors(Dictionary<string, string> errors, IdentityResult result)
+    {
+        foreach (var error in result.Errors)
+        {
+            var field = error.Code switch
+            {
+                var code when code.StartsWith("Password", StringComparison.Ordinal) => nameof(UserEdit.Password),
+                nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.InvalidEmail)
+                    or nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.InvalidUserName) => nameof(UserEdit.Email),
+                _ => AdminResult.General,
+            };
+            errors[field] = errors.TryGetValue(field, out var earlier) && earlier != error.Description
+                ? $"{earlier} {error.Description}"
+                : error.Description;
+        }
+    }
+}
