@@ -70,12 +70,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.ClickAsync("#sign-in");
         try
         {
-            await page.WaitForURLAsync(url => !IsLoginPage(url));
+            // Commit, not load: the redirect target's scripts may take a while on a busy machine, and callers wait for what they need.
+            await page.WaitForURLAsync(url => !IsLoginPage(url), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
-            var error = await page.Locator("[data-testid=login-error]").AllInnerTextsAsync();
-            throw new InvalidOperationException($"Sign-in as {email} stayed on the login page: {string.Join(" ", error)}");
+            var error = await page.Locator("[data-testid=login-error], .validation-message").AllInnerTextsAsync();
+            throw new InvalidOperationException(
+                $"Sign-in as {email} stayed on {page.Url}: '{string.Join(" ", error)}'. Page title: '{await page.TitleAsync()}'.");
         }
     }
 

@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
@@ -56,6 +57,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddAccount();
         services.AddDemo();
         services.AddTickets();
+        services.AddAdmin();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         var testServices = new TestServices(folder, provider);
