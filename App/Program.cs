@@ -1,10 +1,9 @@
 using BlazorTickets;
 using BlazorTickets.Components;
-using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
-using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
 using MudBlazor.Services;
 
@@ -14,15 +13,14 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddData(builder.Configuration, builder.Environment);
-builder.Services.AddAppLocalization();
-builder.Services.AddAccount();
-builder.Services.AddDemo();
-builder.Services.AddTickets();
-builder.Services.AddAdmin();
+builder.Services.AddBlazorTickets(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
+
+if (MailCommandLine.IsMailCommand(args))
+{
+    return await MailCommandLine.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+}
 
 if (!app.Environment.IsDevelopment())
 {
@@ -42,5 +40,6 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();
 app.Run();
+return 0;
 
 public partial class Program;

@@ -53,11 +53,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddSingleton<IHostEnvironment>(environment);
         services.AddLogging();
         services.AddSingleton(clock ?? new FixedTimeProvider());
-        services.AddData(configuration, environment);
-        services.AddAccount();
-        services.AddDemo();
-        services.AddTickets();
-        services.AddAdmin();
+        services.AddBlazorTickets(configuration, environment);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         var testServices = new TestServices(folder, provider);

@@ -1,5 +1,6 @@
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
@@ -28,6 +29,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Quote> Quotes => Set<Quote>();
     public DbSet<QuoteLine> QuoteLines => Set<QuoteLine>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<MailboxSettings> MailboxSettings => Set<MailboxSettings>();
+    public DbSet<MailFolderState> MailFolderStates => Set<MailFolderState>();
+    public DbSet<ImportedMail> ImportedMails => Set<ImportedMail>();
+    public DbSet<QuarantinedMail> QuarantinedMails => Set<QuarantinedMail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -12,6 +12,15 @@ public class DatabaseInitializer(
 {
     public async Task InitializeAsync(CancellationToken ct = default)
     {
+        await MigrateAsync(ct);
+        if (options.Value.SeedDemoData)
+        {
+            await seeder.SeedAsync(ct);
+        }
+    }
+
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
@@ -20,11 +29,8 @@ public class DatabaseInitializer(
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             }
             await db.Database.MigrateAsync(ct);
-        }
-
-        if (options.Value.SeedDemoData)
-        {
-            await seeder.SeedAsync(ct);
+            // Readers never wait for the writer, and a crash mid-write leaves the last commit intact.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
     }
 }

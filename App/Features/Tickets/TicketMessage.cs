@@ -26,6 +26,8 @@ public class TicketMessage
     public string? InReplyTo { get; set; }
     public string? References { get; set; }
     public byte[]? RawMime { get; set; }
+    /// <summary>An auto-reply or bounce: stored, but it never reopens a ticket or triggers anything.</summary>
+    public bool IsAutomatic { get; set; }
     /// <summary>The agent who wrote an outbound message or an internal note.</summary>
     public string? AuthorId { get; set; }
     public AppUser? Author { get; set; }

@@ -1,0 +1,268 @@
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace BlazorTickets.Tests.Features.Mail;
+
+public sealed class MailImporterTests : IAsyncLifetime
+{
+    private TestServices app = null!;
+    private MailImporter importer = null!;
+    private int tenantId;
+    private uint uid;
+
+    public async Task InitializeAsync()
+    {
+        app = await TestServices.CreateAsync(seedDemoData: true);
+        importer = app.Get<MailImporter>();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        db.MailFolderStates.Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 7 });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static MimeMessage Mail(string subject, string from = "Jonas Becker <jonas@becker-bau.example>", string body = "Hello")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse("support@contoso.example"));
+        message.Subject = subject;
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("customer.example");
+        message.Date = FixedTimeProvider.DefaultNow.AddMinutes(-5);
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+
+    private async Task<ImportResult> Import(MimeMessage message)
+    {
+        using var memory = new MemoryStream();
+        await message.WriteToAsync(memory);
+        return await importer.ImportAsync(tenantId, memory.ToArray(), new MailPosition("INBOX", 7, ++uid));
+    }
+
+    private async Task<Ticket> TicketOf(ImportResult result)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Tickets.Include(t => t.Customer).Include(t => t.Messages).SingleAsync(t => t.Id == result.TicketId);
+    }
+
+    private async Task<Ticket> TicketByNumber(int number)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Tickets.SingleAsync(t => t.Number == number);
+    }
+
+    private async Task SetStatus(int ticketId, TicketStatus status)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status));
+    }
+
+    [Fact]
+    public async Task A_new_mail_opens_a_ticket_for_the_known_customer_with_the_next_number()
+    {
+        var result = await Import(Mail("Roof leaks in hall 3"));
+
+        result.Outcome.Should().Be(ImportOutcome.NewTicket);
+        var ticket = await TicketOf(result);
+        ticket.Number.Should().Be(1201, "the demo data ends at #1200");
+        ticket.Status.Should().Be(TicketStatus.New);
+        ticket.Subject.Should().Be("Roof leaks in hall 3");
+        ticket.Customer!.Name.Should().Be("Jonas Becker");
+        ticket.Messages.Should().ContainSingle(m => m.Direction == MessageDirection.Inbound && m.RawMime!.Length > 0 && m.TextBody == "Hello");
+    }
+
+    [Fact]
+    public async Task An_unknown_sender_becomes_a_new_customer_marked_as_created_from_email()
+    {
+        var result = await Import(Mail("Question", from: "New Person <new.person@somewhere.example>"));
+
+        var ticket = await TicketOf(result);
+        ticket.Customer!.Name.Should().Be("New Person");
+        ticket.Customer.CreatedFromEmail.Should().BeTrue();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.CustomerEmails.SingleAsync(e => e.Address == "new.person@somewhere.example")).TenantId.Should().Be(tenantId);
+    }
+
+    [Fact]
+    public async Task A_reply_threads_by_our_own_message_id_even_with_a_new_subject()
+    {
+        var ticket = await TicketByNumber(1005);
+        var reply = Mail("Completely different subject");
+        reply.InReplyTo = OutgoingMessageIds.Create(1005, "support@contoso.example");
+
+        var result = await Import(reply);
+
+        result.Should().Be(new ImportResult(ImportOutcome.Threaded, ticket.Id));
+    }
+
+    [Fact]
+    public async Task A_reply_threads_by_the_ticket_tag_in_the_subject()
+    {
+        var ticket = await TicketByNumber(1010);
+
+        var result = await Import(Mail("AW: Re: your ticket [#1010]"));
+
+        result.Should().Be(new ImportResult(ImportOutcome.Threaded, ticket.Id));
+    }
+
+    [Fact]
+    public async Task A_reply_threads_by_references_to_a_stored_message()
+    {
+        var first = await Import(Mail("Printer jam"));
+        var reply = Mail("Re: Printer jam (still)");
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            var storedId = await db.TicketMessages.Where(m => m.TicketId == first.TicketId).Select(m => m.MessageId).SingleAsync();
+            reply.References.Add("<unrelated@elsewhere.example>");
+            reply.References.Add(storedId!);
+        }
+
+        var result = await Import(reply);
+
+        result.Should().Be(new ImportResult(ImportOutcome.Threaded, first.TicketId));
+    }
+
+    [Fact]
+    public async Task A_customer_reply_reopens_an_answered_or_closed_ticket()
+    {
+        var answered = await TicketByNumber(1005);
+        await SetStatus(answered.Id, TicketStatus.Answered);
+        var closed = await TicketByNumber(1006);
+        await SetStatus(closed.Id, TicketStatus.Closed);
+
+        await Import(Mail("Re: thanks [#1005]"));
+        await Import(Mail("Re: one more thing [#1006]"));
+
+        (await TicketByNumber(1005)).Status.Should().Be(TicketStatus.Open);
+        (await TicketByNumber(1006)).Status.Should().Be(TicketStatus.Open);
+    }
+
+    [Theory]
+    [InlineData("Auto-Submitted", "auto-replied")]
+    [InlineData("X-Auto-Response-Suppress", "All")]
+    [InlineData("Precedence", "bulk")]
+    [InlineData("X-Loop", "support@contoso.example")]
+    public async Task An_auto_reply_is_stored_flagged_and_never_reopens(string header, string value)
+    {
+        var closed = await TicketByNumber(1012);
+        await SetStatus(closed.Id, TicketStatus.Closed);
+        var autoReply = Mail("Out of office: Re: [#1012]");
+        autoReply.Headers.Add(header, value);
+
+        var result = await Import(autoReply);
+
+        result.Should().Be(new ImportResult(ImportOutcome.Threaded, closed.Id));
+        (await TicketByNumber(1012)).Status.Should().Be(TicketStatus.Closed);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.TicketMessages.Where(m => m.TicketId == closed.Id).OrderBy(m => m.Id).LastAsync()).IsAutomatic.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Auto_submitted_no_is_a_person()
+    {
+        var mail = Mail("A real question");
+        mail.Headers.Add("Auto-Submitted", "no");
+
+        var result = await Import(mail);
+
+        (await TicketOf(result)).Messages.Single().IsAutomatic.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_delivery_status_report_is_flagged_automatic()
+    {
+        var report = new MimeMessage();
+        report.From.Add(MailboxAddress.Parse("MAILER-DAEMON@mx.example"));
+        report.To.Add(MailboxAddress.Parse("support@contoso.example"));
+        report.Subject = "Undelivered Mail Returned to Sender";
+        var body = new MultipartReport("delivery-status") { new TextPart("plain") { Text = "Your message could not be delivered." } };
+        report.Body = body;
+
+        var result = await Import(report);
+
+        (await TicketOf(result)).Messages.Single().IsAutomatic.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_flood_of_auto_replies_from_one_sender_is_throttled_into_quarantine_instead_of_opening_tickets()
+    {
+        var results = new List<ImportResult>();
+        for (var i = 0; i < MailImporter.AutomaticMessagesPerHourBeforeThrottle + 3; i++)
+        {
+            var mail = Mail($"Auto: delivery delayed {i}", from: "robot@mx.example");
+            mail.Headers.Add("Auto-Submitted", "auto-generated");
+            results.Add(await Import(mail));
+        }
+
+        results.Take(MailImporter.AutomaticMessagesPerHourBeforeThrottle).Should().OnlyContain(r => r.Outcome == ImportOutcome.NewTicket);
+        results.Skip(MailImporter.AutomaticMessagesPerHourBeforeThrottle).Should()
+            .OnlyContain(r => r.Outcome == ImportOutcome.Quarantined && r.Reason!.StartsWith("Throttled"));
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.QuarantinedMails.CountAsync()).Should().Be(3, "throttled mail is kept, not dropped");
+    }
+
+    [Fact]
+    public async Task The_same_message_id_is_imported_once()
+    {
+        var mail = Mail("Twice delivered");
+
+        var first = await Import(mail);
+        var second = await Import(mail);
+
+        first.Outcome.Should().Be(ImportOutcome.NewTicket);
+        second.Outcome.Should().Be(ImportOutcome.Duplicate);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.TicketMessages.CountAsync(m => m.Subject == "Twice delivered")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_message_without_message_id_is_deduplicated_by_its_headers()
+    {
+        var mail = Mail("No id here");
+        mail.Headers.Remove(HeaderId.MessageId);
+
+        var first = await Import(mail);
+        var second = await Import(mail);
+        var changed = Mail("No id here, other headers");
+        changed.Headers.Remove(HeaderId.MessageId);
+        var third = await Import(changed);
+
+        first.Outcome.Should().Be(ImportOutcome.NewTicket);
+        second.Outcome.Should().Be(ImportOutcome.Duplicate);
+        third.Outcome.Should().Be(ImportOutcome.NewTicket);
+    }
+
+    [Fact]
+    public async Task Html_only_mail_gets_a_text_body_and_keeps_its_html_and_inline_image()
+    {
+        var builder = new BodyBuilder { HtmlBody = "<p>Hello <b>there</b></p><img src=\"cid:logo@x\">" };
+        var image = builder.LinkedResources.Add("logo.png", new byte[] { 137, 80, 78, 71 }, new ContentType("image", "png"));
+        image.ContentId = "logo@x";
+        var mail = Mail("Html only");
+        mail.Body = builder.ToMessageBody();
+
+        var result = await Import(mail);
+
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var message = await db.TicketMessages.Include(m => m.Attachments).SingleAsync(m => m.TicketId == result.TicketId);
+        message.TextBody.Should().Contain("Hello there");
+        message.HtmlBody.Should().Contain("<b>there</b>");
+        message.Attachments.Should().ContainSingle(a => a.ContentId == "logo@x" && a.FileName == "logo.png" && a.Size == 4);
+    }
+
+    [Fact]
+    public async Task A_wrong_charset_falls_back_without_a_crash()
+    {
+        var raw = "From: a@b.example\r\nTo: support@contoso.example\r\nSubject: =?x-unknown-charset?Q?Gr=FC=DFe?=\r\nMessage-ID: <cs@b.example>\r\nContent-Type: text/plain; charset=x-unknown-charset\r\n\r\nGr\xfc\xdfe\r\n"u8.ToArray();
+
+        var result = await importer.ImportAsync(tenantId, raw, new MailPosition("INBOX", 7, ++uid));
+
+        result.Outcome.Should().Be(ImportOutcome.NewTicket);
+        (await TicketOf(result)).Messages.Single().TextBody.Should().StartWith("Gr");
+    }
+}

@@ -1,0 +1,27 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BlazorTickets;
+
+public static class BlazorTicketsServiceCollectionExtensions
+{
+    /// <summary>Every feature's services. Program.cs and the test hosts both call this, so they cannot drift apart.</summary>
+    public static IServiceCollection AddBlazorTickets(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddData(configuration, environment);
+        services.AddAppLocalization();
+        services.AddAccount();
+        services.AddDemo();
+        services.AddTickets();
+        services.AddAdmin();
+        services.AddMail();
+        return services;
+    }
+}

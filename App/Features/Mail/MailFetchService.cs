@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using BlazorTickets.Data;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Mail;
+
+public sealed record FetchProgress(int Done, int Total);
+
+public sealed record FetchSummary(
+    int Fetched, int NewTickets, int Threaded, int Duplicates, int Quarantined, TimeSpan Duration, string? Error = null)
+{
+    public bool Succeeded => Error is null;
+
+    public static FetchSummary Failed(string error, TimeSpan duration = default) => new(0, 0, 0, 0, 0, duration, error);
+
+    public override string ToString() =>
+        $"fetched {Fetched}, new tickets {NewTickets}, replies threaded {Threaded}, duplicates skipped {Duplicates}, quarantined {Quarantined}"
+        + $" in {Duration.TotalSeconds:0.0} s" + (Error is null ? "" : $"; error: {Error}");
+}
+
+/// <summary>
+/// Fetches a tenant's mailbox by UID, never by \Seen: every UID above the committed high-water mark is downloaded,
+/// imported in its own transaction, and only then flagged, moved or deleted on the server.
+/// </summary>
+public sealed class MailFetchService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    MailboxConnector connector,
+    MailImporter importer,
+    MailboxLocks locks,
+    TimeProvider clock,
+    ILogger<MailFetchService> logger)
+{
+    public const int BatchSize = 100;
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+
+    public async Task<FetchSummary> FetchAsync(int tenantId, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        MailboxSettings? settings;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        }
+        if (settings is null || !settings.IsConfigured)
+        {
+            return FetchSummary.Failed("No mailbox is configured for this tenant.");
+        }
+
+        await using var held = await locks.TryAcquireAsync(tenantId, LockWait, ct);
+        if (held is null)
+        {
+            return FetchSummary.Failed($"Another fetch of this mailbox is still running after {LockWait.TotalMinutes:0} minutes.");
+        }
+
+        var counts = new Counts();
+        string? error = null;
+        try
+        {
+            await FetchLockedAsync(tenantId, settings, counts, progress, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (MailboxConnectionException ex)
+        {
+            error = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Fetching the mailbox of tenant {Tenant} stopped", tenantId);
+            error = ex is ServiceNotConnectedException or IOException or ImapProtocolException
+                ? $"The connection to the mail server was lost after {counts.Fetched} message(s): {ex.Message} The next fetch continues where this one stopped."
+                : $"The fetch stopped after {counts.Fetched} message(s): {ex.Message}";
+        }
+
+        var summary = new FetchSummary(counts.Fetched, counts.NewTickets, counts.Threaded, counts.Duplicates, counts.Quarantined, watch.Elapsed, error);
+        await RecordRunAsync(tenantId, summary);
+        return summary;
+    }
+
+    private sealed class Counts
+    {
+        public int Fetched;
+        public int NewTickets;
+        public int Threaded;
+        public int Duplicates;
+        public int Quarantined;
+
+        public void Add(ImportOutcome outcome)
+        {
+            Fetched++;
+            switch (outcome)
+            {
+                case ImportOutcome.NewTicket: NewTickets++; break;
+                case ImportOutcome.Threaded: Threaded++; break;
+                case ImportOutcome.Duplicate: Duplicates++; break;
+                case ImportOutcome.Quarantined: Quarantined++; break;
+            }
+        }
+    }
+
+    private async Task FetchLockedAsync(int tenantId, MailboxSettings settings, Counts counts, IProgress<FetchProgress>? progress, CancellationToken ct)
+    {
+        var endpoint = connector.EndpointOf(settings);
+        using var client = await connector.ConnectAsync(endpoint, ct);
+        try
+        {
+            var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadWrite, ct);
+            var folderName = folder.FullName;
+            var highestUid = await SyncFolderStateAsync(tenantId, folderName, folder.UidValidity, ct);
+            await ApplyPendingAfterImportAsync(tenantId, settings, folder, client, ct);
+
+            var newUids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(folder.UidValidity, (uint)Math.Min(highestUid + 1, uint.MaxValue)), UniqueId.MaxValue)), ct))
+                .Where(uid => uid.Id > highestUid)
+                .OrderBy(uid => uid.Id)
+                .ToList();
+            progress?.Report(new FetchProgress(0, newUids.Count));
+
+            foreach (var batch in newUids.Chunk(BatchSize))
+            {
+                var handled = await ImportBatchAsync(tenantId, settings, folder, batch, counts, ct);
+                await ApplyAfterImportAsync(tenantId, settings, folder, client, handled, ct);
+                progress?.Report(new FetchProgress(counts.Fetched, newUids.Count));
+            }
+        }
+        finally
+        {
+            if (client.IsConnected)
+            {
+                try
+                {
+                    await client.DisconnectAsync(true, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogDebug(ex, "Disconnect after fetch failed");
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns the committed high-water mark; a new UIDVALIDITY starts a rescan from zero.</summary>
+    private async Task<long> SyncFolderStateAsync(int tenantId, string folderName, uint uidValidity, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var state = await db.MailFolderStates.SingleOrDefaultAsync(s => s.TenantId == tenantId && s.Folder == folderName, ct);
+        if (state is null)
+        {
+            db.MailFolderStates.Add(new MailFolderState { TenantId = tenantId, Folder = folderName, UidValidity = uidValidity, HighestUid = 0 });
+            await db.SaveChangesAsync(ct);
+            return 0;
+        }
+        if (state.UidValidity != uidValidity)
+        {
+            logger.LogWarning("UIDVALIDITY of {Folder} for tenant {Tenant} changed from {Old} to {New}; rescanning, duplicates are skipped by Message-ID",
+                folderName, tenantId, state.UidValidity, uidValidity);
+            state.UidValidity = uidValidity;
+            state.HighestUid = 0;
+            await db.SaveChangesAsync(ct);
+            return 0;
+        }
+        return state.HighestUid;
+    }
+
+    private async Task<List<UniqueId>> ImportBatchAsync(
+        int tenantId, MailboxSettings settings, IMailFolder folder, UniqueId[] batch, Counts counts, CancellationToken ct)
+    {
+        var sizes = (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
+            .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
+        var wanted = batch.Where(uid => sizes.GetValueOrDefault(uid) is not long size || size <= settings.MaxMessageBytes).ToList();
+
+        var raw = new Dictionary<UniqueId, byte[]>();
+        if (wanted.Count > 0 && folder is ImapFolder imapFolder)
+        {
+            await imapFolder.GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
+            {
+                using var memory = new MemoryStream();
+                await stream.CopyToAsync(memory, token);
+                raw[uid] = memory.ToArray();
+            }, ct);
+        }
+
+        var handled = new List<UniqueId>();
+        foreach (var uid in batch)
+        {
+            var position = new MailPosition(folder.FullName, folder.UidValidity, uid.Id);
+            ImportResult result;
+            if (raw.TryGetValue(uid, out var bytes))
+            {
+                result = await importer.ImportAsync(tenantId, bytes, position, ct);
+            }
+            else if (sizes.GetValueOrDefault(uid) is long size && size > settings.MaxMessageBytes)
+            {
+                result = await QuarantineOversizedAsync(tenantId, settings, folder, uid, size, position, ct);
+            }
+            else
+            {
+                // The server listed the UID but returned no body: it was expunged meanwhile. Nothing to import.
+                continue;
+            }
+            counts.Add(result.Outcome);
+            if (result.Outcome != ImportOutcome.Quarantined || raw.ContainsKey(uid))
+            {
+                handled.Add(uid);
+            }
+        }
+        return handled;
+    }
+
+    private async Task<ImportResult> QuarantineOversizedAsync(
+        int tenantId, MailboxSettings settings, IMailFolder folder, UniqueId uid, long size, MailPosition position, CancellationToken ct)
+    {
+        var headers = await folder.GetHeadersAsync(uid, ct);
+        using var memory = new MemoryStream();
+        headers.WriteTo(memory);
+        var headerBytes = memory.ToArray();
+        ParsedMail? parsed = null;
+        try
+        {
+            parsed = ParsedMail.Parse([.. headerBytes, .. "\r\n"u8]);
+        }
+        catch (FormatException)
+        {
+        }
+        var reason = $"Larger than the limit of {settings.MaxMessageBytes / 1048576.0:0.#} MB ({size / 1048576.0:0.#} MB). Only the headers are stored; the message stays in the mailbox.";
+        return await importer.QuarantineAsync(tenantId, headerBytes, position, reason, parsed, ct, rawIsComplete: false, size: size);
+    }
+
+    private async Task ApplyPendingAfterImportAsync(int tenantId, MailboxSettings settings, IMailFolder folder, ImapClient client, CancellationToken ct)
+    {
+        List<UniqueId> pending;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var folderName = folder.FullName;
+            var validity = (long)folder.UidValidity;
+            pending = (await db.ImportedMails
+                    .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && !m.AfterImportApplied)
+                    .Select(m => m.Uid)
+                    .ToListAsync(ct))
+                .Select(uid => new UniqueId(folder.UidValidity, (uint)uid))
+                .ToList();
+        }
+        foreach (var batch in pending.Chunk(BatchSize))
+        {
+            await ApplyAfterImportAsync(tenantId, settings, folder, client, batch, ct);
+        }
+    }
+
+    private async Task ApplyAfterImportAsync(
+        int tenantId, MailboxSettings settings, IMailFolder folder, ImapClient client, IList<UniqueId> uids, CancellationToken ct)
+    {
+        if (uids.Count == 0)
+        {
+            return;
+        }
+        switch (settings.AfterImport)
+        {
+            case AfterImportAction.MoveToFolder when !string.IsNullOrWhiteSpace(settings.MoveToFolder):
+                var destination = await client.GetFolderAsync(settings.MoveToFolder, ct);
+                await folder.MoveToAsync(uids, destination, ct);
+                break;
+            case AfterImportAction.Delete:
+                await folder.AddFlagsAsync(uids, MessageFlags.Deleted, silent: true, ct);
+                if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+                {
+                    await folder.ExpungeAsync(uids, ct);
+                }
+                else
+                {
+                    await folder.ExpungeAsync(ct);
+                }
+                break;
+            default:
+                await folder.AddFlagsAsync(uids, MessageFlags.Seen, silent: true, ct);
+                break;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var folderName = folder.FullName;
+        var validity = (long)folder.UidValidity;
+        var ids = uids.Select(u => (long)u.Id).ToList();
+        await db.ImportedMails
+            .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && ids.Contains(m.Uid))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.AfterImportApplied, true), ct);
+    }
+
+    private async Task RecordRunAsync(int tenantId, FetchSummary summary)
+    {
+        try
+        {
+            var counts = (summary with { Error = null }).ToString();
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.MailboxSettings.Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.LastRunAt, clock.GetUtcNow().UtcDateTime)
+                .SetProperty(x => x.LastRunSeconds, summary.Duration.TotalSeconds)
+                .SetProperty(x => x.LastRunSummary, counts)
+                .SetProperty(x => x.LastRunError, summary.Error));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not record the fetch run of tenant {Tenant}", tenantId);
+        }
+    }
+}

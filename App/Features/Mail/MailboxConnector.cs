@@ -1,0 +1,100 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace BlazorTickets.Features.Mail;
+
+/// <summary>A mailbox's connection settings with the password unprotected, for this process only.</summary>
+public sealed record MailboxEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password, string Folder)
+{
+    public override string ToString() => $"{UserName}@{Host}:{Port}/{Folder}";
+}
+
+public sealed class MailboxConnectionException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Opens authenticated IMAP connections and turns their failures into messages an admin can act on.</summary>
+public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
+{
+    private readonly IDataProtector protector = dataProtection.CreateProtector("BlazorTickets.Mail.Password.v1");
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public string Protect(string password) => protector.Protect(password);
+
+    public string Unprotect(string protectedPassword) => protector.Unprotect(protectedPassword);
+
+    public MailboxEndpoint EndpointOf(MailboxSettings settings) => new(
+        settings.Host, settings.Port, settings.Encryption, settings.UserName,
+        settings.ProtectedPassword is null ? "" : Unprotect(settings.ProtectedPassword), settings.Folder);
+
+    public async Task<ImapClient> ConnectAsync(MailboxEndpoint endpoint, CancellationToken ct)
+    {
+        var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };
+        try
+        {
+            var options = endpoint.Encryption switch
+            {
+                MailEncryption.SslTls => SecureSocketOptions.SslOnConnect,
+                MailEncryption.StartTls => SecureSocketOptions.StartTls,
+                _ => SecureSocketOptions.None,
+            };
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, options, ct);
+            await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
+            return client;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            client.Dispose();
+            throw new MailboxConnectionException(Explain(ex, endpoint), ex);
+        }
+    }
+
+    public async Task<IMailFolder> OpenFolderAsync(ImapClient client, string folderName, FolderAccess access, CancellationToken ct)
+    {
+        IMailFolder folder;
+        try
+        {
+            folder = folderName.Equals("INBOX", StringComparison.OrdinalIgnoreCase)
+                ? client.Inbox
+                : await client.GetFolderAsync(folderName, ct);
+        }
+        catch (FolderNotFoundException ex)
+        {
+            throw new MailboxConnectionException($"The folder \"{folderName}\" does not exist in this mailbox.", ex);
+        }
+        await folder.OpenAsync(access, ct);
+        return folder;
+    }
+
+    /// <summary>Connects, signs in and opens the folder, then reports what it found.</summary>
+    public async Task<string> TestAsync(MailboxEndpoint endpoint, CancellationToken ct)
+    {
+        using var client = await ConnectAsync(endpoint, ct);
+        try
+        {
+            var folder = await OpenFolderAsync(client, endpoint.Folder, FolderAccess.ReadOnly, ct);
+            var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle) ? "supports IDLE push" : "does not support IDLE; the schedule fetches";
+            return $"Connected to {endpoint.Host}:{endpoint.Port} as {endpoint.UserName}. Folder \"{folder.FullName}\" has {folder.Count} message(s). The server {idle}.";
+        }
+        finally
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+    }
+
+    public static string Explain(Exception ex, MailboxEndpoint endpoint) => ex switch
+    {
+        System.Security.Authentication.AuthenticationException => $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed: {ex.Message} Check the encryption setting and the server's certificate.",
+        SslHandshakeException => $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
+        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {endpoint.UserName}.",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{endpoint.Host}\" was not found.",
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{endpoint.Host}:{endpoint.Port} refused the connection. Is the port right and the server running?",
+        SocketException socket => $"{endpoint.Host}:{endpoint.Port} is unreachable: {socket.Message}",
+        TimeoutException or OperationCanceledException => $"{endpoint.Host}:{endpoint.Port} did not answer within {Timeout.TotalSeconds:0} seconds.",
+        NotSupportedException when endpoint.Encryption == MailEncryption.StartTls => $"{endpoint.Host}:{endpoint.Port} does not offer STARTTLS.",
+        ImapProtocolException => $"{endpoint.Host}:{endpoint.Port} does not speak IMAP as expected: {ex.Message}",
+        _ => $"Could not connect to {endpoint.Host}:{endpoint.Port}: {ex.Message}",
+    };
+}

@@ -1,0 +1,187 @@
+using BlazorTickets.Data;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace BlazorTickets.Features.Mail;
+
+/// <summary>The mailbox form's values. <see cref="NewPassword"/> empty keeps the stored password.</summary>
+public sealed class MailboxSettingsInput
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 993;
+    public MailEncryption Encryption { get; set; } = MailEncryption.SslTls;
+    public string UserName { get; set; } = "";
+    public string? NewPassword { get; set; }
+    public string Folder { get; set; } = "INBOX";
+    public AfterImportAction AfterImport { get; set; } = AfterImportAction.KeepAndFlagSeen;
+    public string? MoveToFolder { get; set; }
+    public int MaxMessageMegabytes { get; set; } = 25;
+    public bool ScheduleEnabled { get; set; } = true;
+    public string CronSchedule { get; set; } = MailboxSettings.DefaultCron;
+    public bool PushEnabled { get; set; } = true;
+
+    /// <summary>Shown instead of the password, which never goes back to the browser.</summary>
+    public bool HasStoredPassword { get; set; }
+}
+
+public sealed record MailboxSettingsChanged(int TenantId);
+
+public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFactory, MailboxConnector connector)
+{
+    /// <summary>Raised after a save so the scheduler and the IDLE worker pick up the change.</summary>
+    public event Action<MailboxSettingsChanged>? Changed;
+
+    public async Task<MailboxSettingsInput> GetAsync(int tenantId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new MailboxSettings();
+        return new MailboxSettingsInput
+        {
+            Host = settings.Host,
+            Port = settings.Port,
+            Encryption = settings.Encryption,
+            UserName = settings.UserName,
+            Folder = settings.Folder,
+            AfterImport = settings.AfterImport,
+            MoveToFolder = settings.MoveToFolder,
+            MaxMessageMegabytes = (int)Math.Max(1, settings.MaxMessageBytes / 1048576),
+            ScheduleEnabled = settings.ScheduleEnabled,
+            CronSchedule = settings.CronSchedule,
+            PushEnabled = settings.PushEnabled,
+            HasStoredPassword = settings.ProtectedPassword is not null,
+        };
+    }
+
+    public static Dictionary<string, string> Validate(MailboxSettingsInput input)
+    {
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(input.Host))
+        {
+            errors[nameof(input.Host)] = "Enter the IMAP server's host name.";
+        }
+        else if (Uri.CheckHostName(input.Host.Trim()) == UriHostNameType.Unknown)
+        {
+            errors[nameof(input.Host)] = "This is not a valid host name or IP address.";
+        }
+        if (input.Port is < 1 or > 65535)
+        {
+            errors[nameof(input.Port)] = "The port must be between 1 and 65535.";
+        }
+        if (!Enum.IsDefined(input.Encryption))
+        {
+            errors[nameof(input.Encryption)] = "Choose none, SSL/TLS or STARTTLS.";
+        }
+        if (string.IsNullOrWhiteSpace(input.UserName))
+        {
+            errors[nameof(input.UserName)] = "Enter the user name of the mailbox.";
+        }
+        if (string.IsNullOrWhiteSpace(input.Folder))
+        {
+            errors[nameof(input.Folder)] = "Enter the folder to fetch, usually INBOX.";
+        }
+        if (input.AfterImport == AfterImportAction.MoveToFolder && string.IsNullOrWhiteSpace(input.MoveToFolder))
+        {
+            errors[nameof(input.MoveToFolder)] = "Enter the folder imported mail is moved to.";
+        }
+        if (input.AfterImport == AfterImportAction.MoveToFolder && string.Equals(input.MoveToFolder?.Trim(), input.Folder.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            errors[nameof(input.MoveToFolder)] = "Imported mail cannot be moved into the folder it is fetched from.";
+        }
+        if (input.MaxMessageMegabytes is < 1 or > 500)
+        {
+            errors[nameof(input.MaxMessageMegabytes)] = "The size limit must be between 1 and 500 MB.";
+        }
+        if (!IsValidCron(input.CronSchedule))
+        {
+            errors[nameof(input.CronSchedule)] = "This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.";
+        }
+        return errors;
+    }
+
+    public static bool IsValidCron(string? expression)
+    {
+        try
+        {
+            _ = new CronExpression(expression ?? "");
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(int tenantId, MailboxSettingsInput input, CancellationToken ct = default)
+    {
+        var errors = Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        {
+            errors["Tenant"] = "This tenant does not exist.";
+        }
+        var settings = await db.MailboxSettings.SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        if (string.IsNullOrEmpty(input.NewPassword) && settings?.ProtectedPassword is null)
+        {
+            errors[nameof(input.NewPassword)] = "Enter the mailbox password.";
+        }
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+        if (settings is null)
+        {
+            settings = new MailboxSettings { TenantId = tenantId };
+            db.MailboxSettings.Add(settings);
+        }
+        settings.Host = input.Host.Trim();
+        settings.Port = input.Port;
+        settings.Encryption = input.Encryption;
+        settings.UserName = input.UserName.Trim();
+        if (!string.IsNullOrEmpty(input.NewPassword))
+        {
+            settings.ProtectedPassword = connector.Protect(input.NewPassword);
+        }
+        settings.Folder = input.Folder.Trim();
+        settings.AfterImport = input.AfterImport;
+        settings.MoveToFolder = input.AfterImport == AfterImportAction.MoveToFolder ? input.MoveToFolder?.Trim() : null;
+        settings.MaxMessageBytes = input.MaxMessageMegabytes * 1048576L;
+        settings.ScheduleEnabled = input.ScheduleEnabled;
+        settings.CronSchedule = input.CronSchedule.Trim();
+        settings.PushEnabled = input.PushEnabled;
+        await db.SaveChangesAsync(ct);
+        Changed?.Invoke(new MailboxSettingsChanged(tenantId));
+        return errors;
+    }
+
+    /// <summary>Tests the form's values; a blank password field tests the stored password.</summary>
+    public async Task<(bool Ok, string Message)> TestConnectionAsync(int tenantId, MailboxSettingsInput input, CancellationToken ct = default)
+    {
+        var errors = Validate(input);
+        errors.Remove(nameof(input.CronSchedule));
+        errors.Remove(nameof(input.MoveToFolder));
+        if (errors.Count > 0)
+        {
+            return (false, string.Join(" ", errors.Values));
+        }
+        var password = input.NewPassword;
+        if (string.IsNullOrEmpty(password))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var stored = await db.MailboxSettings.Where(s => s.TenantId == tenantId).Select(s => s.ProtectedPassword).SingleOrDefaultAsync(ct);
+            if (stored is null)
+            {
+                return (false, "Enter the mailbox password.");
+            }
+            password = connector.Unprotect(stored);
+        }
+        try
+        {
+            var endpoint = new MailboxEndpoint(input.Host.Trim(), input.Port, input.Encryption, input.UserName.Trim(), password, input.Folder.Trim());
+            return (true, await connector.TestAsync(endpoint, ct));
+        }
+        catch (MailboxConnectionException ex)
+        {
+            return (false, ex.Message);
+        }
+    }
+}
