@@ -36,6 +36,7 @@ app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapCultureEndpoint();
 app.MapTicketEndpoints();
+app.MapMailEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

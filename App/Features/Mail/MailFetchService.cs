@@ -34,6 +34,12 @@ public sealed class MailFetchService(
     ILogger<MailFetchService> logger)
 {
     public const int BatchSize = 100;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> running = new();
+
+    /// <summary>Raised when a fetch of a tenant starts or ends, for pages that show the state live.</summary>
+    public event Action<int>? RunStateChanged;
+
+    public bool IsFetching(int tenantId) => running.ContainsKey(tenantId);
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
     public async Task<FetchSummary> FetchAsync(int tenantId, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
@@ -57,6 +63,8 @@ public sealed class MailFetchService(
 
         var counts = new Counts();
         string? error = null;
+        running[tenantId] = 0;
+        RunStateChanged?.Invoke(tenantId);
         try
         {
             await FetchLockedAsync(tenantId, settings, counts, progress, ct);
@@ -77,8 +85,14 @@ public sealed class MailFetchService(
                 : $"The fetch stopped after {counts.Fetched} message(s): {ex.Message}";
         }
 
+        finally
+        {
+            running.TryRemove(tenantId, out _);
+        }
+
         var summary = new FetchSummary(counts.Fetched, counts.NewTickets, counts.Threaded, counts.Duplicates, counts.Quarantined, watch.Elapsed, error);
         await RecordRunAsync(tenantId, summary);
+        RunStateChanged?.Invoke(tenantId);
         return summary;
     }
 

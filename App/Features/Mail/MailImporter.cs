@@ -54,11 +54,17 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
 
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 
-    private async Task<ImportResult> ImportParsedAsync(int tenantId, byte[] raw, ParsedMail parsed, MailPosition position, CancellationToken ct)
+    private async Task<ImportResult> ImportParsedAsync(
+        int tenantId, byte[] raw, ParsedMail parsed, MailPosition position, CancellationToken ct, int? replacingQuarantineId = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (replacingQuarantineId is int quarantineId)
+        {
+            await db.ImportedMails.Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
+            await db.QuarantinedMails.Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
+        }
 
         if (await db.ImportedMails.AnyAsync(m => m.TenantId == tenantId && m.MessageKey == parsed.MessageKey, ct))
         {
@@ -191,6 +197,48 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await AdvanceFolderAsync(db, tenantId, position, ct);
         await transaction.CommitAsync(ct);
         return new ImportResult(ImportOutcome.Quarantined, Reason: reason);
+    }
+
+    /// <summary>
+    /// Imports a quarantined message again. A complete copy is imported in place of its quarantine entry; a
+    /// headers-only copy (over the size limit) is released so the next fetch downloads it from the mailbox again.
+    /// </summary>
+    public async Task<(bool Ok, string Message)> RetryQuarantinedAsync(int quarantineId, CancellationToken ct = default)
+    {
+        QuarantinedMail? quarantined;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            quarantined = await db.QuarantinedMails.AsNoTracking().SingleOrDefaultAsync(q => q.Id == quarantineId, ct);
+            if (quarantined is null)
+            {
+                return (false, "This quarantine entry no longer exists.");
+            }
+            if (!quarantined.RawIsComplete)
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.ImportedMails.Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
+                await db.QuarantinedMails.Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
+                await db.MailFolderStates
+                    .Where(s => s.TenantId == quarantined.TenantId && s.Folder == quarantined.Folder
+                                && s.UidValidity == quarantined.UidValidity && s.HighestUid >= quarantined.Uid)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, quarantined.Uid - 1), ct);
+                await transaction.CommitAsync(ct);
+                return (true, "Released: the next fetch downloads this message from the mailbox again. Raise the size limit first if it was too large.");
+            }
+        }
+        try
+        {
+            var parsed = ParsedMail.Parse(quarantined.Raw);
+            var position = new MailPosition(quarantined.Folder, quarantined.UidValidity, quarantined.Uid);
+            var result = await ImportParsedAsync(quarantined.TenantId, quarantined.Raw, parsed, position, ct, replacingQuarantineId: quarantineId);
+            return result.Outcome == ImportOutcome.Duplicate
+                ? (true, "This message was already imported; the quarantine entry was removed.")
+                : (true, $"Imported into ticket {result.TicketId}.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (false, $"The message still cannot be imported: {Innermost(ex).Message}");
+        }
     }
 
     private static string KeyOfUnparsed(byte[] raw) =>

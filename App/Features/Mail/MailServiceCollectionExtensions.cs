@@ -1,4 +1,5 @@
 using System.Text;
+using Quartz;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -13,6 +14,29 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<MailImporter>();
         services.AddSingleton<MailFetchService>();
         services.AddSingleton<MailboxSettingsService>();
+        services.AddSingleton<MailQuarantineService>();
+
+        services.AddQuartz();
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<MailSchedule>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailSchedule>());
+        services.AddSingleton<MailPushService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailPushService>());
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapMailEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/admin/mail/quarantine/{id:int}/eml", async (int id, MailQuarantineService quarantine, HttpContext http, CancellationToken ct) =>
+        {
+            var eml = await quarantine.GetEmlAsync(id, ct);
+            if (eml is null)
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(eml.Value.Raw, "message/rfc822", eml.Value.FileName);
+        }).RequireAuthorization(Account.Policies.Admin);
+        return endpoints;
     }
 }

@@ -52,6 +52,33 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         };
     }
 
+    public sealed record ConfiguredMailbox(int TenantId, string TenantName, MailboxSettings Settings);
+
+    public async Task<IReadOnlyList<ConfiguredMailbox>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await db.MailboxSettings.AsNoTracking().Include(s => s.Tenant).Where(s => s.Host != "").ToListAsync(ct);
+        return settings.OrderBy(s => s.Tenant.Name).Select(s => new ConfiguredMailbox(s.TenantId, s.Tenant.Name, s)).ToList();
+    }
+
+    /// <summary>Changes only the schedule, from the jobs page.</summary>
+    public async Task<string?> SaveScheduleAsync(int tenantId, string cron, bool enabled, CancellationToken ct = default)
+    {
+        if (!IsValidCron(cron))
+        {
+            return "This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.";
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.MailboxSettings.Where(s => s.TenantId == tenantId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.CronSchedule, cron.Trim()).SetProperty(x => x.ScheduleEnabled, enabled), ct);
+        if (updated == 0)
+        {
+            return "This tenant has no mailbox configured.";
+        }
+        Changed?.Invoke(new MailboxSettingsChanged(tenantId));
+        return null;
+    }
+
     public static Dictionary<string, string> Validate(MailboxSettingsInput input)
     {
         var errors = new Dictionary<string, string>();

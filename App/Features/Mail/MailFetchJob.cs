@@ -1,0 +1,106 @@
+using BlazorTickets.Data;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace BlazorTickets.Features.Mail;
+
+/// <summary>The scheduled fetch of one tenant's mailbox.</summary>
+[DisallowConcurrentExecution]
+public sealed class MailFetchJob(MailFetchService fetcher, ILogger<MailFetchJob> logger) : IJob
+{
+    public const string TenantIdKey = "tenantId";
+    public const string Group = "mail-fetch";
+
+    public static JobKey KeyOf(int tenantId) => new($"tenant-{tenantId}", Group);
+    public static TriggerKey TriggerOf(int tenantId) => new($"tenant-{tenantId}", Group);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var tenantId = context.MergedJobDataMap.GetInt(TenantIdKey);
+        var summary = await fetcher.FetchAsync(tenantId, ct: cancellationToken);
+        if (!summary.Succeeded)
+        {
+            logger.LogWarning("Scheduled fetch for tenant {Tenant}: {Summary}", tenantId, summary);
+        }
+    }
+}
+
+/// <summary>Keeps one durable Quartz job per configured mailbox, with a cron trigger while the schedule is enabled.</summary>
+public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextFactory<AppDbContext> dbFactory, MailboxSettingsService settingsService, ILogger<MailSchedule> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        settingsService.Changed += OnSettingsChanged;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantIds = await db.MailboxSettings.Select(s => s.TenantId).ToListAsync(ct);
+        foreach (var tenantId in tenantIds)
+        {
+            await SyncAsync(tenantId, ct);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        settingsService.Changed -= OnSettingsChanged;
+        return Task.CompletedTask;
+    }
+
+    private void OnSettingsChanged(MailboxSettingsChanged change) => _ = SyncSafelyAsync(change.TenantId);
+
+    private async Task SyncSafelyAsync(int tenantId)
+    {
+        try
+        {
+            await SyncAsync(tenantId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not update the mail schedule of tenant {Tenant}", tenantId);
+        }
+    }
+
+    public async Task SyncAsync(int tenantId, CancellationToken ct)
+    {
+        MailboxSettings? settings;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        }
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        var jobKey = MailFetchJob.KeyOf(tenantId);
+        if (settings is null || !settings.IsConfigured)
+        {
+            await scheduler.DeleteJob(jobKey, ct);
+            return;
+        }
+        var job = JobBuilder.Create<MailFetchJob>()
+            .WithIdentity(jobKey)
+            .UsingJobData(MailFetchJob.TenantIdKey, tenantId)
+            .StoreDurably()
+            .Build();
+        await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
+        await scheduler.UnscheduleJob(MailFetchJob.TriggerOf(tenantId), ct);
+        if (settings.ScheduleEnabled && MailboxSettingsService.IsValidCron(settings.CronSchedule))
+        {
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(MailFetchJob.TriggerOf(tenantId))
+                .ForJob(jobKey)
+                .WithCronSchedule(settings.CronSchedule, cron => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+                .Build();
+            await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+        }
+    }
+
+    /// <summary>When the schedule fires next, from the stored cron expression; null while the schedule is off.</summary>
+    public static DateTimeOffset? NextRun(MailboxSettings settings, DateTimeOffset now) =>
+        settings.ScheduleEnabled && MailboxSettingsService.IsValidCron(settings.CronSchedule)
+            ? new CronExpression(settings.CronSchedule).GetNextValidTimeAfter(now)
+            : null;
+
+    public async Task RunNowAsync(int tenantId, CancellationToken ct = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        await scheduler.TriggerJob(MailFetchJob.KeyOf(tenantId), ct);
+    }
+}
