@@ -1,0 +1,155 @@
+using System.Net;
+using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace BlazorTickets.Tests.Features.Mail;
+
+/// <summary>The scheduled Quartz job and IMAP IDLE push, inside the running app.</summary>
+public sealed class MailBackgroundFetchTests : IAsyncLifetime
+{
+    private const string Mailbox = "support";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly AppFactory app = new();
+    private DovecotServer dovecot = null!;
+    private int tenantId;
+
+    public async Task InitializeAsync()
+    {
+        dovecot = await DovecotServer.StartAsync(Mailbox);
+        _ = app.Server;
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await dovecot.DisposeAsync();
+    }
+
+    private async Task ConfigureAsync(bool schedule, bool push, string cron = MailboxSettings.DefaultCron)
+    {
+        var settings = app.Services.GetRequiredService<MailboxSettingsService>();
+        var input = await settings.GetAsync(tenantId);
+        input.Host = dovecot.Host;
+        input.Port = dovecot.Port;
+        input.Encryption = MailEncryption.None;
+        input.UserName = Mailbox;
+        input.NewPassword = DovecotServer.PasswordOf(Mailbox);
+        input.ScheduleEnabled = schedule;
+        input.PushEnabled = push;
+        input.CronSchedule = cron;
+        (await settings.SaveAsync(tenantId, input)).Should().BeEmpty();
+    }
+
+    private static MimeMessage Mail(string subject)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("erika.muster@northwind.example"));
+        message.To.Add(MailboxAddress.Parse("support@contoso.example"));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = "Hello" };
+        return message;
+    }
+
+    private async Task WaitForTicketAsync(string subject)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            await using var db = await app.DbFactory.CreateDbContextAsync();
+            if (await db.Tickets.AnyAsync(t => t.Subject == subject))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > until)
+            {
+                var settings = await db.MailboxSettings.AsNoTracking().SingleAsync();
+                throw new TimeoutException($"No ticket \"{subject}\" after {Deadline.TotalSeconds} s. Last run: {settings.LastRunSummary} {settings.LastRunError}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Run_now_on_the_jobs_page_fetches_through_the_quartz_job_and_records_the_run()
+    {
+        await ConfigureAsync(schedule: false, push: false);
+        await dovecot.AppendAsync(Mailbox, Mail("Via Quartz"));
+
+        await app.Services.GetRequiredService<MailSchedule>().RunNowAsync(tenantId);
+
+        await WaitForTicketAsync("Via Quartz");
+        var until = DateTime.UtcNow + Deadline;
+        MailboxSettings settings;
+        do
+        {
+            await Task.Delay(50);
+            await using var db = await app.DbFactory.CreateDbContextAsync();
+            settings = await db.MailboxSettings.AsNoTracking().SingleAsync();
+        }
+        while (settings.LastRunAt is null && DateTime.UtcNow < until);
+        settings.LastRunAt.Should().NotBeNull("the job records its run when it finishes");
+        settings.LastRunError.Should().BeNull();
+        settings.LastRunSummary.Should().StartWith("fetched 1, new tickets 1");
+    }
+
+    [Fact]
+    public async Task The_cron_schedule_fetches_by_itself()
+    {
+        await dovecot.AppendAsync(Mailbox, Mail("Via schedule"));
+
+        await ConfigureAsync(schedule: true, push: false, cron: "0/1 * * * * ?");
+
+        await WaitForTicketAsync("Via schedule");
+    }
+
+    [Fact]
+    public async Task Idle_push_imports_new_mail_without_the_schedule()
+    {
+        var push = app.Services.GetRequiredService<MailPushService>();
+        var fetches = new List<FetchSummary>();
+        push.Fetched += (_, summary) => { lock (fetches) fetches.Add(summary); };
+        await ConfigureAsync(schedule: false, push: true);
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            lock (fetches)
+            {
+                if (fetches.Count > 0)
+                {
+                    break;
+                }
+            }
+            DateTime.UtcNow.Should().BeBefore(until, "the push connection fetches once when it connects");
+            await Task.Delay(50);
+        }
+
+        await dovecot.AppendAsync(Mailbox, Mail("Via IDLE"));
+
+        await WaitForTicketAsync("Via IDLE");
+        lock (fetches)
+        {
+            fetches.Should().Contain(f => f.NewTickets == 1, "the ticket came in through a push-triggered fetch");
+        }
+    }
+
+    [Fact]
+    public async Task The_jobs_page_lists_the_mailbox_job_for_admins_only()
+    {
+        await ConfigureAsync(schedule: true, push: false);
+        using var admin = await app.SignedInClientAsync("admin@contoso.example", DemoDataSeeder.Password);
+        using var agent = await app.SignedInClientAsync("anna@contoso.example", DemoDataSeeder.Password);
+
+        var page = await admin.GetStringAsync("/system/interfaces/plugins/ticket-system");
+        var refused = await agent.GetAsync("/system/interfaces/plugins/ticket-system");
+
+        page.Should().Contain("Ticket system / Customer contact").And.Contain(DemoDataSeeder.TenantName).And.Contain("0 0/2 * * * ?");
+        refused.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        refused.Headers.Location!.AbsolutePath.Should().Be("/account/access-denied");
+    }
+}

@@ -1,0 +1,261 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Tests.Infrastructure;
+using MailKit;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace BlazorTickets.Tests.Features.Mail;
+
+/// <summary>The fetch through a real Dovecot over IMAP, as the "Refresh messages" button runs it.</summary>
+public sealed class MailFetchTests : IAsyncLifetime
+{
+    private const string Mailbox = "support";
+    private TestServices app = null!;
+    private DovecotServer dovecot = null!;
+    private int tenantId;
+
+    public async Task InitializeAsync()
+    {
+        dovecot = await DovecotServer.StartAsync(Mailbox);
+        app = await TestServices.CreateAsync(seedDemoData: true);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        await ConfigureAsync(_ => { });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await dovecot.DisposeAsync();
+    }
+
+    private async Task ConfigureAsync(Action<MailboxSettingsInput> change)
+    {
+        var settings = app.Get<MailboxSettingsService>();
+        var input = await settings.GetAsync(tenantId);
+        input.Host = dovecot.Host;
+        input.Port = dovecot.Port;
+        input.Encryption = MailEncryption.None;
+        input.UserName = Mailbox;
+        input.NewPassword = DovecotServer.PasswordOf(Mailbox);
+        change(input);
+        (await settings.SaveAsync(tenantId, input)).Should().BeEmpty();
+    }
+
+    private static MimeMessage Mail(string subject, int size = 0)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("Jonas Becker <jonas@becker-bau.example>"));
+        message.To.Add(MailboxAddress.Parse("support@contoso.example"));
+        message.Subject = subject;
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("becker-bau.example");
+        message.Date = FixedTimeProvider.DefaultNow.AddMinutes(-1);
+        message.Body = new TextPart("plain") { Text = size == 0 ? "Hello" : new string('x', size) };
+        return message;
+    }
+
+    private Task<FetchSummary> FetchAsync(IProgress<FetchProgress>? progress = null) =>
+        app.Get<MailFetchService>().FetchAsync(tenantId, progress);
+
+    private async Task<int> InboundCount(string subjectPrefix)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.TicketMessages.CountAsync(m => m.Direction == MessageDirection.Inbound && m.Subject.StartsWith(subjectPrefix));
+    }
+
+    [Fact]
+    public async Task New_mail_becomes_tickets_is_flagged_seen_afterwards_and_is_not_fetched_twice()
+    {
+        await dovecot.AppendManyAsync(Mailbox, [Mail("Fetch A"), Mail("Fetch B"), Mail("Fetch C")]);
+
+        var first = await FetchAsync();
+        var second = await FetchAsync();
+
+        first.Should().Be(first with { Fetched = 3, NewTickets = 3, Threaded = 0, Duplicates = 0, Quarantined = 0, Error = null });
+        second.Fetched.Should().Be(0);
+        (await InboundCount("Fetch ")).Should().Be(3);
+        (await dovecot.ListAsync(Mailbox)).Should().OnlyContain(m => m.Flags.HasFlag(MessageFlags.Seen));
+    }
+
+    [Fact]
+    public async Task Mail_another_client_already_read_is_still_imported()
+    {
+        var uid = await dovecot.AppendAsync(Mailbox, Mail("Read elsewhere"));
+        await dovecot.MarkSeenAsync(Mailbox, uid);
+
+        var summary = await FetchAsync();
+
+        summary.NewTickets.Should().Be(1);
+        (await InboundCount("Read elsewhere")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_reply_over_imap_joins_its_ticket_and_reopens_it()
+    {
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            await db.Tickets.Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+        }
+        var byOurId = Mail("Thanks");
+        byOurId.InReplyTo = OutgoingMessageIds.Create(1004, "support@contoso.example");
+        await dovecot.AppendManyAsync(Mailbox, [byOurId, Mail("Re: status? [#1004]")]);
+
+        var summary = await FetchAsync();
+
+        summary.Threaded.Should().Be(2);
+        await using var check = await app.DbFactory.CreateDbContextAsync();
+        var ticket = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
+        ticket.Status.Should().Be(TicketStatus.Open);
+        ticket.Messages.Should().Contain(m => m.Subject == "Thanks").And.Contain(m => m.Subject == "Re: status? [#1004]");
+    }
+
+    [Fact]
+    public async Task A_new_uidvalidity_rescans_without_importing_anything_twice()
+    {
+        await dovecot.AppendManyAsync(Mailbox, [Mail("Before 1"), Mail("Before 2")]);
+        (await FetchAsync()).NewTickets.Should().Be(2);
+
+        await dovecot.ChangeUidValidityAsync(Mailbox);
+        await dovecot.AppendAsync(Mailbox, Mail("After change"));
+        var summary = await FetchAsync();
+
+        summary.Should().Be(summary with { Fetched = 3, NewTickets = 1, Duplicates = 2, Error = null });
+        (await InboundCount("Before ")).Should().Be(2);
+        (await InboundCount("After change")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_message_over_the_size_limit_is_quarantined_with_its_headers_and_left_in_the_mailbox()
+    {
+        await ConfigureAsync(input => input.MaxMessageMegabytes = 1);
+        var bigUid = await dovecot.AppendAsync(Mailbox, Mail("Too big", size: 1_300_000));
+        await dovecot.AppendAsync(Mailbox, Mail("Small one"));
+
+        var summary = await FetchAsync();
+
+        summary.Should().Be(summary with { Fetched = 2, NewTickets = 1, Quarantined = 1, Error = null });
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var quarantined = await db.QuarantinedMails.SingleAsync();
+        quarantined.Subject.Should().Be("Too big");
+        quarantined.RawIsComplete.Should().BeFalse();
+        quarantined.Reason.Should().Contain("Larger than the limit of 1 MB");
+        var big = (await dovecot.ListAsync(Mailbox)).Single(m => m.Uid == bigUid);
+        big.Flags.HasFlag(MessageFlags.Seen).Should().BeFalse("a message we could not store whole is left untouched");
+
+        await ConfigureAsync(input => input.MaxMessageMegabytes = 5);
+        (await app.Get<MailQuarantineService>().RetryAsync(quarantined.Id)).Ok.Should().BeTrue();
+        var again = await FetchAsync();
+        again.NewTickets.Should().Be(1);
+        (await InboundCount("Too big")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_fetch_loses_nothing_and_the_next_fetch_continues()
+    {
+        var count = MailFetchService.BatchSize + 50;
+        await dovecot.AppendManyAsync(Mailbox, Enumerable.Range(1, count).Select(i => Mail($"Bulk {i:000}")));
+        var kicked = false;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (!kicked && p.Done >= MailFetchService.BatchSize)
+            {
+                kicked = true;
+                dovecot.KickAsync(Mailbox).GetAwaiter().GetResult();
+            }
+        });
+
+        var interrupted = await FetchAsync(progress);
+        var resumed = await FetchAsync();
+
+        kicked.Should().BeTrue();
+        interrupted.Error.Should().Contain("connection to the mail server was lost");
+        interrupted.Fetched.Should().BeLessThan(count);
+        (interrupted.NewTickets + resumed.NewTickets).Should().Be(count);
+        (await InboundCount("Bulk ")).Should().Be(count);
+        (await dovecot.ListAsync(Mailbox)).Should().OnlyContain(m => m.Flags.HasFlag(MessageFlags.Seen));
+    }
+
+    [Fact]
+    public async Task Move_after_import_moves_the_message_only_after_it_was_stored()
+    {
+        await dovecot.CreateFolderAsync(Mailbox, "Imported");
+        await ConfigureAsync(input =>
+        {
+            input.AfterImport = AfterImportAction.MoveToFolder;
+            input.MoveToFolder = "Imported";
+        });
+        await dovecot.AppendManyAsync(Mailbox, [Mail("Move me 1"), Mail("Move me 2")]);
+
+        var summary = await FetchAsync();
+
+        summary.NewTickets.Should().Be(2);
+        (await dovecot.ListAsync(Mailbox)).Should().BeEmpty();
+        (await dovecot.ListAsync(Mailbox, "Imported")).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Delete_after_import_removes_the_message_from_the_mailbox()
+    {
+        await ConfigureAsync(input => input.AfterImport = AfterImportAction.Delete);
+        await dovecot.AppendManyAsync(Mailbox, [Mail("Delete me")]);
+
+        (await FetchAsync()).NewTickets.Should().Be(1);
+
+        (await dovecot.ListAsync(Mailbox)).Should().BeEmpty();
+        (await InboundCount("Delete me")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Two_fetches_at_once_share_the_lock_and_import_each_message_once()
+    {
+        await dovecot.AppendManyAsync(Mailbox, Enumerable.Range(1, 40).Select(i => Mail($"Parallel {i}")));
+
+        var results = await Task.WhenAll(FetchAsync(), FetchAsync(), FetchAsync());
+
+        results.Should().OnlyContain(r => r.Succeeded);
+        results.Sum(r => r.NewTickets).Should().Be(40);
+        (await InboundCount("Parallel ")).Should().Be(40);
+    }
+
+    [Fact]
+    public async Task Test_connection_explains_a_wrong_password_and_a_missing_folder()
+    {
+        var settings = app.Get<MailboxSettingsService>();
+        var input = await settings.GetAsync(tenantId);
+
+        input.NewPassword = "wrong";
+        var wrongPassword = await settings.TestConnectionAsync(tenantId, input);
+        input.NewPassword = null;
+        input.Folder = "NoSuchFolder";
+        var missingFolder = await settings.TestConnectionAsync(tenantId, input);
+        input.Folder = "INBOX";
+        var ok = await settings.TestConnectionAsync(tenantId, input);
+        input.Port = 1;
+        var refused = await settings.TestConnectionAsync(tenantId, input);
+
+        wrongPassword.Should().Be((false, "The server refused the user name or password for support."));
+        missingFolder.Should().Be((false, "The folder \"NoSuchFolder\" does not exist in this mailbox."));
+        ok.Ok.Should().BeTrue();
+        ok.Message.Should().Contain("supports IDLE");
+        refused.Ok.Should().BeFalse();
+        refused.Message.Should().Contain("refused the connection");
+    }
+
+    [Fact]
+    public async Task The_password_is_stored_protected_not_in_plain_text()
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var stored = await db.MailboxSettings.Select(s => s.ProtectedPassword).SingleAsync();
+
+        stored.Should().NotBeNullOrEmpty().And.NotContain(DovecotServer.PasswordOf(Mailbox));
+        (await app.Get<MailboxSettingsService>().GetAsync(tenantId)).NewPassword.Should().BeNull("the password never goes back to the browser");
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; the kick must happen between two batches, so call inline.</summary>
+    private sealed class SynchronousProgress(Action<FetchProgress> report) : IProgress<FetchProgress>
+    {
+        public void Report(FetchProgress value) => report(value);
+    }
+}
