@@ -26,9 +26,11 @@ public class DatabaseInitializer(
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count > 0)
             {
+                // Migrate takes EF's migration lock, a row that stays behind if the process is killed meanwhile;
+                // taking it only when there is work keeps a killed command-line fetch from blocking every later start.
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync(ct);
             }
-            await db.Database.MigrateAsync(ct);
             // Readers never wait for the writer, and a crash mid-write leaves the last commit intact.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
