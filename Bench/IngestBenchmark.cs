@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Tests.Infrastructure;
+using MimeKit;
+
+namespace BlazorTickets.Bench;
+
+/// <summary>
+/// 10,000 messages (the shared corpus plus generated mail of realistic sizes, a third with attachments) are
+/// APPENDed to a local Dovecot and imported into a fresh SQLite database through the real fetch.
+/// </summary>
+public static class IngestBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var total = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 10_000;
+        const string user = "bench";
+        var messages = BuildMessages(total);
+        var bytes = messages.Sum(m => (long)m.Length);
+        Console.WriteLine($"messages: {messages.Count:N0} ({bytes / 1048576.0:N0} MB, {messages.Count(HasAttachment):N0} with attachments)");
+
+        var parse = Stopwatch.StartNew();
+        var unparsable = 0;
+        foreach (var raw in messages)
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            try
+            {
+                _ = MimeMessage.Load(stream);
+            }
+            catch (FormatException)
+            {
+                unparsable++;
+            }
+        }
+        parse.Stop();
+        Console.WriteLine($"MimeKit parse only: {messages.Count / parse.Elapsed.TotalSeconds:N0} messages/s ({unparsable} the parser rejects)");
+
+        await using var dovecot = await DovecotServer.StartAsync(user);
+        var append = Stopwatch.StartNew();
+        await dovecot.AppendManyAsync(user, messages);
+        Console.WriteLine($"APPEND to Dovecot (setup, not measured): {append.Elapsed.TotalSeconds:N1} s");
+
+        await using var host = await BenchHost.CreateAsync();
+        var tenantId = await host.CreateTenantWithMailboxAsync(dovecot, user, push: false);
+        var fetcher = (MailFetchService)host.Services.GetService(typeof(MailFetchService))!;
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var summary = await fetcher.FetchAsync(tenantId);
+        watch.Stop();
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+
+        Console.WriteLine($"fetch: {summary}");
+        Console.WriteLine($"end to end: {summary.Fetched / watch.Elapsed.TotalSeconds:N0} messages/s ({watch.Elapsed.TotalSeconds:N1} s, app CPU {cpuUsed.TotalSeconds:N1} s)");
+        Console.WriteLine($"database: {new FileInfo(Path.Combine(host.DataFolder, "blazortickets.db")).Length / 1048576.0 + WalSize(host.DataFolder):N0} MB");
+        if (!summary.Succeeded || summary.Fetched != messages.Count)
+        {
+            throw new InvalidOperationException($"Expected {messages.Count} fetched: {summary}");
+        }
+    }
+
+    private static double WalSize(string folder)
+    {
+        var wal = new FileInfo(Path.Combine(folder, "blazortickets.db-wal"));
+        return wal.Exists ? wal.Length / 1048576.0 : 0;
+    }
+
+    private static bool HasAttachment(byte[] raw) => raw.AsSpan().IndexOf("Content-Disposition: attachment"u8) >= 0;
+
+    private static List<byte[]> BuildMessages(int total)
+    {
+        var corpus = MimeCorpus.Messages().Select(i => i.Raw).ToList();
+        var random = new Random(42);
+        var messages = new List<byte[]>(total);
+        messages.AddRange(corpus.Take(total));
+        string[] words = ["order", "invoice", "printer", "delivery", "account", "please", "thanks", "urgent", "server", "laptop", "update", "meeting", "customer", "error", "login"];
+        for (var i = messages.Count; i < total; i++)
+        {
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress($"Customer {i % 800}", $"customer{i % 800}@example{i % 37}.test"));
+            message.To.Add(MailboxAddress.Parse("support@bench.example"));
+            message.Subject = $"{words[random.Next(words.Length)]} {words[random.Next(words.Length)]} #{i}";
+            message.MessageId = $"bench-{i}@example.test";
+            message.Date = DateTimeOffset.UtcNow.AddMinutes(-random.Next(0, 100_000));
+            var textLength = (int)Math.Min(60_000, 400 * Math.Exp(random.NextDouble() * 3.5));
+            var text = string.Join(' ', Enumerable.Range(0, textLength / 7).Select(_ => words[random.Next(words.Length)]));
+            var body = new BodyBuilder { TextBody = text };
+            if (random.Next(2) == 0)
+            {
+                body.HtmlBody = $"<html><body><p>{text}</p></body></html>";
+            }
+            if (i % 3 == 0)
+            {
+                var attachment = new byte[random.Next(8_000, 120_000)];
+                random.NextBytes(attachment);
+                body.Attachments.Add($"document-{i}.pdf", attachment, new ContentType("application", "pdf"));
+            }
+            message.Body = body.ToMessageBody();
+            using var memory = new MemoryStream();
+            message.WriteTo(memory);
+            messages.Add(memory.ToArray());
+        }
+        return messages;
+    }
+}
