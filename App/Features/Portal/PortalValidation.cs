@@ -9,7 +9,7 @@ public static class PortalValidation
     public const string SubjectTooLong = "The subject may have at most 500 characters.";
     public const string TooManyFiles = "At most {0} files can be attached to one message.";
     public const string FileEmpty = "“{0}” is empty and was not attached.";
-    public const string FileTooLarge = "“{0}” is {1}; a file may be at most {2}. It was not attached.";
+    public const string FileTooLarge = "“{0}” ({1}) is larger than the limit of {2} per file. It was not attached.";
     public const string FileUnreadable = "“{0}” could not be read and was not attached. Try again.";
     public const string TotalTooLarge = "All files together may be at most {0}; “{1}” would make {2}. It was not attached.";
 
