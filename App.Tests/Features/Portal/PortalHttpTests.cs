@@ -280,6 +280,18 @@ public sealed class PortalHttpTests(AppFactory app) : IClassFixture<AppFactory>,
         login.ResetRequestedAt.Should().NotBeNull("staff see that Erika asked");
     }
 
+    [Fact]
+    public void The_circuit_accepts_a_message_of_the_longest_allowed_text_so_it_can_be_refused_politely()
+    {
+        // Blazor's hub is internal; its options are what the circuit enforces on every incoming message.
+        var hub = typeof(Microsoft.AspNetCore.Components.Server.CircuitOptions).Assembly.GetType("Microsoft.AspNetCore.Components.Server.ComponentHub", throwOnError: true)!;
+        var optionsType = typeof(Microsoft.Extensions.Options.IOptions<>).MakeGenericType(typeof(Microsoft.AspNetCore.SignalR.HubOptions<>).MakeGenericType(hub));
+        var options = (Microsoft.AspNetCore.SignalR.HubOptions)optionsType.GetProperty("Value")!.GetValue(app.Services.GetRequiredService(optionsType))!;
+
+        // Four bytes per character at worst in UTF-8, plus room for the event's envelope.
+        options.MaximumReceiveMessageSize.Should().BeGreaterThanOrEqualTo(4L * (PortalLimits.MaxTextLength + 1) + 4096);
+    }
+
     private async Task<string> InviteAsync(string customerNumber, string email, string name)
     {
         await using var scope = app.Services.CreateAsyncScope();
