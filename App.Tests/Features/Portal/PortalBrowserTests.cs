@@ -38,7 +38,7 @@ public sealed class PortalBrowserTests : IClassFixture<AppFactory>
     }
 
     [Fact]
-    public async Task A_customer_sees_what_the_agent_set_answers_and_the_agents_open_ticket_shows_the_answer_live()
+    public async Task A_customer_sees_what_the_agent_set_answers_with_a_file_and_the_agents_open_ticket_shows_the_answer_live()
     {
         var baseUrl = app.ServerAddress;
         var max = await PortalTestData.CustomerAsync(app.DbFactory, PortalTestData.MaxEmail);
@@ -73,16 +73,26 @@ public sealed class PortalBrowserTests : IClassFixture<AppFactory>
             await Assertions.Expect(customer.Locator("[data-testid=portal-expected-date]")).ToHaveTextAsync(expected.ToString("d", english));
             await Assertions.Expect(customer.Locator("[data-testid=portal-effort]")).ToHaveTextAsync("2.5 h");
 
-            // 2. The customer answers.
+            // 2. The customer answers, with a file.
             await customer.FillAsync(InputOf("answer-text"), "Monday is fine, the door code is 4711.");
+            await customer.SetInputFilesAsync("[data-testid=attachment-input]", new FilePayload
+            {
+                Name = "floor-plan.txt", MimeType = "text/plain", Buffer = "Room 3.14, left of the lift"u8.ToArray(),
+            });
+            await Assertions.Expect(customer.Locator("[data-testid=picked-file]")).ToContainTextAsync("floor-plan.txt");
             await customer.ClickAsync("[data-testid=send-answer]");
             await Assertions.Expect(customer.Locator("[data-testid=answer-sent]")).ToBeVisibleAsync();
             await Assertions.Expect(customer.Locator("[data-testid=message]")).ToHaveCountAsync(3);
+            var download = await customer.Locator("[data-testid=message]").Last.Locator("[data-testid=attachment]").GetAttributeAsync("href");
+            var file = await customer.Context.APIRequest.GetAsync(download!);
+            file.Status.Should().Be(200);
+            (await file.TextAsync()).Should().Be("Room 3.14, left of the lift");
 
             // 3. The agent's open ticket shows it without a reload, and the ticket is open again.
             await Assertions.Expect(agent.Locator("[data-testid=message]")).ToHaveCountAsync(3);
             await Assertions.Expect(agent.Locator("[data-testid=message]").Last).ToHaveAttributeAsync("data-direction", "Inbound");
             await Assertions.Expect(agent.Locator("[data-testid=message-body]").Last).ToHaveTextAsync("Monday is fine, the door code is 4711.");
+            await Assertions.Expect(agent.Locator("[data-testid=message]").Last.Locator("[data-testid=attachment]")).ToContainTextAsync("floor-plan.txt");
             await Assertions.Expect(agent.Locator("[data-testid=status-chip]").First).ToHaveTextAsync("Open");
             agentPageLoads.Should().Be(0, "the answer must arrive over the agent's circuit, not by reloading the page");
         }

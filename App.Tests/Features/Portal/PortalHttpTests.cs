@@ -181,6 +181,7 @@ public sealed class PortalHttpTests(AppFactory app) : IClassFixture<AppFactory>,
 
         var (page, form) = await FormAsync(client, url);
         page.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+        page.Headers.CacheControl!.NoStore.Should().BeTrue("the page holds a live token");
         form["Input.Password"] = "Richter-2026";
         form["Input.Confirm"] = "Richter-2026x";
         using var mismatch = await client.PostAsync(url, new FormUrlEncodedContent(form));
