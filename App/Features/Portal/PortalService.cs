@@ -150,9 +150,13 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 await db.SaveChangesAsync(ct);
                 return new PortalResult.Done(ticket.Id);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < SaveAttempts)
+            catch (DbUpdateConcurrencyException)
             {
                 // An agent saved the ticket in between; the answer only adds, so try again on the fresh row.
+                if (attempt == SaveAttempts)
+                {
+                    return new PortalResult.Invalid([new(PortalValidation.Busy)]);
+                }
             }
         }
     }
@@ -230,8 +234,12 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 await db.SaveChangesAsync(ct);
                 return new PortalResult.Done(ticket.Id);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < SaveAttempts)
+            catch (DbUpdateConcurrencyException)
             {
+                if (attempt == SaveAttempts)
+                {
+                    return new PortalResult.Invalid([new(PortalValidation.Busy)]);
+                }
             }
         }
     }

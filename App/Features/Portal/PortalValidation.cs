@@ -11,6 +11,7 @@ public static class PortalValidation
     public const string FileEmpty = "“{0}” is empty and was not attached.";
     public const string FileTooLarge = "“{0}” ({1}) is larger than the limit of {2} per file. It was not attached.";
     public const string FileUnreadable = "“{0}” could not be read and was not attached. Try again.";
+    public const string Busy = "The ticket was being changed at the same moment. Nothing was lost: please try again.";
     public const string TotalTooLarge = "All files together may be at most {0}; “{1}” would make {2}. It was not attached.";
 
     public static IEnumerable<PortalProblem> CheckText(string? text)
@@ -77,5 +78,5 @@ public static class PortalValidation
 
     /// <summary>Every message above, for the translation test.</summary>
     public static IReadOnlyList<string> AllMessages =>
-        [TextMissing, TextTooLong, SubjectMissing, SubjectTooLong, TooManyFiles, FileEmpty, FileTooLarge, FileUnreadable, TotalTooLarge];
+        [TextMissing, TextTooLong, SubjectMissing, SubjectTooLong, TooManyFiles, FileEmpty, FileTooLarge, FileUnreadable, TotalTooLarge, Busy];
 }
