@@ -4,6 +4,7 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +23,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddTickets();
         services.AddAdmin();
         services.AddMail();
+        services.AddPortal();
         return services;
     }
 }

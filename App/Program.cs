@@ -4,6 +4,7 @@ using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using MudBlazor.Services;
 
@@ -37,6 +38,7 @@ app.MapAccountEndpoints();
 app.MapCultureEndpoint();
 app.MapTicketEndpoints();
 app.MapMailEndpoints();
+app.MapPortalEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

@@ -31,6 +31,8 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
     private static readonly HashSet<string> PublicRoutes = new(StringComparer.OrdinalIgnoreCase)
     {
         AccountServiceCollectionExtensions.LoginPath, AccessDeniedPath, "/not-found", "/Error", "/culture/set",
+        // The customer portal's link pages: whoever holds a valid link may set a password, and anyone may ask for one.
+        BlazorTickets.Features.Portal.PortalAccessService.SetPasswordPath, BlazorTickets.Features.Portal.PortalAccessService.ForgotPasswordPath,
     };
 
     /// <summary>Routes for every signed-in user, customers too: the landing page that sends each to their start, and sign-out.</summary>
@@ -80,6 +82,51 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
 
         routes.Select(r => r.Template).Should().Contain("/tickets");
         failures.Should().BeEmpty("a customer's extranet login must not open agent pages");
+    }
+
+    [Fact]
+    public async Task A_customer_can_open_every_portal_route_without_parameters()
+    {
+        var routes = (await ProtectedRoutesAsync()).Where(r => IsCustomerPortal(r.Template) && !r.Template.Contains('{')).ToList();
+        using var client = await app.SignedInClientAsync(CustomerEmail, DemoDataSeeder.Password);
+        var failures = new List<string>();
+
+        foreach (var route in routes)
+        {
+            using var response = await SendAsync(client, route);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failures.Add($"{route} answered {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+
+        // Routes with ids are walked with the customer's own and foreign ids in Portal/PortalHttpTests.
+        routes.Select(r => r.Template).Should().Contain(CustomerPortalPrefix);
+        failures.Should().BeEmpty("the portal is the customer's start page");
+    }
+
+    [Theory]
+    [InlineData(AgentEmail)]
+    [InlineData("admin@contoso.example")]
+    public async Task Staff_are_refused_on_every_portal_route(string email)
+    {
+        var routes = (await ProtectedRoutesAsync()).Where(r => IsCustomerPortal(r.Template)).ToList();
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        var failures = new List<string>();
+
+        foreach (var route in routes)
+        {
+            using var response = await SendAsync(client, route);
+            var refused = response.StatusCode == HttpStatusCode.Forbidden
+                || (response.StatusCode == HttpStatusCode.Redirect && RedirectPath(response) == AccessDeniedPath);
+            if (!refused)
+            {
+                failures.Add($"{route} answered {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+
+        routes.Should().HaveCountGreaterThan(1);
+        failures.Should().BeEmpty("staff work in the desk; the portal shows a customer's view only to that customer");
     }
 
     [Fact]

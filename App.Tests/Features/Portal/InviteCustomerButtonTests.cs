@@ -1,0 +1,78 @@
+using BlazorTickets.Features.Portal;
+using BlazorTickets.Features.Portal.Components;
+using BlazorTickets.Tests.Infrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BlazorTickets.Tests.Features.Portal;
+
+/// <summary>The staff's "Invite to extranet" component, signed in as an agent, over a seeded SQLite file.</summary>
+public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
+{
+    private readonly TestServices app;
+    private PortalAccessService access = null!;
+
+    public InviteCustomerButtonTests(SeededDatabaseFixture fixture)
+    {
+        app = fixture.Services;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await this.SignInAsAgentAsync(app);
+        access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<TimeProvider>());
+        Services.AddSingleton(access);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    private static void Eventually<T>(IRenderedComponent<T> cut, Action assertion) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.WaitForAssertion(assertion, TimeSpan.FromSeconds(30));
+
+    private static string InputOf(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
+
+    private async Task<int> CustomerIdAsync(string number)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Customers.Where(c => c.CustomerNumber == number).Select(c => c.Id).SingleAsync();
+    }
+
+    [Fact]
+    public async Task Creates_an_invitation_and_shows_the_link_to_copy_with_the_reason()
+    {
+        var customerId = await CustomerIdAsync("C-1016");
+        var invited = 0;
+        var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId).Add(x => x.OnInvited, () => invited++));
+
+        await cut.Find("[data-testid=invite-customer]").ClickAsync(new());
+        Eventually(cut, () => cut.Find(InputOf("invite-email")).GetAttribute("value").Should().Be("lina@neumann-medien.example"));
+        cut.Find(InputOf("invite-name")).GetAttribute("value").Should().Be("Lina Neumann");
+        await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        Eventually(cut, () => cut.Find("[data-testid=access-link-box]").TextContent.Should().Contain("Mails cannot be sent yet"));
+        var url = cut.Find(InputOf("access-link")).GetAttribute("value")!;
+        url.Should().StartWith("http://localhost/account/set-password?token=");
+        var token = Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+        (await access.CheckLinkAsync(token)).Should().BeOfType<LinkCheck.Valid>().Which.Email.Should().Be("lina@neumann-medien.example");
+        invited.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Shows_why_an_address_cannot_be_invited_and_keeps_what_was_typed()
+    {
+        var customerId = await CustomerIdAsync("C-1017");
+        var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId));
+
+        await cut.Find("[data-testid=invite-customer]").ClickAsync(new());
+        Eventually(cut, () => cut.Find("[data-testid=create-invitation]"));
+        cut.Find(InputOf("invite-email")).Change("anna@contoso.example");
+        await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        Eventually(cut, () => cut.Find("[data-testid=invite-error]").TextContent.Should().Be(PortalAccessService.EmailTaken));
+        cut.Find(InputOf("invite-email")).GetAttribute("value").Should().Be("anna@contoso.example");
+        cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
+    }
+}

@@ -1,0 +1,368 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using BlazorTickets.Data;
+using BlazorTickets.Features.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorTickets.Features.Portal;
+
+/// <summary>
+/// Extranet logins: invitations, password reset links and setting the password from such a link.
+/// There is no mail outbox yet, so links are handed to the member of staff who made them, to pass on.
+/// </summary>
+public sealed class PortalAccessService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IServiceScopeFactory scopes,
+    IOptions<IdentityOptions> identityOptions,
+    TimeProvider clock)
+{
+    public const string SetPasswordPath = "/account/set-password";
+    public const string ForgotPasswordPath = "/account/forgot-password";
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan ResetLifetime = TimeSpan.FromDays(2);
+    private const int MaxTokenLength = 100;
+
+    public const string EmailMissing = "Enter an email address.";
+    public const string EmailInvalid = "“{0}” is not a valid email address.";
+    public const string EmailTaken = "This address already belongs to another login.";
+    public const string AlreadyActive = "This login has already set a password. Create a password reset link instead.";
+    public const string NameMissing = "Enter the name to greet the customer with.";
+    public const string NameTooLong = "The name may have at most 200 characters.";
+    public const string UserNameInvalid = "“{0}” cannot be used to sign in: use only letters a-z, digits and the characters - . _ @ +.";
+    public const string PasswordTooShort = "The password must have at least {0} characters.";
+    public const string PasswordRequiresDigit = "The password must contain a digit (0-9).";
+    public const string PasswordRequiresLower = "The password must contain a lower-case letter (a-z).";
+    public const string PasswordRequiresUpper = "The password must contain an upper-case letter (A-Z).";
+    public const string PasswordRequiresNonAlphanumeric = "The password must contain a character that is neither a letter nor a digit.";
+    public const string PasswordRequiresUniqueChars = "The password must use at least {0} different characters.";
+
+    public static IReadOnlyList<string> AllMessages =>
+    [
+        EmailMissing, EmailInvalid, EmailTaken, AlreadyActive, NameMissing, NameTooLong, UserNameInvalid, PasswordTooShort,
+        PasswordRequiresDigit, PasswordRequiresLower, PasswordRequiresUpper, PasswordRequiresNonAlphanumeric, PasswordRequiresUniqueChars,
+    ];
+
+    public static string LinkPath(string token) => $"{SetPasswordPath}?token={Uri.EscapeDataString(token)}";
+
+    public async Task<CustomerAccessView?> GetCustomerAccessAsync(int customerId, CancellationToken ct = default)
+    {
+        var now = Now();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.AsNoTracking()
+            .Where(c => c.Id == customerId)
+            .Select(c => new
+            {
+                c.Id, c.Name, c.Company, TenantName = c.Tenant.Name,
+                Emails = c.Emails.OrderBy(e => e.Id).Select(e => e.Address).ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return null;
+        }
+        var logins = await db.Users.AsNoTracking()
+            .Where(u => u.CustomerId == customerId)
+            .OrderBy(u => u.Email)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, HasPassword = u.PasswordHash != null, u.LockoutEnd })
+            .ToListAsync(ct);
+        var userIds = logins.Select(l => l.Id).ToList();
+        var requests = await db.Set<PortalPasswordResetRequest>().AsNoTracking()
+            .Where(r => userIds.Contains(r.UserId))
+            .ToDictionaryAsync(r => r.UserId, r => r.RequestedAt, ct);
+        var links = await OpenLinks(db, now).AsNoTracking()
+            .Where(l => l.CustomerId == customerId)
+            .OrderByDescending(l => l.CreatedAt)
+            .Select(l => new { l.UserId, View = new AccessLinkView(l.Id, l.Purpose, l.CreatedAt, l.CreatedBy, l.ExpiresAt) })
+            .ToListAsync(ct);
+        var consent = await db.Set<TimeTrackingConsentChange>().AsNoTracking()
+            .Where(c => c.CustomerId == customerId)
+            .OrderByDescending(c => c.ChangedAt).ThenByDescending(c => c.Id)
+            .Take(20)
+            .Select(c => new CustomerConsentChangeView(c.TicketId, c.Ticket.Number, c.Ticket.Subject, c.Allowed, c.ChangedBy, c.ChangedAt))
+            .ToListAsync(ct);
+
+        return new CustomerAccessView(
+            customer.Id, customer.Name, customer.Company, customer.TenantName, customer.Emails,
+            logins.Select(l => new ExtranetLoginView(
+                l.Id, l.Email ?? "", l.DisplayName, l.HasPassword,
+                l.LockoutEnd is { } end && end > clock.GetUtcNow() ? end : null,
+                requests.TryGetValue(l.Id, out var requested) ? requested : null,
+                links.Where(x => x.UserId == l.Id).Select(x => x.View).ToList())).ToList(),
+            consent);
+    }
+
+    /// <summary>
+    /// Creates the extranet login for <paramref name="email"/> (without a password) if needed and a fresh invitation
+    /// link; older open links of that login stop working.
+    /// </summary>
+    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, CancellationToken ct = default)
+    {
+        email = (email ?? "").Trim();
+        displayName = (displayName ?? "").Trim();
+        var problems = new List<PortalProblem>();
+        if (email.Length == 0)
+        {
+            problems.Add(new(EmailMissing));
+        }
+        else if (email.Length > 256 || !new EmailAddressAttribute().IsValid(email) || email.Contains(' '))
+        {
+            problems.Add(new(EmailInvalid, email));
+        }
+        if (displayName.Length == 0)
+        {
+            problems.Add(new(NameMissing));
+        }
+        else if (displayName.Length > 200)
+        {
+            problems.Add(new(NameTooLong));
+        }
+        if (problems.Count > 0)
+        {
+            return new AccessLinkResult.Invalid(problems);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        {
+            return new AccessLinkResult.NotFound();
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+        {
+            if (user.CustomerId != customerId)
+            {
+                return new AccessLinkResult.Invalid([new(EmailTaken)]);
+            }
+            if (await users.HasPasswordAsync(user))
+            {
+                return new AccessLinkResult.Invalid([new(AlreadyActive)]);
+            }
+            if (user.DisplayName != displayName)
+            {
+                user.DisplayName = displayName;
+                await users.UpdateAsync(user);
+            }
+        }
+        else
+        {
+            user = new AppUser { UserName = email, Email = email, DisplayName = displayName, CustomerId = customerId, LockoutEnabled = true };
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                return new AccessLinkResult.Invalid(created.Errors.Select(e => IdentityProblem(e, email)).ToList());
+            }
+        }
+        return await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct);
+    }
+
+    /// <summary>A password reset link for a login of this customer; a login that never set a password gets an invitation.</summary>
+    public async Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.CustomerId == customerId, ct);
+        if (user is null)
+        {
+            return new AccessLinkResult.NotFound();
+        }
+        var purpose = user.PasswordHash is null ? PortalLinkPurpose.Invitation : PortalLinkPurpose.PasswordReset;
+        var result = await NewLinkAsync(db, user, customerId, purpose, createdBy, ct);
+        await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        return result;
+    }
+
+    /// <summary>Withdraws an open link; false when there is no such open link of this customer.</summary>
+    public async Task<bool> RevokeLinkAsync(int customerId, int linkId, CancellationToken ct = default)
+    {
+        var now = Now();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var revoked = await OpenLinks(db, now)
+            .Where(l => l.Id == linkId && l.CustomerId == customerId)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), ct);
+        return revoked == 1;
+    }
+
+    /// <summary>
+    /// Notes a customer's "forgot password" request for staff to see. Says nothing about whether the address exists;
+    /// staff logins and unknown addresses are ignored.
+    /// </summary>
+    public async Task RequestPasswordResetAsync(string? email, CancellationToken ct = default)
+    {
+        email = (email ?? "").Trim();
+        if (email.Length is 0 or > 256)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByEmailAsync(email);
+        if (user?.CustomerId is null)
+        {
+            return;
+        }
+        var now = Now();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == user.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RequestedAt, now), ct);
+        if (updated == 0)
+        {
+            db.Set<PortalPasswordResetRequest>().Add(new PortalPasswordResetRequest { UserId = user.Id, RequestedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // A second request in the same instant already wrote the row; one is enough.
+            }
+        }
+    }
+
+    public async Task<LinkCheck> CheckLinkAsync(string? token, CancellationToken ct = default)
+    {
+        if (HashOf(token) is not { } hash)
+        {
+            return new LinkCheck.Unusable(LinkState.Unknown);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.Set<PortalAccessLink>().AsNoTracking()
+            .Where(l => l.TokenHash == hash)
+            .Select(l => new { Link = l, l.User.Email, l.User.DisplayName, UserCustomerId = l.User.CustomerId })
+            .SingleOrDefaultAsync(ct);
+        if (link is null || link.UserCustomerId != link.Link.CustomerId)
+        {
+            return new LinkCheck.Unusable(LinkState.Unknown);
+        }
+        return StateOf(link.Link) is { } state
+            ? new LinkCheck.Unusable(state)
+            : new LinkCheck.Valid(link.Email ?? "", link.DisplayName, link.Link.Purpose, link.Link.ExpiresAt);
+    }
+
+    /// <summary>
+    /// Sets the password of the link's login, once: the link is used up, the login's other open links are withdrawn,
+    /// a lockout is lifted (the link proves who it is) and existing sessions end (new security stamp).
+    /// </summary>
+    public async Task<SetPasswordResult> SetPasswordAsync(string? token, string password, CancellationToken ct = default)
+    {
+        if (HashOf(token) is not { } hash)
+        {
+            return new SetPasswordResult.Unusable(LinkState.Unknown);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.Set<PortalAccessLink>().AsNoTracking().SingleOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (link is null)
+        {
+            return new SetPasswordResult.Unusable(LinkState.Unknown);
+        }
+        if (StateOf(link) is { } state)
+        {
+            return new SetPasswordResult.Unusable(state);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByIdAsync(link.UserId);
+        if (user is null || user.CustomerId != link.CustomerId)
+        {
+            return new SetPasswordResult.Unusable(LinkState.Unknown);
+        }
+        var problems = new List<PortalProblem>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var validation = await validator.ValidateAsync(users, user, password ?? "");
+            problems.AddRange(validation.Errors.Select(e => IdentityProblem(e, user.Email ?? "")));
+        }
+        if (problems.Count > 0)
+        {
+            return new SetPasswordResult.Invalid(problems);
+        }
+
+        // Claim the link first, atomically: of two simultaneous posts only one gets past here.
+        var now = Now();
+        var claimed = await OpenLinks(db, now).Where(l => l.Id == link.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct);
+        if (claimed == 0)
+        {
+            var current = await db.Set<PortalAccessLink>().AsNoTracking().SingleAsync(l => l.Id == link.Id, ct);
+            return new SetPasswordResult.Unusable(StateOf(current) ?? LinkState.Used);
+        }
+
+        var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password!);
+        if (!reset.Succeeded)
+        {
+            await db.Set<PortalAccessLink>().Where(l => l.Id == link.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, (DateTime?)null), ct);
+            return new SetPasswordResult.Invalid(reset.Errors.Select(e => IdentityProblem(e, user.Email ?? "")).ToList());
+        }
+        user.EmailConfirmed = true;
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        await users.UpdateAsync(user);
+
+        await OpenLinks(db, now).Where(l => l.UserId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), ct);
+        await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
+        return new SetPasswordResult.Done(user.Id);
+    }
+
+    private async Task<AccessLinkResult> NewLinkAsync(
+        AppDbContext db, AppUser user, int customerId, PortalLinkPurpose purpose, string createdBy, CancellationToken ct)
+    {
+        var now = Now();
+        var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var link = new PortalAccessLink
+        {
+            UserId = user.Id,
+            CustomerId = customerId,
+            Purpose = purpose,
+            TokenHash = HashOf(token)!,
+            CreatedAt = now,
+            CreatedBy = createdBy.Length <= 200 ? createdBy : createdBy[..200],
+            ExpiresAt = now + (purpose == PortalLinkPurpose.Invitation ? InvitationLifetime : ResetLifetime),
+        };
+        await OpenLinks(db, now).Where(l => l.UserId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), ct);
+        db.Set<PortalAccessLink>().Add(link);
+        await db.SaveChangesAsync(ct);
+        return new AccessLinkResult.Created(token, user.Email ?? "", purpose, link.ExpiresAt);
+    }
+
+    private static IQueryable<PortalAccessLink> OpenLinks(AppDbContext db, DateTime now) =>
+        db.Set<PortalAccessLink>().Where(l => l.UsedAt == null && l.RevokedAt == null && l.ExpiresAt > now);
+
+    private LinkState? StateOf(PortalAccessLink link) =>
+        link.UsedAt is not null ? LinkState.Used
+        : link.RevokedAt is not null ? LinkState.Revoked
+        : link.ExpiresAt <= Now() ? LinkState.Expired
+        : null;
+
+    internal static string? HashOf(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            return null;
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+    }
+
+    private PortalProblem IdentityProblem(IdentityError error, string email)
+    {
+        var password = identityOptions.Value.Password;
+        return error.Code switch
+        {
+            nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) => new(EmailTaken),
+            nameof(IdentityErrorDescriber.InvalidEmail) => new(EmailInvalid, email),
+            nameof(IdentityErrorDescriber.InvalidUserName) => new(UserNameInvalid, email),
+            nameof(IdentityErrorDescriber.PasswordTooShort) => new(PasswordTooShort, password.RequiredLength),
+            nameof(IdentityErrorDescriber.PasswordRequiresDigit) => new(PasswordRequiresDigit),
+            nameof(IdentityErrorDescriber.PasswordRequiresLower) => new(PasswordRequiresLower),
+            nameof(IdentityErrorDescriber.PasswordRequiresUpper) => new(PasswordRequiresUpper),
+            nameof(IdentityErrorDescriber.PasswordRequiresNonAlphanumeric) => new(PasswordRequiresNonAlphanumeric),
+            nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => new(PasswordRequiresUniqueChars, password.RequiredUniqueChars),
+            _ => new(error.Description),
+        };
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}
