@@ -5,6 +5,7 @@ using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Tickets;
 using MudBlazor.Services;
 
@@ -21,6 +22,7 @@ builder.Services.AddAccount();
 builder.Services.AddDemo();
 builder.Services.AddTickets();
 builder.Services.AddAdmin();
+builder.Services.AddMailDisplay();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapCultureEndpoint();
 app.MapTicketEndpoints();
+app.MapMailDisplayEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();
