@@ -4,6 +4,7 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddTickets();
         services.AddAdmin();
         services.AddMail();
+        services.AddMailDisplay();
         services.AddPortal();
         return services;
     }

@@ -4,6 +4,7 @@ using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using MudBlazor.Services;
@@ -39,6 +40,7 @@ app.MapCultureEndpoint();
 app.MapTicketEndpoints();
 app.MapMailEndpoints();
 app.MapPortalEndpoints();
+app.MapMailDisplayEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

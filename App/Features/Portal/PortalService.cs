@@ -87,7 +87,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 m.Subject,
                 m.Date,
                 m.TextBody,
-                m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList()))
+                m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.ContentId)).ToList()))
             .ToListAsync(ct);
         var consent = await db.Set<TimeTrackingConsentChange>().AsNoTracking()
             .Where(c => c.TicketId == ticketId)

@@ -51,11 +51,14 @@ public sealed record MessageView(
     string Subject,
     DateTime Date,
     string TextBody,
-    bool HasHtml,
+    string? HtmlBody,
     string? AuthorName,
-    IReadOnlyList<AttachmentView> Attachments);
+    IReadOnlyList<AttachmentView> Attachments)
+{
+    public bool HasHtml => HtmlBody is not null;
+}
 
-public sealed record AttachmentView(int Id, string FileName, string ContentType, long Size);
+public sealed record AttachmentView(int Id, string FileName, string ContentType, long Size, string? ContentId);
 
 public sealed record TicketDetails(
     int Id,

@@ -155,9 +155,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 m.Subject,
                 m.Date,
                 m.TextBody,
-                m.HtmlBody != null,
+                m.HtmlBody,
                 m.Author != null ? m.Author.DisplayName : null,
-                m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList()))
+                m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.ContentId)).ToList()))
             .ToListAsync(ct);
 
         var t = header.Ticket;

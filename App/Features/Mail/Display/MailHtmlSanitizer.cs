@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using AngleSharp;
+using AngleSharp.Css.Dom;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Ganss.Xss;
+
+namespace BlazorTickets.Features.Mail.Display;
+
+/// <summary>Mail HTML made safe to show, and how many remote images (img src, CSS url()) it no longer loads.</summary>
+public sealed record SanitizedMailHtml(string Html, int BlockedRemoteImageCount)
+{
+    /// <summary>The HTML took longer to parse than <see cref="MailHtmlSanitizer.ParseBudget"/>; show the text body instead.</summary>
+    public bool IsTooComplex { get; init; }
+
+    public static readonly SanitizedMailHtml TooComplex = new("", 0) { IsTooComplex = true };
+}
+
+/// <summary>
+/// Cleans the HTML of a received mail with HtmlSanitizer: no scripts, event handlers, forms, frames, objects, base or
+/// meta refresh, no javascript: or other foreign URLs, no CSS expressions; ordinary formatting (tables, inline styles,
+/// style sheets, images) stays. <c>cid:</c> images point to our inline attachment URL, and remote images are left out
+/// until the reader asks for them, because loading them tells the sender that and when the mail was read.
+/// </summary>
+public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
+{
+    /// <summary>Image formats a browser shows without running anything; SVG is left out because it can carry script.</summary>
+    [GeneratedRegex(@"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineDataImage();
+
+    private static readonly string[] FormTags =
+        ["form", "input", "button", "select", "option", "optgroup", "textarea", "datalist", "keygen", "output", "menuitem"];
+
+    /// <summary>
+    /// Parsing deeply nested HTML takes quadratic time (a 500 KB mail of nested divs keeps a core busy for minutes),
+    /// so a hostile mail could stall the server each time someone opens it. Ordinary mail parses in milliseconds.
+    /// </summary>
+    public TimeSpan ParseBudget { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <param name="html">The mail's HTML body as received.</param>
+    /// <param name="attachmentIdsByContentId">The message's attachments by Content-ID (with or without angle brackets).</param>
+    /// <param name="loadRemoteImages">Keep http(s) images and CSS backgrounds instead of leaving them out.</param>
+    /// <returns>
+    /// The body content (with the mail's style sheets first) to place in the body of a document of our own;
+    /// the mail's html, head and body elements themselves are not part of it. <see cref="SanitizedMailHtml.TooComplex"/>
+    /// when parsing exceeds <see cref="ParseBudget"/>.
+    /// </returns>
+    /// <remarks>Runs on the thread pool, so a slow mail does not hold up the caller's circuit.</remarks>
+    public Task<SanitizedMailHtml> SanitizeAsync(
+        string html, IReadOnlyDictionary<string, int> attachmentIdsByContentId, bool loadRemoteImages = false, CancellationToken ct = default) =>
+        Task.Run(() => SanitizeWithinBudgetAsync(html, attachmentIdsByContentId, loadRemoteImages, ct), ct);
+
+    private async Task<SanitizedMailHtml> SanitizeWithinBudgetAsync(
+        string html, IReadOnlyDictionary<string, int> attachmentIdsByContentId, bool loadRemoteImages, CancellationToken ct)
+    {
+        var contentIds = attachmentIdsByContentId.ToDictionary(p => NormalizeContentId(p.Key), p => p.Value, StringComparer.OrdinalIgnoreCase);
+        var blocked = 0;
+        var sanitizer = CreateSanitizer();
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            var url = e.OriginalUrl.Trim();
+            if (url.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
+            {
+                e.SanitizedUrl = contentIds.TryGetValue(NormalizeContentId(Uri.UnescapeDataString(url[4..])), out var id)
+                    ? inlineImageLinks.UrlFor(id)
+                    : null;
+            }
+            else if (InlineDataImage().IsMatch(url) && e.Tag?.NodeName == "IMG")
+            {
+                e.SanitizedUrl = url;
+            }
+            else if (e.SanitizedUrl is not null && !IsLink(e.Tag, e.OriginalUrl))
+            {
+                // A loaded resource: remote ones wait for the reader's consent; relative ones would reach our own app.
+                var remote = Uri.TryCreate(e.SanitizedUrl, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https";
+                if (remote && !loadRemoteImages)
+                {
+                    blocked++;
+                }
+                e.SanitizedUrl = remote && loadRemoteImages ? e.SanitizedUrl : null;
+            }
+        };
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is IElement { NodeName: "A" or "AREA" } link && link.HasAttribute("href"))
+            {
+                link.SetAttribute("target", "_blank");
+                link.SetAttribute("rel", "noopener noreferrer");
+            }
+        };
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(ParseBudget);
+        IHtmlDocument document;
+        try
+        {
+            document = await sanitizer.HtmlParserFactory().ParseDocumentAsync(html, budget.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return SanitizedMailHtml.TooComplex;
+        }
+        sanitizer.SanitizeDom(document);
+        using var output = new StringWriter();
+        foreach (var styleSheet in document.Head?.QuerySelectorAll("style") ?? Enumerable.Empty<IElement>())
+        {
+            styleSheet.ToHtml(output, sanitizer.OutputFormatter);
+        }
+        foreach (var node in document.Body?.ChildNodes ?? Enumerable.Empty<INode>())
+        {
+            node.ToHtml(output, sanitizer.OutputFormatter);
+        }
+        return new SanitizedMailHtml(output.ToString(), blocked);
+    }
+
+    /// <summary>A URL that is only followed on a click (a link, a citation), as opposed to one the page loads.</summary>
+    private static bool IsLink(IElement? element, string url) =>
+        element is not null
+        && (element.NodeName is "A" or "AREA" && element.GetAttribute("href") == url
+            || element.GetAttribute("cite") == url);
+
+    private static string NormalizeContentId(string contentId) => contentId.Trim().Trim('<', '>');
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        foreach (var tag in FormTags)
+        {
+            sanitizer.AllowedTags.Remove(tag);
+        }
+        sanitizer.AllowedAttributes.Remove("action");
+        sanitizer.AllowedAttributes.Remove("formaction");
+        // Mail layouts rely on their style sheets and the classes and ids these select; none of them can run anything.
+        sanitizer.AllowedTags.Add("style");
+        sanitizer.AllowedAttributes.Add("class");
+        sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAtRules.Add(CssRuleType.Media);
+        sanitizer.AllowedSchemes.Add("mailto");
+        return sanitizer;
+    }
+}
