@@ -26,6 +26,8 @@ public static class DeskComponentContext
         context.Services.AddSingleton(app.Get<TicketChangeNotifier>());
         context.Services.AddSingleton(app.Get<PresenceTracker>());
         context.Services.AddScoped(_ => new TicketService(app.DbFactory, app.Get<TimeProvider>()));
+        context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailboxSettingsService>());
+        context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailFetchService>());
 
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized(user.UserName!);

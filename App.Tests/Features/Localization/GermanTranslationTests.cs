@@ -19,7 +19,7 @@ public sealed partial class GermanTranslationTests
         return folder?.FullName ?? throw new InvalidOperationException("BlazorTickets.sln not found above the test output folder.");
     }
 
-    [GeneratedRegex("""L\["((?:[^"\\]|\\.)+)"\]""")]
+    [GeneratedRegex("""L\["((?:[^"\\]|\\.)+)"[\],]""")]
     private static partial Regex LocalizedLiteral();
 
     [Fact]

@@ -38,6 +38,8 @@ internal sealed class ImportedMailConfiguration : IEntityTypeConfiguration<Impor
         b.HasIndex(m => new { m.TenantId, m.MessageKey }).IsUnique();
         b.HasIndex(m => new { m.TenantId, m.Folder, m.AfterImportApplied });
         b.HasOne(m => m.TicketMessage).WithMany().HasForeignKey(m => m.TicketMessageId).OnDelete(DeleteBehavior.SetNull);
+        // Discarding a quarantined message keeps its receipt, so it is never fetched again.
+        b.HasOne(m => m.Quarantine).WithMany().HasForeignKey(m => m.QuarantinedMailId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -242,6 +242,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("QuarantinedMailId");
+
                     b.HasIndex("TicketMessageId");
 
                     b.HasIndex("TenantId", "MessageKey")
@@ -1211,10 +1213,17 @@ namespace BlazorTickets.Data.Migrations
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.ImportedMail", b =>
                 {
+                    b.HasOne("BlazorTickets.Features.Mail.QuarantinedMail", "Quarantine")
+                        .WithMany()
+                        .HasForeignKey("QuarantinedMailId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BlazorTickets.Features.Tickets.TicketMessage", "TicketMessage")
                         .WithMany()
                         .HasForeignKey("TicketMessageId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Quarantine");
 
                     b.Navigation("TicketMessage");
                 });

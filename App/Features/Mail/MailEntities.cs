@@ -74,6 +74,7 @@ public class ImportedMail
     public int? TicketMessageId { get; set; }
     public TicketMessage? TicketMessage { get; set; }
     public int? QuarantinedMailId { get; set; }
+    public QuarantinedMail? Quarantine { get; set; }
     public DateTime ImportedAt { get; set; }
     /// <summary>False until the after-import action (seen flag, move, delete) was applied on the server.</summary>
     public bool AfterImportApplied { get; set; }

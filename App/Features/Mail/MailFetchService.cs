@@ -198,30 +198,41 @@ public sealed class MailFetchService(
             }, ct);
         }
 
+        // Strictly in UID order: the committed high-water mark must never pass a message that is not stored yet.
         var handled = new List<UniqueId>();
+        var run = new List<UniqueId>();
+        async Task ImportRunAsync()
+        {
+            if (run.Count == 0)
+            {
+                return;
+            }
+            var mails = run.Select(uid => new MailImporter.IncomingMail(raw[uid], new MailPosition(folder.FullName, folder.UidValidity, uid.Id))).ToList();
+            var results = await importer.ImportBatchAsync(tenantId, mails, ct);
+            foreach (var result in results)
+            {
+                counts.Add(result.Outcome);
+            }
+            handled.AddRange(run);
+            run.Clear();
+        }
+
         foreach (var uid in batch)
         {
-            var position = new MailPosition(folder.FullName, folder.UidValidity, uid.Id);
-            ImportResult result;
-            if (raw.TryGetValue(uid, out var bytes))
+            if (raw.ContainsKey(uid))
             {
-                result = await importer.ImportAsync(tenantId, bytes, position, ct);
-            }
-            else if (sizes.GetValueOrDefault(uid) is long size && size > settings.MaxMessageBytes)
-            {
-                result = await QuarantineOversizedAsync(tenantId, settings, folder, uid, size, position, ct);
-            }
-            else
-            {
-                // The server listed the UID but returned no body: it was expunged meanwhile. Nothing to import.
+                run.Add(uid);
                 continue;
             }
-            counts.Add(result.Outcome);
-            if (result.Outcome != ImportOutcome.Quarantined || raw.ContainsKey(uid))
+            await ImportRunAsync();
+            if (sizes.GetValueOrDefault(uid) is long size && size > settings.MaxMessageBytes)
             {
-                handled.Add(uid);
+                var position = new MailPosition(folder.FullName, folder.UidValidity, uid.Id);
+                counts.Add((await QuarantineOversizedAsync(tenantId, settings, folder, uid, size, position, ct)).Outcome);
             }
+            // Otherwise the server listed the UID but returned no body: it was expunged meanwhile. Nothing to import.
         }
+        await ImportRunAsync();
         return handled;
     }
 

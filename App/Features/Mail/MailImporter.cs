@@ -29,35 +29,71 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     public const int AutomaticMessagesPerHourBeforeThrottle = 5;
     private const string ImportedBy = "Mail import";
 
-    public async Task<ImportResult> ImportAsync(int tenantId, byte[] raw, MailPosition position, CancellationToken ct = default)
-    {
-        ParsedMail parsed;
-        try
-        {
-            parsed = ParsedMail.Parse(raw);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return await QuarantineAsync(tenantId, raw, position, $"The message could not be parsed: {ex.Message}", null, ct);
-        }
+    public async Task<ImportResult> ImportAsync(int tenantId, byte[] raw, MailPosition position, CancellationToken ct = default) =>
+        (await ImportBatchAsync(tenantId, [new IncomingMail(raw, position)], ct))[0];
 
+    /// <summary>
+    /// Imports messages in UID order in one transaction: each message with its ticket change is in it whole or not
+    /// at all, and the folder's committed UID moves with them. If the batch fails, each message is retried alone,
+    /// so one bad message is quarantined and never holds up the others.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportResult>> ImportBatchAsync(int tenantId, IReadOnlyList<IncomingMail> mails, CancellationToken ct = default)
+    {
+        var parsed = mails.Select(mail => Parse(mail.Raw)).ToList();
         try
         {
-            return await ImportParsedAsync(tenantId, raw, parsed, position, ct);
+            return await ImportTogetherAsync(tenantId, mails, parsed, replacingQuarantineId: null, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Importing message {Key} for tenant {Tenant} failed; quarantining it", parsed.MessageKey, tenantId);
-            return await QuarantineAsync(tenantId, raw, position, $"The database refused the message: {Innermost(ex).Message}", parsed, ct);
+            if (mails.Count > 1)
+            {
+                logger.LogInformation(ex, "A batch of {Count} messages for tenant {Tenant} failed; importing them one by one", mails.Count, tenantId);
+                var results = new List<ImportResult>(mails.Count);
+                foreach (var mail in mails)
+                {
+                    results.Add(await ImportAsync(tenantId, mail.Raw, mail.Position, ct));
+                }
+                return results;
+            }
+            var failed = parsed[0] as ParsedMail;
+            logger.LogWarning(ex, "Importing a message for tenant {Tenant} failed; quarantining it", tenantId);
+            return [await QuarantineAsync(tenantId, mails[0].Raw, mails[0].Position, $"The database refused the message: {Innermost(ex).Message}", failed, ct)];
+        }
+    }
+
+    public sealed record IncomingMail(byte[] Raw, MailPosition Position);
+
+    /// <summary>A parsed message, or the parser's complaint.</summary>
+    private static object Parse(byte[] raw)
+    {
+        try
+        {
+            return ParsedMail.Parse(raw);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return $"The message could not be parsed: {ex.Message}";
         }
     }
 
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 
-    private async Task<ImportResult> ImportParsedAsync(
-        int tenantId, byte[] raw, ParsedMail parsed, MailPosition position, CancellationToken ct, int? replacingQuarantineId = null)
+    /// <summary>What a batch has added but not saved yet, so later messages of the same batch find it.</summary>
+    private sealed class BatchState
+    {
+        public readonly HashSet<string> Keys = [];
+        public readonly Dictionary<string, Ticket> TicketsByMessageId = new(StringComparer.Ordinal);
+        public readonly Dictionary<int, Ticket> TicketsByNumber = [];
+        public readonly Dictionary<string, Customer> CustomersByAddress = new(StringComparer.OrdinalIgnoreCase);
+        public readonly Dictionary<string, int> AutomaticBySender = new(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private async Task<IReadOnlyList<ImportResult>> ImportTogetherAsync(
+        int tenantId, IReadOnlyList<IncomingMail> mails, IReadOnlyList<object> parsedOrError, int? replacingQuarantineId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (replacingQuarantineId is int quarantineId)
@@ -66,87 +102,154 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             await db.QuarantinedMails.Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
         }
 
-        if (await db.ImportedMails.AnyAsync(m => m.TenantId == tenantId && m.MessageKey == parsed.MessageKey, ct))
+        var keys = parsedOrError.Select((p, i) => p is ParsedMail parsed ? parsed.MessageKey : KeyOfUnparsed(mails[i].Raw)).ToList();
+        var batch = new BatchState();
+        batch.Keys.UnionWith(await db.ImportedMails
+            .Where(m => m.TenantId == tenantId && keys.Contains(m.MessageKey))
+            .Select(m => m.MessageKey)
+            .ToListAsync(ct));
+
+        var results = new ImportResult?[mails.Count];
+        var tickets = new Ticket?[mails.Count];
+        for (var i = 0; i < mails.Count; i++)
+        {
+            var (raw, position) = (mails[i].Raw, mails[i].Position);
+            if (!batch.Keys.Add(keys[i]))
+            {
+                results[i] = new ImportResult(ImportOutcome.Duplicate);
+                continue;
+            }
+            if (parsedOrError[i] is not ParsedMail parsed)
+            {
+                AddQuarantine(db, tenantId, raw, position, keys[i], (string)parsedOrError[i], null, now, rawIsComplete: true, raw.LongLength);
+                results[i] = new ImportResult(ImportOutcome.Quarantined, Reason: (string)parsedOrError[i]);
+                continue;
+            }
+
+            var ticket = await FindThreadAsync(db, tenantId, parsed, batch, ct);
+            if (ticket is null && parsed.IsAutomatic && parsed.FromAddress is not null
+                && await IsFloodingAsync(db, tenantId, parsed.FromAddress, now, batch, ct))
+            {
+                var reason = $"Throttled: more than {AutomaticMessagesPerHourBeforeThrottle} automatic messages from {parsed.FromAddress} within an hour ({parsed.AutomaticReason}).";
+                AddQuarantine(db, tenantId, raw, position, keys[i], reason, parsed, now, rawIsComplete: true, raw.LongLength);
+                results[i] = new ImportResult(ImportOutcome.Quarantined, Reason: reason);
+                continue;
+            }
+
+            var customer = parsed.FromAddress is null ? null : await FindOrCreateCustomerAsync(db, tenantId, parsed, now, batch, ct);
+            var isNewTicket = ticket is null;
+            if (ticket is null)
+            {
+                ticket = new Ticket
+                {
+                    Number = (int)await db.NextAsync(Sequences.TicketNumber, 1001, ct),
+                    Subject = Truncate(parsed.Subject.Length == 0 ? "(no subject)" : parsed.Subject, 500),
+                    Status = TicketStatus.New,
+                    TenantId = tenantId,
+                    Customer = customer,
+                    CreatedAt = now,
+                };
+                db.Tickets.Add(ticket);
+                batch.TicketsByNumber[ticket.Number] = ticket;
+            }
+            else if (!parsed.IsAutomatic && ticket.Status is TicketStatus.Answered or TicketStatus.Closed or TicketStatus.WaitingForCustomer)
+            {
+                ticket.Status = TicketStatus.Open;
+            }
+
+            var message = NewMessage(ticket, parsed, raw, now);
+            db.TicketMessages.Add(message);
+            if (parsed.MessageId is not null)
+            {
+                batch.TicketsByMessageId[parsed.MessageId] = ticket;
+            }
+            if (parsed.IsAutomatic && parsed.FromAddress is not null)
+            {
+                batch.AutomaticBySender[parsed.FromAddress] = batch.AutomaticBySender.GetValueOrDefault(parsed.FromAddress) + 1;
+            }
+            ticket.LastMessageAt = message.Date > (ticket.LastMessageAt ?? DateTime.MinValue) ? message.Date : ticket.LastMessageAt;
+            ticket.UpdatedAt = now;
+            ticket.UpdatedBy = ImportedBy;
+            db.ImportedMails.Add(new ImportedMail
+            {
+                TenantId = tenantId,
+                Folder = position.Folder,
+                UidValidity = position.UidValidity,
+                Uid = position.Uid,
+                MessageKey = keys[i],
+                TicketMessage = message,
+                ImportedAt = now,
+            });
+            tickets[i] = ticket;
+            results[i] = new ImportResult(isNewTicket ? ImportOutcome.NewTicket : ImportOutcome.Threaded);
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
-            await transaction.CommitAsync(ct);
-            return new ImportResult(ImportOutcome.Duplicate);
         }
+        await transaction.CommitAsync(ct);
+        return results.Select((r, i) => tickets[i] is { } t ? r! with { TicketId = t.Id } : r!).ToList();
+    }
 
-        var ticket = await FindThreadAsync(db, tenantId, parsed, ct);
-        if (ticket is null && parsed.IsAutomatic && parsed.FromAddress is not null
-            && await IsFloodingAsync(db, tenantId, parsed.FromAddress, now, ct))
+    private static TicketMessage NewMessage(Ticket ticket, ParsedMail parsed, byte[] raw, DateTime now) => new()
+    {
+        Ticket = ticket,
+        Direction = MessageDirection.Inbound,
+        From = Truncate(parsed.FromText, 2000),
+        To = Truncate(parsed.To, 4000),
+        Cc = Truncate(parsed.Cc, 4000),
+        Subject = Truncate(parsed.Subject, 1000),
+        Date = parsed.Date is DateTime date && date <= now.AddDays(1) && date.Year > 1990 ? date : now,
+        TextBody = parsed.TextBody,
+        HtmlBody = parsed.HtmlBody,
+        MessageId = parsed.MessageId is null ? null : Truncate(parsed.MessageId, 1000),
+        InReplyTo = parsed.InReplyTo,
+        References = parsed.References.Count == 0 ? null : string.Join(" ", parsed.References.Select(r => $"<{r}>")),
+        RawMime = raw,
+        IsAutomatic = parsed.IsAutomatic,
+        Attachments = parsed.Attachments.Select(a => new Attachment
         {
-            await transaction.RollbackAsync(ct);
-            return await QuarantineAsync(tenantId, raw, position,
-                $"Throttled: more than {AutomaticMessagesPerHourBeforeThrottle} automatic messages from {parsed.FromAddress} within an hour ({parsed.AutomaticReason}).",
-                parsed, ct);
-        }
+            FileName = Truncate(a.FileName, 500),
+            ContentType = Truncate(a.ContentType, 200),
+            Size = a.Content.LongLength,
+            Content = a.Content,
+            ContentId = a.ContentId,
+        }).ToList(),
+    };
 
-        var customer = parsed.FromAddress is null ? null : await FindOrCreateCustomerAsync(db, tenantId, parsed, now, ct);
-        var isNewTicket = ticket is null;
-        if (ticket is null)
+    private static void AddQuarantine(
+        AppDbContext db, int tenantId, byte[] raw, MailPosition position, string key, string reason, ParsedMail? parsed, DateTime now, bool rawIsComplete, long size)
+    {
+        var quarantined = new QuarantinedMail
         {
-            ticket = new Ticket
-            {
-                Number = (int)await db.NextAsync(Sequences.TicketNumber, 1001, ct),
-                Subject = Truncate(parsed.Subject.Length == 0 ? "(no subject)" : parsed.Subject, 500),
-                Status = TicketStatus.New,
-                TenantId = tenantId,
-                Customer = customer,
-                CreatedAt = now,
-            };
-            db.Tickets.Add(ticket);
-        }
-        else if (!parsed.IsAutomatic && ticket.Status is TicketStatus.Answered or TicketStatus.Closed or TicketStatus.WaitingForCustomer)
-        {
-            ticket.Status = TicketStatus.Open;
-        }
-
-        var message = new TicketMessage
-        {
-            Ticket = ticket,
-            Direction = MessageDirection.Inbound,
-            From = Truncate(parsed.FromText, 2000),
-            To = Truncate(parsed.To, 4000),
-            Cc = Truncate(parsed.Cc, 4000),
-            Subject = Truncate(parsed.Subject, 1000),
-            Date = parsed.Date is DateTime date && date <= now.AddDays(1) && date.Year > 1990 ? date : now,
-            TextBody = parsed.TextBody,
-            HtmlBody = parsed.HtmlBody,
-            MessageId = parsed.MessageId is null ? null : Truncate(parsed.MessageId, 1000),
-            InReplyTo = parsed.InReplyTo,
-            References = parsed.References.Count == 0 ? null : string.Join(" ", parsed.References.Select(r => $"<{r}>")),
-            RawMime = raw,
-            IsAutomatic = parsed.IsAutomatic,
-            Attachments = parsed.Attachments.Select(a => new Attachment
-            {
-                FileName = Truncate(a.FileName, 500),
-                ContentType = Truncate(a.ContentType, 200),
-                Size = a.Content.LongLength,
-                Content = a.Content,
-                ContentId = a.ContentId,
-            }).ToList(),
+            TenantId = tenantId,
+            Folder = position.Folder,
+            UidValidity = position.UidValidity,
+            Uid = position.Uid,
+            Reason = Truncate(reason, 2000),
+            From = Truncate(parsed?.FromText ?? "", 1000),
+            Subject = Truncate(parsed?.Subject ?? "", 1000),
+            Size = size,
+            Raw = raw,
+            RawIsComplete = rawIsComplete,
+            CreatedAt = now,
         };
-        db.TicketMessages.Add(message);
-        ticket.LastMessageAt = message.Date > (ticket.LastMessageAt ?? DateTime.MinValue) ? message.Date : ticket.LastMessageAt;
-        ticket.UpdatedAt = now;
-        ticket.UpdatedBy = ImportedBy;
-
+        db.QuarantinedMails.Add(quarantined);
         db.ImportedMails.Add(new ImportedMail
         {
             TenantId = tenantId,
             Folder = position.Folder,
             UidValidity = position.UidValidity,
             Uid = position.Uid,
-            MessageKey = parsed.MessageKey,
-            TicketMessage = message,
+            MessageKey = key,
+            Quarantine = quarantined,
             ImportedAt = now,
+            // An incomplete copy must stay on the server: no seen flag, no move, no delete.
+            AfterImportApplied = !rawIsComplete,
         });
-        await db.SaveChangesAsync(ct);
-        await AdvanceFolderAsync(db, tenantId, position, ct);
-        await transaction.CommitAsync(ct);
-        return new ImportResult(isNewTicket ? ImportOutcome.NewTicket : ImportOutcome.Threaded, ticket.Id);
     }
 
     /// <summary>
@@ -165,34 +268,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             await transaction.CommitAsync(ct);
             return new ImportResult(ImportOutcome.Duplicate);
         }
-        var quarantined = new QuarantinedMail
-        {
-            TenantId = tenantId,
-            Folder = position.Folder,
-            UidValidity = position.UidValidity,
-            Uid = position.Uid,
-            Reason = Truncate(reason, 2000),
-            From = Truncate(parsed?.FromText ?? "", 1000),
-            Subject = Truncate(parsed?.Subject ?? "", 1000),
-            Size = size ?? raw.LongLength,
-            Raw = raw,
-            RawIsComplete = rawIsComplete,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
-        db.QuarantinedMails.Add(quarantined);
-        await db.SaveChangesAsync(ct);
-        db.ImportedMails.Add(new ImportedMail
-        {
-            TenantId = tenantId,
-            Folder = position.Folder,
-            UidValidity = position.UidValidity,
-            Uid = position.Uid,
-            MessageKey = key,
-            QuarantinedMailId = quarantined.Id,
-            ImportedAt = quarantined.CreatedAt,
-            // An incomplete copy must stay on the server: no seen flag, no move, no delete.
-            AfterImportApplied = !rawIsComplete,
-        });
+        AddQuarantine(db, tenantId, raw, position, key, reason, parsed, clock.GetUtcNow().UtcDateTime, rawIsComplete, size ?? raw.LongLength);
         await db.SaveChangesAsync(ct);
         await AdvanceFolderAsync(db, tenantId, position, ct);
         await transaction.CommitAsync(ct);
@@ -230,7 +306,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         {
             var parsed = ParsedMail.Parse(quarantined.Raw);
             var position = new MailPosition(quarantined.Folder, quarantined.UidValidity, quarantined.Uid);
-            var result = await ImportParsedAsync(quarantined.TenantId, quarantined.Raw, parsed, position, ct, replacingQuarantineId: quarantineId);
+            var result = (await ImportTogetherAsync(quarantined.TenantId, [new IncomingMail(quarantined.Raw, position)], [parsed], quarantineId, ct))[0];
             return result.Outcome == ImportOutcome.Duplicate
                 ? (true, "This message was already imported; the quarantine entry was removed.")
                 : (true, $"Imported into ticket {result.TicketId}.");
@@ -252,15 +328,28 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     [GeneratedRegex(@"\[#(\d{1,9})\]")]
     private static partial Regex TicketTag();
 
-    private static async Task<Ticket?> FindThreadAsync(AppDbContext db, int tenantId, ParsedMail parsed, CancellationToken ct)
+    private static async Task<Ticket?> FindThreadAsync(AppDbContext db, int tenantId, ParsedMail parsed, BatchState batch, CancellationToken ct)
     {
         var referenced = parsed.References.Prepend(parsed.InReplyTo).OfType<string>().Distinct().ToList();
+
+        async Task<Ticket?> ByNumber(int number)
+        {
+            if (batch.TicketsByNumber.TryGetValue(number, out var known))
+            {
+                return known;
+            }
+            var found = await db.Tickets.SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct);
+            if (found is not null)
+            {
+                batch.TicketsByNumber[number] = found;
+            }
+            return found;
+        }
 
         // 1. Our own outgoing Message-ID names the ticket.
         foreach (var id in referenced)
         {
-            if (OutgoingMessageIds.TryParseTicketNumber(id, out var number)
-                && await db.Tickets.SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct) is { } ticket)
+            if (OutgoingMessageIds.TryParseTicketNumber(id, out var number) && await ByNumber(number) is { } ticket)
             {
                 return ticket;
             }
@@ -269,14 +358,20 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         // 2. A [#1234] tag in the subject.
         foreach (Match match in TicketTag().Matches(parsed.Subject))
         {
-            if (int.TryParse(match.Groups[1].Value, out var number)
-                && await db.Tickets.SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct) is { } ticket)
+            if (int.TryParse(match.Groups[1].Value, out var number) && await ByNumber(number) is { } ticket)
             {
                 return ticket;
             }
         }
 
-        // 3. In-Reply-To or References match a message we stored.
+        // 3. In-Reply-To or References match a message we stored (or this batch is storing).
+        foreach (var id in referenced)
+        {
+            if (batch.TicketsByMessageId.TryGetValue(id, out var inBatch))
+            {
+                return inBatch;
+            }
+        }
         if (referenced.Count > 0)
         {
             var ticketId = await db.TicketMessages
@@ -286,13 +381,15 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 .FirstOrDefaultAsync(ct);
             if (ticketId is int id)
             {
-                return await db.Tickets.SingleAsync(t => t.Id == id, ct);
+                var ticket = batch.TicketsByNumber.Values.FirstOrDefault(t => t.Id == id) ?? await db.Tickets.SingleAsync(t => t.Id == id, ct);
+                batch.TicketsByNumber[ticket.Number] = ticket;
+                return ticket;
             }
         }
         return null;
     }
 
-    private static async Task<bool> IsFloodingAsync(AppDbContext db, int tenantId, string address, DateTime now, CancellationToken ct)
+    private static async Task<bool> IsFloodingAsync(AppDbContext db, int tenantId, string address, DateTime now, BatchState batch, CancellationToken ct)
     {
         var since = now.AddHours(-1);
         var pattern = $"%{address}%";
@@ -300,19 +397,23 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             .Where(m => m.TenantId == tenantId && m.ImportedAt >= since && m.TicketMessage != null
                         && m.TicketMessage.IsAutomatic && EF.Functions.Like(m.TicketMessage.From, pattern))
             .CountAsync(ct);
-        return recent >= AutomaticMessagesPerHourBeforeThrottle;
+        return recent + batch.AutomaticBySender.GetValueOrDefault(address) >= AutomaticMessagesPerHourBeforeThrottle;
     }
 
-    private static async Task<Customer> FindOrCreateCustomerAsync(AppDbContext db, int tenantId, ParsedMail parsed, DateTime now, CancellationToken ct)
+    private static async Task<Customer> FindOrCreateCustomerAsync(AppDbContext db, int tenantId, ParsedMail parsed, DateTime now, BatchState batch, CancellationToken ct)
     {
         var address = parsed.FromAddress!;
+        if (batch.CustomersByAddress.TryGetValue(address, out var cached))
+        {
+            return cached;
+        }
         var known = await db.CustomerEmails
             .Where(e => e.TenantId == tenantId && e.Address.ToLower() == address)
             .Select(e => e.Customer)
             .FirstOrDefaultAsync(ct);
         if (known is not null)
         {
-            return known;
+            return batch.CustomersByAddress[address] = known;
         }
         var number = await db.NextAsync($"customer-from-mail-{tenantId}", 1, ct);
         var customer = new Customer
@@ -325,7 +426,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             Emails = [new CustomerEmail { TenantId = tenantId, Address = Truncate(address, 320) }],
         };
         db.Customers.Add(customer);
-        return customer;
+        return batch.CustomersByAddress[address] = customer;
     }
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
