@@ -71,7 +71,8 @@ internal sealed class CustomerEmailConfiguration : IEntityTypeConfiguration<Cust
 {
     public void Configure(EntityTypeBuilder<CustomerEmail> b)
     {
-        b.Property(e => e.Address).HasMaxLength(320);
+        // Mail matches senders by address whatever their case; NOCASE lets that lookup use the unique index.
+        b.Property(e => e.Address).HasMaxLength(320).UseCollation("NOCASE");
         b.HasIndex(e => new { e.TenantId, e.Address }).IsUnique();
         b.HasOne(e => e.Customer).WithMany(c => c.Emails).HasForeignKey(e => e.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -185,7 +185,8 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(320)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");

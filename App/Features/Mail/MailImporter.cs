@@ -408,7 +408,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             return cached;
         }
         var known = await db.CustomerEmails
-            .Where(e => e.TenantId == tenantId && e.Address.ToLower() == address)
+            .Where(e => e.TenantId == tenantId && e.Address == address)
             .Select(e => e.Customer)
             .FirstOrDefaultAsync(ct);
         if (known is not null)

@@ -79,11 +79,13 @@ public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger)
 
 /// <summary>
 /// Publishes every saved change that touches a ticket, whoever made it (a page, a background job, a service),
-/// so no caller can forget to notify.
+/// so no caller can forget to notify. Inside an explicit transaction it waits for the commit: a list that reloads
+/// on the news must find the rows.
 /// </summary>
-public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : SaveChangesInterceptor
+public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<object>> pending = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<object>> saving = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, HashSet<int>> uncommitted = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -99,13 +101,13 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        PublishCaptured(eventData.Context);
+        Saved(eventData.Context);
         return result;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        PublishCaptured(eventData.Context);
+        Saved(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -121,7 +123,7 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
     {
         if (context is not null)
         {
-            pending.Remove(context);
+            saving.Remove(context);
         }
     }
 
@@ -136,20 +138,16 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
             .Select(e => e.Entity)
             .Where(e => e is Ticket or TicketMessage or TicketWatcher or TicketAssignedCustomer or TimeEntry or RunningTimer)
             .ToList();
-        pending.AddOrUpdate(context, touched);
+        saving.AddOrUpdate(context, touched);
     }
 
-    private void PublishCaptured(DbContext? context)
+    private void Saved(DbContext? context)
     {
-        if (context is null || !pending.TryGetValue(context, out var entities))
+        if (context is null || !saving.TryGetValue(context, out var entities))
         {
             return;
         }
-        pending.Remove(context);
-        if (entities.Count == 0)
-        {
-            return;
-        }
+        saving.Remove(context);
         var ids = entities.Select(e => e switch
         {
             Ticket t => t.Id,
@@ -159,7 +157,53 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
             TimeEntry t => t.TicketId,
             RunningTimer r => r.TicketId,
             _ => 0,
-        }).Where(id => id > 0).Distinct().ToArray();
-        notifier.Publish(ids);
+        }).Where(id => id > 0);
+        if (context.Database.CurrentTransaction is null)
+        {
+            notifier.Publish(ids.Distinct().ToArray());
+            return;
+        }
+        uncommitted.GetOrCreateValue(context).UnionWith(ids);
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null && uncommitted.TryGetValue(context, out var ids))
+        {
+            uncommitted.Remove(context);
+            notifier.Publish(ids.ToArray());
+        }
+    }
+
+    private void RolledBack(DbContext? context)
+    {
+        if (context is not null)
+        {
+            uncommitted.Remove(context);
+        }
+    }
+
+    void IDbTransactionInterceptor.TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void IDbTransactionInterceptor.TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => RolledBack(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        RolledBack(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void IDbTransactionInterceptor.TransactionFailed(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData) => RolledBack(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionFailedAsync(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken)
+    {
+        RolledBack(eventData.Context);
+        return Task.CompletedTask;
     }
 }

@@ -5,11 +5,22 @@
 namespace BlazorTickets.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ImportedMailQuarantineLink : Migration
+    public partial class MailLookups : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Address",
+                table: "CustomerEmails",
+                type: "TEXT",
+                maxLength: 320,
+                nullable: false,
+                collation: "NOCASE",
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 320);
+
             migrationBuilder.CreateIndex(
                 name: "IX_ImportedMails_QuarantinedMailId",
                 table: "ImportedMails",
@@ -34,6 +45,17 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_ImportedMails_QuarantinedMailId",
                 table: "ImportedMails");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Address",
+                table: "CustomerEmails",
+                type: "TEXT",
+                maxLength: 320,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 320,
+                oldCollation: "NOCASE");
         }
     }
 }

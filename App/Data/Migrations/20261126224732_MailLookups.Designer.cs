@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126224055_ImportedMailQuarantineLink")]
-    partial class ImportedMailQuarantineLink
+    [Migration("20261126224732_MailLookups")]
+    partial class MailLookups
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -188,7 +188,8 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(320)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");
