@@ -232,6 +232,9 @@ public sealed class MailFetchTests : IAsyncLifetime
         var missingFolder = await settings.TestConnectionAsync(tenantId, input);
         input.Folder = "INBOX";
         var ok = await settings.TestConnectionAsync(tenantId, input);
+        input.Encryption = MailEncryption.SslTls;
+        var tlsOnPlainPort = await settings.TestConnectionAsync(tenantId, input);
+        input.Encryption = MailEncryption.None;
         input.Port = 1;
         var refused = await settings.TestConnectionAsync(tenantId, input);
 
@@ -239,6 +242,8 @@ public sealed class MailFetchTests : IAsyncLifetime
         missingFolder.Should().Be((false, "The folder \"NoSuchFolder\" does not exist in this mailbox."));
         ok.Ok.Should().BeTrue();
         ok.Message.Should().Contain("supports IDLE");
+        tlsOnPlainPort.Ok.Should().BeFalse();
+        tlsOnPlainPort.Message.Should().Contain("TLS");
         refused.Ok.Should().BeFalse();
         refused.Message.Should().Contain("refused the connection");
     }
