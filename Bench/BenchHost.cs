@@ -53,20 +53,11 @@ public sealed class BenchHost : IAsyncDisposable
             await db.SaveChangesAsync();
             tenantId = tenant.Id;
         }
-        var settings = Services.GetRequiredService<MailboxSettingsService>();
-        var input = await settings.GetAsync(tenantId);
-        input.Host = dovecot.Host;
-        input.Port = dovecot.Port;
-        input.Encryption = MailEncryption.None;
-        input.UserName = user;
-        input.NewPassword = DovecotServer.PasswordOf(user);
-        input.ScheduleEnabled = false;
-        input.PushEnabled = push;
-        var errors = await settings.SaveAsync(tenantId, input);
-        if (errors.Count > 0)
+        await Services.GetRequiredService<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, user, input =>
         {
-            throw new InvalidOperationException(string.Join("; ", errors.Values));
-        }
+            input.ScheduleEnabled = false;
+            input.PushEnabled = push;
+        });
         return tenantId;
     }
 

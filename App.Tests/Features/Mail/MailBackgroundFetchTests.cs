@@ -31,20 +31,13 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         await dovecot.DisposeAsync();
     }
 
-    private async Task ConfigureAsync(bool schedule, bool push, string cron = MailboxSettings.DefaultCron)
-    {
-        var settings = app.Services.GetRequiredService<MailboxSettingsService>();
-        var input = await settings.GetAsync(tenantId);
-        input.Host = dovecot.Host;
-        input.Port = dovecot.Port;
-        input.Encryption = MailEncryption.None;
-        input.UserName = Mailbox;
-        input.NewPassword = DovecotServer.PasswordOf(Mailbox);
-        input.ScheduleEnabled = schedule;
-        input.PushEnabled = push;
-        input.CronSchedule = cron;
-        (await settings.SaveAsync(tenantId, input)).Should().BeEmpty();
-    }
+    private Task ConfigureAsync(bool schedule, bool push, string cron = MailboxSettings.DefaultCron) =>
+        app.Services.GetRequiredService<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
+        {
+            input.ScheduleEnabled = schedule;
+            input.PushEnabled = push;
+            input.CronSchedule = cron;
+        });
 
     private static MimeMessage Mail(string subject)
     {

@@ -31,18 +31,8 @@ public sealed class MailFetchTests : IAsyncLifetime
         await dovecot.DisposeAsync();
     }
 
-    private async Task ConfigureAsync(Action<MailboxSettingsInput> change)
-    {
-        var settings = app.Get<MailboxSettingsService>();
-        var input = await settings.GetAsync(tenantId);
-        input.Host = dovecot.Host;
-        input.Port = dovecot.Port;
-        input.Encryption = MailEncryption.None;
-        input.UserName = Mailbox;
-        input.NewPassword = DovecotServer.PasswordOf(Mailbox);
-        change(input);
-        (await settings.SaveAsync(tenantId, input)).Should().BeEmpty();
-    }
+    private Task ConfigureAsync(Action<MailboxSettingsInput> change) =>
+        app.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, change);
 
     private static MimeMessage Mail(string subject, int size = 0)
     {
