@@ -6,6 +6,7 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddAccount();
 builder.Services.AddDemo();
 builder.Services.AddTickets();
 builder.Services.AddAdmin();
+builder.Services.AddTimeTracking();
 
 var app = builder.Build();
 
