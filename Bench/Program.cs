@@ -3,6 +3,7 @@ using BlazorTickets.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["desk"] = DeskQueryBenchmark.RunAsync,
+    ["timers"] = TimersBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

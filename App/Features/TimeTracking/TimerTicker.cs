@@ -94,7 +94,13 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
                 logger.LogWarning(ex, "A timer tick subscriber failed");
             }
         }
-        Interlocked.Add(ref fanOutTicks, Stopwatch.GetTimestamp() - started);
+        var total = Interlocked.Add(ref fanOutTicks, Stopwatch.GetTimestamp() - started);
+        var count = Interlocked.Read(ref tickCount);
+        if (count % 10 == 0 && logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Timer ticker: {Ticks} ticks, {Subscribers} subscribers, fan-out {FanOutMs:F3} ms in total",
+                count, Volatile.Read(ref subscribers).Length, Stopwatch.GetElapsedTime(0, total).TotalMilliseconds);
+        }
     }
 
     private TimeSpan DueTime()
