@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -5,6 +6,12 @@ namespace BlazorTickets.Tests.Features.TimeTracking;
 
 public sealed class TimerTickerTests
 {
+    /// <summary>Subscribers run on the thread pool; wait (generously) for what they record.</summary>
+    private static void WaitFor(Func<bool> condition)
+    {
+        SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(30)).Should().BeTrue("the subscribers should have been called");
+    }
+
     [Fact]
     public void The_ticker_runs_only_while_someone_listens_and_one_timer_serves_every_subscriber()
     {
@@ -29,15 +36,20 @@ public sealed class TimerTickerTests
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 3, 18, 9, 0, 0, 400, TimeSpan.Zero));
         using var ticker = new TimerTicker(clock, NullLogger<TimerTicker>.Instance);
-        var first = new List<DateTimeOffset>();
-        var second = new List<DateTimeOffset>();
-        using var a = ticker.Subscribe(first.Add);
-        using var b = ticker.Subscribe(second.Add);
+        var first = new ConcurrentQueue<DateTimeOffset>();
+        var second = new ConcurrentQueue<DateTimeOffset>();
+        using var a = ticker.Subscribe(first.Enqueue);
+        using var b = ticker.Subscribe(second.Enqueue);
 
         clock.Advance(TimeSpan.FromMilliseconds(500));
-        first.Should().BeEmpty("the first tick waits for the next whole second");
+        ticker.TickCount.Should().Be(0, "the first tick waits for the next whole second");
 
-        clock.Advance(TimeSpan.FromSeconds(3));
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var expected = i + 1;
+            WaitFor(() => first.Count == expected && second.Count == expected);
+        }
 
         first.Select(t => (t.Second, t.Millisecond)).Should().Equal((1, 15), (2, 15), (3, 15));
         second.Should().Equal(first);
@@ -51,11 +63,40 @@ public sealed class TimerTickerTests
         using var ticker = new TimerTicker(clock, NullLogger<TimerTicker>.Instance);
         var ticks = 0;
         using var broken = ticker.Subscribe(_ => throw new InvalidOperationException("circuit gone"));
-        using var working = ticker.Subscribe(_ => ticks++);
+        using var working = ticker.Subscribe(_ => Interlocked.Increment(ref ticks));
 
-        clock.Advance(TimeSpan.FromSeconds(2.5));
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        WaitFor(() => Volatile.Read(ref ticks) == 1);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        WaitFor(() => Volatile.Read(ref ticks) == 2);
 
-        ticks.Should().Be(2);
         ticker.IsRunning.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_subscriber_still_busy_with_a_tick_skips_the_next_one_instead_of_piling_up()
+    {
+        var clock = new ManualClock();
+        using var ticker = new TimerTicker(clock, NullLogger<TimerTicker>.Instance);
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        using var slow = ticker.Subscribe(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+
+        ticker.Tick();
+        WaitFor(() => Volatile.Read(ref calls) == 1);
+        ticker.Tick();
+        ticker.Tick();
+
+        ticker.SkippedCalls.Should().Be(2);
+        release.Set();
+        WaitFor(() =>
+        {
+            ticker.Tick();
+            return Volatile.Read(ref calls) >= 2;
+        });
     }
 }

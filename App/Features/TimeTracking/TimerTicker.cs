@@ -8,15 +8,22 @@ namespace BlazorTickets.Features.TimeTracking;
 /// second, and timers start on a whole second, so a display redrawn on a tick is exact until the next one.
 /// Subscribers redraw with InvokeAsync(StateHasChanged) and compute the elapsed time from the stored start.
 /// </summary>
+/// <remarks>
+/// Each subscriber is called on the thread pool, not on the ticker's thread: Blazor runs an InvokeAsync callback
+/// inline when the circuit is idle, so calling every circuit from one thread would render them one after another.
+/// A subscriber still busy with the previous tick skips a tick rather than piling up work.
+/// </remarks>
 public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger) : IDisposable
 {
-    /// <summary>How long after the whole second the tick falls, so a late-by-nothing timer never shows the old second.</summary>
+    /// <summary>How long after the whole second the tick falls, so a timer firing on time never shows the old second.</summary>
     private static readonly TimeSpan Offset = TimeSpan.FromMilliseconds(15);
 
+    private readonly ILogger<TimerTicker> log = logger;
     private readonly Lock gate = new();
-    private Action<DateTimeOffset>[] subscribers = [];
+    private Subscription[] subscribers = [];
     private ITimer? timer;
     private long tickCount;
+    private long skipped;
     private long fanOutTicks;
 
     public int SubscriberCount => Volatile.Read(ref subscribers).Length;
@@ -35,30 +42,29 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
     /// <summary>Ticks raised so far.</summary>
     public long TickCount => Interlocked.Read(ref tickCount);
 
-    /// <summary>Time spent handing ticks to subscribers (for the benchmark).</summary>
+    /// <summary>Subscriber calls skipped because the subscriber was still busy with the previous tick.</summary>
+    public long SkippedCalls => Interlocked.Read(ref skipped);
+
+    /// <summary>Time the ticker itself spent handing ticks out (for the benchmark).</summary>
     public TimeSpan FanOutTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref fanOutTicks));
 
     /// <summary>Calls <paramref name="onTick"/> once a second with the tick's time until the subscription is disposed.</summary>
     public IDisposable Subscribe(Action<DateTimeOffset> onTick)
     {
+        var subscription = new Subscription(this, onTick);
         lock (gate)
         {
-            subscribers = [.. subscribers, onTick];
+            subscribers = [.. subscribers, subscription];
             timer ??= clock.CreateTimer(_ => OnTimer(), null, DueTime(), Timeout.InfiniteTimeSpan);
         }
-        return new Subscription(this, onTick);
+        return subscription;
     }
 
-    private void Unsubscribe(Action<DateTimeOffset> onTick)
+    private void Unsubscribe(Subscription subscription)
     {
         lock (gate)
         {
-            var index = Array.IndexOf(subscribers, onTick);
-            if (index < 0)
-            {
-                return;
-            }
-            subscribers = [.. subscribers[..index], .. subscribers[(index + 1)..]];
+            subscribers = subscribers.Where(s => s != subscription).ToArray();
             if (subscribers.Length == 0)
             {
                 timer?.Dispose();
@@ -77,29 +83,25 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
         }
     }
 
-    /// <summary>Raises a tick now. The timer calls it each second; tests call it to tick on demand.</summary>
+    /// <summary>Raises a tick now. The timer calls it each second; tests may call it to tick on demand.</summary>
     public void Tick()
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        Interlocked.Increment(ref tickCount);
-        foreach (var subscriber in Volatile.Read(ref subscribers))
+        var count = Interlocked.Increment(ref tickCount);
+        var current = Volatile.Read(ref subscribers);
+        foreach (var subscriber in current)
         {
-            try
+            if (!subscriber.TryQueue(now))
             {
-                subscriber(now);
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "A timer tick subscriber failed");
+                Interlocked.Increment(ref skipped);
             }
         }
         var total = Interlocked.Add(ref fanOutTicks, Stopwatch.GetTimestamp() - started);
-        var count = Interlocked.Read(ref tickCount);
-        if (count % 10 == 0 && logger.IsEnabled(LogLevel.Debug))
+        if (count % 10 == 0 && log.IsEnabled(LogLevel.Debug))
         {
-            logger.LogDebug("Timer ticker: {Ticks} ticks, {Subscribers} subscribers, fan-out {FanOutMs:F3} ms in total",
-                count, Volatile.Read(ref subscribers).Length, Stopwatch.GetElapsedTime(0, total).TotalMilliseconds);
+            log.LogDebug("Timer ticker: {Ticks} ticks, {Subscribers} subscribers, fan-out {FanOutMs:F3} ms in total, {Skipped} calls skipped",
+                count, current.Length, Stopwatch.GetElapsedTime(0, total).TotalMilliseconds, Interlocked.Read(ref skipped));
         }
     }
 
@@ -120,15 +122,48 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
         }
     }
 
-    private sealed class Subscription(TimerTicker owner, Action<DateTimeOffset> onTick) : IDisposable
+    private sealed class Subscription(TimerTicker owner, Action<DateTimeOffset> onTick) : IDisposable, IThreadPoolWorkItem
     {
         private int disposed;
+        private int busy;
+        private DateTimeOffset tick;
+
+        /// <summary>Queues the call unless the previous one is still running.</summary>
+        public bool TryQueue(DateTimeOffset now)
+        {
+            if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+            {
+                return false;
+            }
+            tick = now;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return true;
+        }
+
+        public void Execute()
+        {
+            try
+            {
+                if (Volatile.Read(ref disposed) == 0)
+                {
+                    onTick(tick);
+                }
+            }
+            catch (Exception ex)
+            {
+                owner.log.LogWarning(ex, "A timer tick subscriber failed");
+            }
+            finally
+            {
+                Volatile.Write(ref busy, 0);
+            }
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0)
             {
-                owner.Unsubscribe(onTick);
+                owner.Unsubscribe(this);
             }
         }
     }
