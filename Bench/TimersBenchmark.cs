@@ -23,7 +23,8 @@ namespace BlazorTickets.Bench;
 /// own); this process opens real Blazor circuits on the workload board as the team lead, where every circuit shows all
 /// running timers, plus the lead's own timer in the app bar. It reads the shown times out of the render batches as
 /// they arrive and compares them with the true elapsed time since each timer's stored start.
-/// Arguments: [circuits=200] [timers=500] [seconds=30] [path=/workload]
+/// Arguments: [circuits=200] [timers=500] [seconds=30] [who=lead|agents]. "lead": every circuit is the team lead's
+/// board (all timers in each circuit). "agents": circuit i is agent i's own board line, one timer shown twice.
 /// </summary>
 public static partial class TimersBenchmark
 {
@@ -35,7 +36,8 @@ public static partial class TimersBenchmark
         var circuits = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
         var timerCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
-        var path = args.Length > 3 ? args[3] : "/workload";
+        var agentsMode = args.Length > 3 && args[3] == "agents";
+        const string path = "/workload";
 
         var folder = Directory.CreateTempSubdirectory("blazortickets-timers-");
         Process? server = null;
@@ -51,6 +53,14 @@ public static partial class TimersBenchmark
             server = StartServer(folder.FullName, baseUrl, tickerLog);
             await WaitUntilUpAsync(baseUrl, server);
             var cookies = await SignInAsync(baseUrl, "lena@contoso.example", DemoDataSeeder.Password);
+            var agentCookies = new List<CookieContainer>();
+            if (agentsMode)
+            {
+                for (var i = 1; i <= circuits; i++)
+                {
+                    agentCookies.Add(await SignInAsync(baseUrl, AgentEmail(i), DemoDataSeeder.Password));
+                }
+            }
 
             // Warm-up: one circuit, so JIT and caches do not count as per-circuit memory.
             var warm = await BlazorCircuitClient.OpenAsync(baseUrl, path, cookies, CancellationToken.None);
@@ -59,13 +69,15 @@ public static partial class TimersBenchmark
             await Task.Delay(2000);
             var rssBefore = Rss(server);
 
-            var samples = new ConcurrentBag<(int Circuit, bool AppBar, DateTimeOffset Arrived, double Diff)>();
+            var stats = new List<CircuitStats>();
             var measuring = 0;
             var opened = Stopwatch.StartNew();
             for (var i = 0; i < circuits; i++)
             {
-                var circuit = i;
-                var client = await BlazorCircuitClient.OpenAsync(baseUrl, path, cookies, CancellationToken.None);
+                var client = await BlazorCircuitClient.OpenAsync(baseUrl, path, agentsMode ? agentCookies[i] : cookies, CancellationToken.None);
+                var circuitStats = new CircuitStats();
+                stats.Add(circuitStats);
+                // SignalR calls one connection's handlers one at a time, so each circuit's stats need no lock.
                 client.BatchReceived += (arrived, data) =>
                 {
                     if (Volatile.Read(ref measuring) == 0)
@@ -74,13 +86,12 @@ public static partial class TimersBenchmark
                     }
                     var sinceFirst = (arrived - firstStart).TotalSeconds;
                     var values = ShownSeconds(data.Span);
-                    // A batch with one time is the app bar's own timer; the board's batch carries all of them.
-                    var appBar = values.Count == 1;
+                    circuitStats.Arrived(arrived);
                     foreach (var shown in values)
                     {
                         // The timer this value belongs to, then how far the shown value is behind its true elapsed time.
                         var index = Math.Clamp((int)Math.Round((shown - sinceFirst) / Spacing), 0, timerCount - 1);
-                        samples.Add((circuit, appBar, arrived, sinceFirst + index * Spacing - shown));
+                        circuitStats.Add(sinceFirst + index * Spacing - shown);
                     }
                 };
                 clients.Add(client);
@@ -102,27 +113,22 @@ public static partial class TimersBenchmark
             var batches = clients.Sum(c => c.Batches) - batchesBefore;
             var bytes = clients.Sum(c => c.Bytes) - bytesBefore;
 
-            var diffs = samples.Select(s => s.Diff).Order().ToList();
-            // Staleness: a shown time is only replaced by the next batch; the worst moment is just before it arrives.
-            var gaps = samples.GroupBy(s => (s.Circuit, s.AppBar))
-                .SelectMany(g => g.Select(s => s.Arrived).Distinct().Order().Pairwise().Select(p => (p.Next - p.Previous).TotalSeconds))
-                .Order().ToList();
+            var all = CircuitStats.Merge(stats);
             var alive = clients.Count(c => !c.Closed);
             var errors = clients.SelectMany(c => c.Errors).Distinct().ToList();
             var shownTimers = circuits * timerCount;
 
             Console.WriteLine();
             Console.WriteLine($"circuits open at the end            {alive} of {circuits}");
-            Console.WriteLine($"timers shown                        {timerCount} per circuit on the board, {shownTimers:N0} in all, + the app-bar timer");
+            Console.WriteLine(agentsMode
+                ? $"timers shown                        each circuit an agent's own line and app bar: 2 per circuit, {2 * circuits} in all ({timerCount} running)"
+                : $"timers shown                        {timerCount} per circuit on the board, {shownTimers:N0} in all, + the app-bar timer");
             Console.WriteLine($"render batches received             {batches / elapsed:F0}/s ({bytes / elapsed / 1024:F0} KiB/s)");
-            Console.WriteLine($"shown times checked                 {diffs.Count:N0}");
-            if (diffs.Count > 0)
+            Console.WriteLine($"shown times checked                 {all.Count:N0}");
+            if (all.Count > 0)
             {
-                Console.WriteLine($"shown vs true elapsed at arrival    min {diffs[0]:F3} s, p50 {Percentile(diffs, 0.5):F3} s, p99 {Percentile(diffs, 0.99):F3} s, max {diffs[^1]:F3} s");
-            }
-            if (gaps.Count > 0)
-            {
-                Console.WriteLine($"time between updates of a circuit   p50 {Percentile(gaps, 0.5):F3} s, p99 {Percentile(gaps, 0.99):F3} s, max {gaps[^1]:F3} s");
+                Console.WriteLine($"shown vs true elapsed at arrival    min {all.Min:F3} s, p50 {all.Percentile(0.5):F3} s, p99 {all.Percentile(0.99):F3} s, max {all.Max:F3} s");
+                Console.WriteLine($"time between update rounds          p50 {all.GapPercentile(0.5):F3} s, p99 {all.GapPercentile(0.99):F3} s, max {all.MaxGap:F3} s");
             }
             Console.WriteLine($"server CPU while ticking            {cpu / elapsed * 100:F1} % of one core ({cpu:F1} s CPU in {elapsed:F1} s)");
             var tickerAfter = tickerLog.LastOrDefault();
@@ -166,33 +172,115 @@ public static partial class TimersBenchmark
             : $"{ms / ticks:F2} ms per tick for {b.Groups["subscribers"].Value} subscribers = {ms / ticks / 10:F2} % of one core";
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static string AgentEmail(int i) => $"agent{i:000}@bench.example";
 
-    private static IEnumerable<(T Previous, T Next)> Pairwise<T>(this IEnumerable<T> items)
-    {
-        using var e = items.GetEnumerator();
-        if (!e.MoveNext())
-        {
-            yield break;
-        }
-        var previous = e.Current;
-        while (e.MoveNext())
-        {
-            yield return (previous, e.Current);
-            previous = e.Current;
-        }
-    }
-
-    [GeneratedRegex(@"(?<![0-9:])(\d{1,3}):([0-5]\d):([0-5]\d)(?![0-9:])")]
-    private static partial Regex ShownTime();
-
-    /// <summary>Every h:mm:ss string in a render batch (its string table holds the new texts), in seconds.</summary>
+    /// <summary>Every h:mm:ss string in a render batch (its string table holds the new texts), in seconds. A byte scan, to keep the client cheap.</summary>
     private static List<int> ShownSeconds(ReadOnlySpan<byte> batch)
     {
-        var text = Encoding.Latin1.GetString(batch);
-        return ShownTime().Matches(text)
-            .Select(m => int.Parse(m.Groups[1].Value) * 3600 + int.Parse(m.Groups[2].Value) * 60 + int.Parse(m.Groups[3].Value))
-            .ToList();
+        static bool Digit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+        var found = new List<int>();
+        for (var i = 0; i + 6 < batch.Length; i++)
+        {
+            if (!Digit(batch[i]) || (i > 0 && (Digit(batch[i - 1]) || batch[i - 1] == ':')))
+            {
+                continue;
+            }
+            var hours = 0;
+            var j = i;
+            while (j < batch.Length && j - i < 3 && Digit(batch[j]))
+            {
+                hours = hours * 10 + (batch[j++] - '0');
+            }
+            if (j + 5 < batch.Length && batch[j] == ':' && Digit(batch[j + 1]) && Digit(batch[j + 2]) && batch[j + 3] == ':'
+                && Digit(batch[j + 4]) && Digit(batch[j + 5]) && (j + 6 == batch.Length || !(Digit(batch[j + 6]) || batch[j + 6] == ':')))
+            {
+                var minutes = (batch[j + 1] - '0') * 10 + (batch[j + 2] - '0');
+                var seconds = (batch[j + 4] - '0') * 10 + (batch[j + 5] - '0');
+                if (minutes < 60 && seconds < 60)
+                {
+                    found.Add(hours * 3600 + minutes * 60 + seconds);
+                }
+                i = j + 5;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>One circuit's differences (a 1 ms histogram up to 20 s) and the gaps between its updates.</summary>
+    private sealed class CircuitStats
+    {
+        private const int Buckets = 20_000;
+        private readonly long[] histogram = new long[Buckets + 1];
+        private readonly long[] gapHistogram = new long[Buckets + 1];
+        private DateTimeOffset? lastArrival;
+        private DateTimeOffset? roundStart;
+
+        public long Count { get; private set; }
+        public double Min { get; private set; } = double.MaxValue;
+        public double Max { get; private set; } = double.MinValue;
+        public double MaxGap { get; private set; }
+
+        public void Add(double diff)
+        {
+            Count++;
+            Min = Math.Min(Min, diff);
+            Max = Math.Max(Max, diff);
+            histogram[Math.Clamp((int)(diff * 1000), 0, Buckets)]++;
+        }
+
+        /// <summary>Batches of one tick arrive together (board, app bar); a new round of updates starts after a pause.</summary>
+        public void Arrived(DateTimeOffset at)
+        {
+            if (lastArrival is null || (at - lastArrival.Value).TotalSeconds > 0.5)
+            {
+                if (roundStart is { } previous)
+                {
+                    var gap = (at - previous).TotalSeconds;
+                    MaxGap = Math.Max(MaxGap, gap);
+                    gapHistogram[Math.Clamp((int)(gap * 1000), 0, Buckets)]++;
+                }
+                roundStart = at;
+            }
+            lastArrival = at;
+        }
+
+        public double Percentile(double p) => Percentile(histogram, p);
+
+        public double GapPercentile(double p) => Percentile(gapHistogram, p);
+
+        private static double Percentile(long[] buckets, double p)
+        {
+            var total = buckets.Sum();
+            var target = (long)Math.Ceiling(p * total);
+            long seen = 0;
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                seen += buckets[i];
+                if (seen >= target && total > 0)
+                {
+                    return i / 1000.0;
+                }
+            }
+            return double.NaN;
+        }
+
+        public static CircuitStats Merge(IEnumerable<CircuitStats> all)
+        {
+            var merged = new CircuitStats();
+            foreach (var s in all.Where(s => s.Count > 0))
+            {
+                merged.Count += s.Count;
+                merged.Min = Math.Min(merged.Min, s.Min);
+                merged.Max = Math.Max(merged.Max, s.Max);
+                merged.MaxGap = Math.Max(merged.MaxGap, s.MaxGap);
+                for (var i = 0; i <= Buckets; i++)
+                {
+                    merged.histogram[i] += s.histogram[i];
+                    merged.gapHistogram[i] += s.gapHistogram[i];
+                }
+            }
+            return merged;
+        }
     }
 
     /// <summary>Seeds the demo data, then gives the team lead and <paramref name="timerCount"/> − 1 new agents a running timer.</summary>
@@ -220,10 +308,12 @@ public static partial class TimersBenchmark
         var group = await db.UserGroups.SingleAsync(g => g.Name == Groups.TicketSupport);
         var lena = await db.Users.SingleAsync(u => u.Email == "lena@contoso.example");
         var tickets = await db.Tickets.Where(t => t.Status != TicketStatus.Closed).Select(t => t.Id).ToListAsync();
+        // The demo password, hashed once: the "agents" run signs each of them in.
         var agents = Enumerable.Range(1, timerCount - 1).Select(i => new AppUser
         {
-            UserName = $"agent{i:000}@bench.example", Email = $"agent{i:000}@bench.example", DisplayName = $"Agent {i:000}",
-            NormalizedEmail = $"AGENT{i:000}@BENCH.EXAMPLE", NormalizedUserName = $"AGENT{i:000}@BENCH.EXAMPLE", SecurityStamp = Guid.NewGuid().ToString(),
+            UserName = AgentEmail(i), Email = AgentEmail(i), DisplayName = $"Agent {i:000}",
+            NormalizedEmail = AgentEmail(i).ToUpperInvariant(), NormalizedUserName = AgentEmail(i).ToUpperInvariant(),
+            SecurityStamp = Guid.NewGuid().ToString(), PasswordHash = lena.PasswordHash, EmailConfirmed = true,
         }).ToList();
         db.Users.AddRange(agents);
         db.UserGroupMemberships.AddRange(agents.Select(a => new UserGroupMembership { User = a, Group = group }));
