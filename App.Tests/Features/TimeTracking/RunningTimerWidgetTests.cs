@@ -10,6 +10,9 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
 {
     private TimeTrackingHost Host => fixture.Host;
 
+    /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
@@ -34,13 +37,13 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
 
         cut.Find("[data-testid=running-timer-ticket]").TextContent.Should().Be(tag);
         cut.Find("[data-testid=running-timer-elapsed]").TextContent.Should().Be("0:00:05");
-        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0);
+        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0, Patience);
 
         // The clock's timers fire only here: every redraw below comes from the ticker's ticks, each just after a
         // whole second, so the last one shows 5 s + 60 s whether it renders before or after the clock stops.
         Host.Clock.Advance(TimeSpan.FromSeconds(60.5));
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-elapsed]").TextContent.Should().Be("0:01:05"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-elapsed]").TextContent.Should().Be("0:01:05"), Patience);
         (Host.Ticker.TickCount - ticksBefore).Should().Be(60);
     }
 
@@ -49,7 +52,7 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
     {
         await AgentWithTimerAsync("Still Agent", skip: 31);
         var cut = Render<RunningTimerWidget>();
-        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0);
+        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0, Patience);
         var shown = cut.Find("[data-testid=running-timer-elapsed]").TextContent;
 
         // Moving the clock by less than the time to the next tick changes nothing on screen.
@@ -58,7 +61,7 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
 
         Host.Clock.Advance(TimeSpan.FromSeconds(1.1)); // past the next tick, which falls just after the whole second
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-elapsed]").TextContent.Should().NotBe(shown));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-elapsed]").TextContent.Should().NotBe(shown), Patience);
     }
 
     [Fact]
@@ -70,7 +73,7 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
 
         cut.Find("[data-testid=running-timer-stop]").Click();
 
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=running-timer]").Should().BeEmpty());
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=running-timer]").Should().BeEmpty(), Patience);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
         (await db.RunningTimers.AnyAsync(r => r.UserId == agent)).Should().BeFalse();
         var entry = await db.TimeEntries.SingleAsync(e => e.UserId == agent);
@@ -89,10 +92,10 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
 
         var started = (StartTimerResult.Started)await Host.TimeTracking.StartAsync(agent, ticket);
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-ticket]").TextContent.Should().Be(started.Timer.TicketTag));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running-timer-ticket]").TextContent.Should().Be(started.Timer.TicketTag), Patience);
 
         await Host.TimeTracking.StopAsync(agent, new StopRequest());
 
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=running-timer]").Should().BeEmpty());
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=running-timer]").Should().BeEmpty(), Patience);
     }
 }

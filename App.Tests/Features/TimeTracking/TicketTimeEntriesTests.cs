@@ -10,6 +10,9 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
 {
     private TimeTrackingHost Host => fixture.Host;
 
+    /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
@@ -23,7 +26,7 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
         var ticket = await Host.TicketAsync(consent, skip);
         this.SignInForTimeTracking(Host, agent, name);
         var cut = Render<TicketTimeEntries>(p => p.Add(x => x.TicketId, ticket));
-        cut.WaitForAssertion(() => cut.Find("[data-testid=time-totals]"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=time-totals]"), Patience);
         return (agent, ticket, cut);
     }
 
@@ -38,18 +41,18 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
 
         cut.Find("[data-testid=save-time-entry]").Click();
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=time-entry-form]").TextContent.Should().Contain(TimeMessages.EndBeforeStart));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=time-entry-form]").TextContent.Should().Contain(TimeMessages.EndBeforeStart), Patience);
         cut.Find(InputOf("entry-note")).GetAttribute("value").Should().Be("Printer driver");
         cut.Find(InputOf("entry-start")).GetAttribute("value").Should().Be("10:00");
 
         cut.Find(InputOf("entry-end")).Change("11:15");
         cut.Find("[data-testid=save-time-entry]").Click();
 
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=time-entry-form]").Should().BeEmpty());
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=time-entry-form]").Should().BeEmpty(), Patience);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
         var entry = await db.TimeEntries.SingleAsync(e => e.UserId == agent);
         (entry.Minutes, entry.Note, entry.Billable).Should().Be((75, "Printer driver", true));
-        cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{entry.Id}'] [data-testid=entry-minutes]").TextContent.Should().Be("1:15 h"));
+        cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{entry.Id}'] [data-testid=entry-minutes]").TextContent.Should().Be("1:15 h"), Patience);
     }
 
     [Fact]
@@ -61,8 +64,8 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
 
         cut.Find("[data-testid=start-timer]").Click();
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=ticket-timer-running]"));
-        snackbar.WaitForAssertion(() => snackbar.Markup.Should().Contain("recorded as not billable"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=ticket-timer-running]"), Patience);
+        snackbar.WaitForAssertion(() => snackbar.Markup.Should().Contain("recorded as not billable"), Patience);
         Host.Registry.Of(agent)!.TicketId.Should().Be(ticket);
         await Host.TimeTracking.StopAsync(agent, new StopRequest());
     }
@@ -79,13 +82,13 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
         await Host.BillAsync(billed);
         Host.Notifier.Publish([ticket]);
 
-        cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{billed}'] [data-testid=entry-billed]"));
+        cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{billed}'] [data-testid=entry-billed]"), Patience);
 
         cut.Find($"[data-entry-id='{billed}']").QuerySelector("[data-testid=edit-time-entry]").Should().BeNull();
         cut.Find($"[data-entry-id='{billed}']").QuerySelector("[data-testid=delete-time-entry]").Should().BeNull();
         cut.Find($"[data-entry-id='{open}'] [data-testid=edit-time-entry]");
         cut.Find($"[data-entry-id='{open}'] [data-testid=delete-time-entry]").Click();
         cut.Find($"[data-entry-id='{open}'] [data-testid=confirm-delete-time-entry]").Click();
-        cut.WaitForAssertion(() => cut.FindAll($"[data-entry-id='{open}']").Should().BeEmpty());
+        cut.WaitForAssertion(() => cut.FindAll($"[data-entry-id='{open}']").Should().BeEmpty(), Patience);
     }
 }

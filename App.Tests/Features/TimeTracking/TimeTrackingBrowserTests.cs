@@ -25,8 +25,9 @@ public sealed class TimeTrackingBrowserTests(BrowserFixture browser, AppFactory 
             await lena.GotoAsync("/workload");
             await BrowserFixture.WaitForCircuitAsync(lena);
             var annasRow = lena.Locator($"[data-testid=workload-row][data-user='{annaId}']");
+            var annasTimer = lena.Locator($"[data-testid=workload-timer][data-user='{annaId}']");
             await Assertions.Expect(annasRow.Locator("[data-testid=workload-agent]")).ToHaveTextAsync("Anna Agent");
-            await Assertions.Expect(annasRow.Locator("[data-testid=workload-timer-ticket]")).ToHaveCountAsync(0);
+            await Assertions.Expect(annasTimer.Locator("[data-testid=workload-timer-ticket]")).ToHaveCountAsync(0);
             await Assertions.Expect(annasRow.Locator("[data-testid=hours-today]")).ToHaveTextAsync("0:00");
             var boardLoads = 0;
             lena.Load += (_, _) => boardLoads++;
@@ -37,8 +38,8 @@ public sealed class TimeTrackingBrowserTests(BrowserFixture browser, AppFactory 
             await Assertions.Expect(anna.Locator("[data-testid=running-timer-ticket]")).ToHaveTextAsync(tag);
 
             // Auto-waiting: passes as soon as the board shows it; the live path takes well under a second.
-            await Assertions.Expect(annasRow.Locator("[data-testid=workload-timer-ticket]")).ToHaveTextAsync(tag);
-            var elapsed = annasRow.Locator("[data-testid=workload-timer-elapsed]");
+            await Assertions.Expect(annasTimer.Locator("[data-testid=workload-timer-ticket]")).ToHaveTextAsync(tag);
+            var elapsed = annasTimer.Locator("[data-testid=workload-timer-elapsed]");
             await Assertions.Expect(elapsed).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0:00:\d\d$"));
             var shown = await elapsed.InnerTextAsync();
             await Assertions.Expect(elapsed).Not.ToHaveTextAsync(shown); // it ticks
@@ -46,7 +47,7 @@ public sealed class TimeTrackingBrowserTests(BrowserFixture browser, AppFactory 
             await anna.ClickAsync("[data-testid=running-timer-stop]");
             await Assertions.Expect(anna.Locator("[data-testid=running-timer]")).ToHaveCountAsync(0);
 
-            await Assertions.Expect(annasRow.Locator("[data-testid=workload-timer-ticket]")).ToHaveCountAsync(0);
+            await Assertions.Expect(annasTimer.Locator("[data-testid=workload-timer-ticket]")).ToHaveCountAsync(0);
             await Assertions.Expect(annasRow.Locator("[data-testid=hours-today]")).ToHaveTextAsync("0:05", new() { Timeout = 60_000 });
             boardLoads.Should().Be(0, "the board updates over the circuit, not by reloading");
             await Assertions.Expect(anna.Locator("[data-testid=time-entry]").First.Locator("[data-testid=entry-minutes]")).ToHaveTextAsync("0:05 h");

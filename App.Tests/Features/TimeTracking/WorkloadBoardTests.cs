@@ -11,18 +11,24 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
 {
     private TimeTrackingHost Host => fixture.Host;
 
+    /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private static string Row(string userId) => $"[data-testid=workload-row][data-user='{userId}']";
 
+    /// <summary>The running-timer cell: a column of its own in the board's grid, outside the row's other cells.</summary>
+    private static string Timer(string userId) => $"[data-testid=workload-timer][data-user='{userId}']";
+
     private async Task<IRenderedComponent<WorkloadBoard>> RenderAsLeadAsync()
     {
         var lena = await Host.UserIdAsync("lena@contoso.example");
         this.SignInForTimeTracking(Host, lena, "Lena Lead", teamLead: true);
         var cut = Render<WorkloadBoard>();
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Should().NotBeEmpty());
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Should().NotBeEmpty(), Patience);
         return cut;
     }
 
@@ -81,7 +87,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
 
         var cut = Render<WorkloadBoard>();
 
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Select(r => r.GetAttribute("data-user")).Should().Equal(anna));
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Select(r => r.GetAttribute("data-user")).Should().Equal(anna), Patience);
         cut.Find("[data-testid=own-line-only]");
     }
 
@@ -91,28 +97,28 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
         var agent = await Host.NewAgentAsync("Aaron Live");
         var ticket = await Host.TicketAsync(timeTrackingAllowed: true, skip: 40);
         var cut = await RenderAsLeadAsync();
-        cut.Find(Row(agent)).QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
+        cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
         cut.Find(Row(agent)).QuerySelector("[data-testid=hours-today]")!.TextContent.Should().Be("0:00");
 
         var started = (StartTimerResult.Started)await Host.TimeTracking.StartAsync(agent, ticket);
 
         cut.WaitForAssertion(() =>
-            cut.Find(Row(agent)).QuerySelector("[data-testid=workload-timer-ticket]")?.TextContent.Should().Be(started.Timer.TicketTag));
-        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0);
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]")?.TextContent.Should().Be(started.Timer.TicketTag), Patience);
+        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0, Patience);
         Host.Clock.Advance(TimeSpan.FromSeconds(3.5));
         cut.WaitForAssertion(() =>
-            cut.Find(Row(agent)).QuerySelector("[data-testid=workload-timer-elapsed]")!.TextContent.Should().Be("0:00:03"));
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-elapsed]")!.TextContent.Should().Be("0:00:03"), Patience);
 
         await Host.TimeTracking.StopAsync(agent, new StopRequest());
 
         cut.WaitForAssertion(() =>
         {
             var row = cut.Find(Row(agent));
-            row.QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
             row.QuerySelector("[data-testid=hours-today]")!.TextContent.Should().Be("0:05");
             row.QuerySelector("[data-testid=hours-week]")!.TextContent.Should().Be("0:05");
             row.QuerySelector("[data-testid=hours-unbilled]")!.TextContent.Should().Be("0:05");
-        });
+        }, Patience);
     }
 
     [Fact]
@@ -136,6 +142,6 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
         {
             Count(anna).Should().Be(annaBefore - 1);
             Count(ben).Should().Be(benBefore + 1);
-        });
+        }, Patience);
     }
 }
