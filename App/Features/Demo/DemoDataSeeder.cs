@@ -130,14 +130,6 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, Us
                 });
             }
         }
-        // One timer running, so the app bar and the workload board show a live timer from the start.
-        var carlasTicket = tickets.First(t => t.HandlerId == carla.Id && t.Status == TicketStatus.InProgress && t.TimeTrackingAllowed);
-        db.RunningTimers.Add(new RunningTimer
-        {
-            UserId = carla.Id,
-            TicketId = carlasTicket.Id,
-            StartedAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddMinutes(-25),
-        });
         db.Counters.Add(new Counter { Name = Sequences.TicketNumber, Value = tickets.Max(t => t.Number) });
         await db.SaveChangesAsync(ct);
         return true;
