@@ -7,6 +7,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BlazorTickets;
@@ -26,6 +27,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddMail();
         services.AddMailDisplay();
         services.AddPortal();
+        services.AddTimeTracking();
         return services;
     }
 }

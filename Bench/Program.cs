@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["desk"] = DeskQueryBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["push-latency"] = PushLatencyBenchmark.RunAsync,
+    ["timers"] = TimersBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

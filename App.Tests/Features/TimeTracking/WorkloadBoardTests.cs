@@ -1,0 +1,147 @@
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.TimeTracking.Pages;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Tests.Features.TimeTracking;
+
+/// <summary>The workload board, rendered with bUnit on the real services over the demo data.</summary>
+public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitContext, IClassFixture<TimeTrackingFixture>, IAsyncLifetime
+{
+    private TimeTrackingHost Host => fixture.Host;
+
+    /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    private static string Row(string userId) => $"[data-testid=workload-row][data-user='{userId}']";
+
+    /// <summary>The running-timer cell: a column of its own in the board's grid, outside the row's other cells.</summary>
+    private static string Timer(string userId) => $"[data-testid=workload-timer][data-user='{userId}']";
+
+    private async Task<IRenderedComponent<WorkloadBoard>> RenderAsLeadAsync()
+    {
+        var lena = await Host.UserIdAsync("lena@contoso.example");
+        this.SignInForTimeTracking(Host, lena, "Lena Lead", teamLead: true);
+        var cut = Render<WorkloadBoard>();
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Should().NotBeEmpty(), Patience);
+        return cut;
+    }
+
+    [Fact]
+    public async Task A_team_lead_sees_every_agent_with_the_numbers_from_the_database_each_linking_to_the_filtered_ticket_list()
+    {
+        var anna = await Host.UserIdAsync("anna@contoso.example");
+        var ben = await Host.UserIdAsync("ben@contoso.example");
+        var carla = await Host.UserIdAsync("carla@contoso.example");
+        var today = DateOnly.FromDateTime(Host.Clock.GetUtcNow().UtcDateTime);
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var annasTickets = await db.Tickets.Where(t => t.HandlerId == anna).Select(t => new { t.Status, t.ExpectedDate }).ToListAsync();
+        var unbilled = await db.TimeEntries.Where(e => e.UserId == anna && e.Billable && e.QuoteLineId == null).SumAsync(e => e.Minutes);
+
+        var cut = await RenderAsLeadAsync();
+
+        cut.FindAll("[data-testid=workload-row]").Select(r => r.GetAttribute("data-user")).Should().Contain([anna, ben, carla]);
+        var row = cut.Find(Row(anna));
+        row.QuerySelector("[data-testid=workload-agent]")!.TextContent.Should().Be("Anna Agent");
+        foreach (var status in WorkloadData.OpenStatuses)
+        {
+            var link = row.QuerySelector($"[data-testid=open-{status}]")!;
+            link.TextContent.Should().Be(annasTickets.Count(t => t.Status == status).ToString(), status.ToString());
+            link.GetAttribute("href").Should().Be($"/tickets?status={status}&handler={anna}");
+        }
+        var open = annasTickets.Count(t => t.Status != TicketStatus.Closed);
+        open.Should().BeGreaterThan(0, "the demo data gives Anna open tickets, so the check means something");
+        row.QuerySelector("[data-testid=open-total]")!.TextContent.Should().Be(open.ToString());
+        row.QuerySelector("[data-testid=open-total]")!.GetAttribute("href").Should()
+            .Be($"/tickets?status=New,Open,InProgress,WaitingForCustomer,Answered&handler={anna}");
+        var overdue = row.QuerySelector("[data-testid=overdue]")!;
+        overdue.TextContent.Should().Be(annasTickets.Count(t => t.Status != TicketStatus.Closed && t.ExpectedDate < today).ToString());
+        overdue.GetAttribute("href").Should().Be($"/tickets?handler={anna}&overdue=1");
+        row.QuerySelector("[data-testid=hours-unbilled]")!.TextContent.Should().Be(TimeFormat.Minutes(unbilled));
+        cut.Find("[data-testid=chart-open-tickets]").InnerHtml.Should().Contain("Anna Agent");
+        cut.Find("[data-testid=chart-hours-per-day]").InnerHtml.Should().Contain("Wed");
+    }
+
+    [Fact]
+    public void The_board_links_match_the_ticket_lists_own_url_filter()
+    {
+        var url = WorkloadService.TicketListUrl("u1", [TicketStatus.Open, TicketStatus.InProgress]);
+
+        var filter = TicketListFilter.FromQuery(new Uri(new Uri("http://x"), url).Query);
+
+        filter.Should().Be(new TicketListFilter { HandlerId = "u1", Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.InProgress } });
+        TicketListFilter.FromQuery(new Uri(new Uri("http://x"), WorkloadService.TicketListUrl("u1", overdue: true)).Query)
+            .Should().Be(new TicketListFilter { HandlerId = "u1", OverdueOnly = true });
+    }
+
+    [Fact]
+    public async Task An_agent_sees_only_their_own_line()
+    {
+        var anna = await Host.UserIdAsync("anna@contoso.example");
+        this.SignInForTimeTracking(Host, anna, "Anna Agent");
+
+        var cut = Render<WorkloadBoard>();
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Select(r => r.GetAttribute("data-user")).Should().Equal(anna), Patience);
+        cut.Find("[data-testid=own-line-only]");
+    }
+
+    [Fact]
+    public async Task A_timer_started_anywhere_shows_live_and_ticks_and_after_stop_the_logged_time_shows()
+    {
+        var agent = await Host.NewAgentAsync("Aaron Live");
+        var ticket = await Host.TicketAsync(timeTrackingAllowed: true, skip: 40);
+        var cut = await RenderAsLeadAsync();
+        cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
+        cut.Find(Row(agent)).QuerySelector("[data-testid=hours-today]")!.TextContent.Should().Be("0:00");
+
+        var started = (StartTimerResult.Started)await Host.TimeTracking.StartAsync(agent, ticket);
+
+        cut.WaitForAssertion(() =>
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]")?.TextContent.Should().Be(started.Timer.TicketTag), Patience);
+        cut.WaitForState(() => Host.Ticker.SubscriberCount > 0, Patience);
+        Host.Clock.Advance(TimeSpan.FromSeconds(3.5));
+        cut.WaitForAssertion(() =>
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-elapsed]")!.TextContent.Should().Be("0:00:03"), Patience);
+
+        await Host.TimeTracking.StopAsync(agent, new StopRequest());
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find(Row(agent));
+            cut.Find(Timer(agent)).QuerySelector("[data-testid=workload-timer-ticket]").Should().BeNull();
+            row.QuerySelector("[data-testid=hours-today]")!.TextContent.Should().Be("0:05");
+            row.QuerySelector("[data-testid=hours-week]")!.TextContent.Should().Be("0:05");
+            row.QuerySelector("[data-testid=hours-unbilled]")!.TextContent.Should().Be("0:05");
+        }, Patience);
+    }
+
+    [Fact]
+    public async Task A_reassigned_ticket_moves_between_agents_on_the_board_without_a_reload()
+    {
+        var anna = await Host.UserIdAsync("anna@contoso.example");
+        var ben = await Host.UserIdAsync("ben@contoso.example");
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var ticket = await db.Tickets.Where(t => t.HandlerId == anna && t.Status == TicketStatus.Open && !t.Watchers.Any()).Select(t => t.Id).FirstAsync();
+        var cut = await RenderAsLeadAsync();
+        int Count(string user) => int.Parse(cut.Find(Row(user)).QuerySelector("[data-testid=open-Open]")!.TextContent);
+        var (annaBefore, benBefore) = (Count(anna), Count(ben));
+
+        var tickets = new TicketService(Host.DbFactory, Host.Clock);
+        var details = (await tickets.GetAsync(ticket))!;
+        var edit = details.Edit.Clone();
+        edit.HandlerId = ben;
+        (await tickets.SaveAsync(details.Edit, edit, "Lena Lead")).Should().BeOfType<SaveTicketResult.Saved>();
+
+        cut.WaitForAssertion(() =>
+        {
+            Count(anna).Should().Be(annaBefore - 1);
+            Count(ben).Should().Be(benBefore + 1);
+        }, Patience);
+    }
+}

@@ -1,0 +1,14 @@
+namespace BlazorTickets.Features.TimeTracking;
+
+public static class TimeTrackingServiceCollectionExtensions
+{
+    public static IServiceCollection AddTimeTracking(this IServiceCollection services)
+    {
+        services.AddSingleton<TimerTicker>();
+        services.AddSingleton<RunningTimerRegistry>();
+        services.AddScoped<TimeTrackingService>();
+        services.AddScoped<WorkloadService>();
+        services.AddScoped<TimerActions>();
+        return services;
+    }
+}

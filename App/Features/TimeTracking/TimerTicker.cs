@@ -1,0 +1,170 @@
+using System.Diagnostics;
+
+namespace BlazorTickets.Features.TimeTracking;
+
+/// <summary>
+/// The one shared clock tick behind every running-timer display on this server. It runs only while someone
+/// subscribes: the first subscriber starts it, the last one leaving stops it. Ticks fall just after each whole
+/// second, and timers start on a whole second, so a display redrawn on a tick is exact until the next one.
+/// Subscribers redraw with InvokeAsync(StateHasChanged) and compute the elapsed time from the stored start.
+/// </summary>
+/// <remarks>
+/// Each subscriber is called on the thread pool, not on the ticker's thread: Blazor runs an InvokeAsync callback
+/// inline when the circuit is idle, so calling every circuit from one thread would render them one after another.
+/// A subscriber still busy with the previous tick skips a tick rather than piling up work.
+/// </remarks>
+public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger) : IDisposable
+{
+    /// <summary>How long after the whole second the tick falls, so a timer firing on time never shows the old second.</summary>
+    private static readonly TimeSpan Offset = TimeSpan.FromMilliseconds(15);
+
+    private readonly ILogger<TimerTicker> log = logger;
+    private readonly Lock gate = new();
+    private Subscription[] subscribers = [];
+    private ITimer? timer;
+    private long tickCount;
+    private long skipped;
+    private long fanOutTicks;
+
+    public int SubscriberCount => Volatile.Read(ref subscribers).Length;
+
+    public bool IsRunning
+    {
+        get
+        {
+            lock (gate)
+            {
+                return timer is not null;
+            }
+        }
+    }
+
+    /// <summary>Ticks raised so far.</summary>
+    public long TickCount => Interlocked.Read(ref tickCount);
+
+    /// <summary>Subscriber calls skipped because the subscriber was still busy with the previous tick.</summary>
+    public long SkippedCalls => Interlocked.Read(ref skipped);
+
+    /// <summary>Time the ticker itself spent handing ticks out (for the benchmark).</summary>
+    public TimeSpan FanOutTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref fanOutTicks));
+
+    /// <summary>Calls <paramref name="onTick"/> once a second with the tick's time until the subscription is disposed.</summary>
+    public IDisposable Subscribe(Action<DateTimeOffset> onTick)
+    {
+        var subscription = new Subscription(this, onTick);
+        lock (gate)
+        {
+            subscribers = [.. subscribers, subscription];
+            timer ??= clock.CreateTimer(_ => OnTimer(), null, DueTime(), Timeout.InfiniteTimeSpan);
+        }
+        return subscription;
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (gate)
+        {
+            subscribers = subscribers.Where(s => s != subscription).ToArray();
+            if (subscribers.Length == 0)
+            {
+                timer?.Dispose();
+                timer = null;
+            }
+        }
+    }
+
+    private void OnTimer()
+    {
+        Tick();
+        lock (gate)
+        {
+            // Re-armed for the next whole second each time rather than periodic, so it never drifts off the second.
+            timer?.Change(DueTime(), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Raises a tick now. The timer calls it each second; tests may call it to tick on demand.</summary>
+    public void Tick()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var count = Interlocked.Increment(ref tickCount);
+        var current = Volatile.Read(ref subscribers);
+        foreach (var subscriber in current)
+        {
+            if (!subscriber.TryQueue(now))
+            {
+                Interlocked.Increment(ref skipped);
+            }
+        }
+        var total = Interlocked.Add(ref fanOutTicks, Stopwatch.GetTimestamp() - started);
+        if (count % 10 == 0 && log.IsEnabled(LogLevel.Debug))
+        {
+            log.LogDebug("Timer ticker: {Ticks} ticks, {Subscribers} subscribers, fan-out {FanOutMs:F3} ms in total, {Skipped} calls skipped",
+                count, current.Length, Stopwatch.GetElapsedTime(0, total).TotalMilliseconds, Interlocked.Read(ref skipped));
+        }
+    }
+
+    private TimeSpan DueTime()
+    {
+        var now = clock.GetUtcNow();
+        var intoSecond = TimeSpan.FromTicks(now.UtcTicks % TimeSpan.TicksPerSecond);
+        return TimeSpan.FromSeconds(1) - intoSecond + Offset;
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            timer?.Dispose();
+            timer = null;
+            subscribers = [];
+        }
+    }
+
+    private sealed class Subscription(TimerTicker owner, Action<DateTimeOffset> onTick) : IDisposable, IThreadPoolWorkItem
+    {
+        private int disposed;
+        private int busy;
+        private DateTimeOffset tick;
+
+        /// <summary>Queues the call unless the previous one is still running.</summary>
+        public bool TryQueue(DateTimeOffset now)
+        {
+            if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+            {
+                return false;
+            }
+            tick = now;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return true;
+        }
+
+        public void Execute()
+        {
+            try
+            {
+                if (Volatile.Read(ref disposed) == 0)
+                {
+                    onTick(tick);
+                }
+            }
+            catch (Exception ex)
+            {
+                owner.log.LogWarning(ex, "A timer tick subscriber failed");
+            }
+            finally
+            {
+                Volatile.Write(ref busy, 0);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Unsubscribe(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.TimeTracking;
+
+public sealed record AgentWorkload(
+    string UserId,
+    string Name,
+    IReadOnlyDictionary<TicketStatus, int> OpenByStatus,
+    int Overdue,
+    IReadOnlyList<int> MinutesPerDay,
+    int MinutesToday,
+    int UnbilledMinutes)
+{
+    public int OpenTotal => OpenByStatus.Values.Sum();
+    public int MinutesThisWeek => MinutesPerDay.Sum();
+    public int Open(TicketStatus status) => OpenByStatus.TryGetValue(status, out var count) ? count : 0;
+}
+
+/// <param name="WeekStart">Monday of the current week, in the server's time zone.</param>
+public sealed record WorkloadData(DateOnly Today, DateOnly WeekStart, IReadOnlyList<AgentWorkload> Agents)
+{
+    /// <summary>The statuses that count as open, in board order.</summary>
+    public static readonly IReadOnlyList<TicketStatus> OpenStatuses =
+        [TicketStatus.New, TicketStatus.Open, TicketStatus.InProgress, TicketStatus.WaitingForCustomer, TicketStatus.Answered];
+}
+
+/// <summary>The team lead's workload board: per agent open tickets, overdue tickets and logged hours.</summary>
+public sealed class WorkloadService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, RunningTimerRegistry registry)
+{
+    /// <param name="onlyUserId">An agent's own line only; null: every agent (team leads).</param>
+    public async Task<WorkloadData> GetAsync(string? onlyUserId, CancellationToken ct = default)
+    {
+        var zone = clock.LocalTimeZone;
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var weekStart = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var weekStartUtc = TimeEntryValidation.StartOfDayUtc(weekStart, zone);
+        var weekEndUtc = TimeEntryValidation.StartOfDayUtc(weekStart.AddDays(7), zone);
+        var timers = await registry.EnsureLoadedAsync(ct);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        var open = await db.Tickets.AsNoTracking()
+            .Where(t => t.HandlerId != null && t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
+            .GroupBy(t => new { t.HandlerId, t.Status })
+            .Select(g => new { g.Key.HandlerId, g.Key.Status, Count = g.Count() })
+            .ToListAsync(ct);
+        // The ticket list's "overdue": the expected processing date has passed and the ticket is not closed.
+        var overdue = await db.Tickets.AsNoTracking()
+            .Where(t => t.HandlerId != null && t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed
+                && (onlyUserId == null || t.HandlerId == onlyUserId))
+            .GroupBy(t => t.HandlerId)
+            .Select(g => new { HandlerId = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        var week = await db.TimeEntries.AsNoTracking()
+            .Where(e => e.Start >= weekStartUtc && e.Start < weekEndUtc && (onlyUserId == null || e.UserId == onlyUserId))
+            .Select(e => new { e.UserId, e.Start, e.Minutes })
+            .ToListAsync(ct);
+        var unbilled = await db.TimeEntries.AsNoTracking()
+            .Where(e => e.Billable && e.QuoteLineId == null && (onlyUserId == null || e.UserId == onlyUserId))
+            .GroupBy(e => e.UserId)
+            .Select(g => new { UserId = g.Key, Minutes = g.Sum(e => e.Minutes) })
+            .ToListAsync(ct);
+
+        // Agents: the Ticket-Support group, and anyone else who handles tickets, logged time this week or has a timer running.
+        var ids = onlyUserId is not null
+            ? [onlyUserId]
+            : await db.Users.Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport)).Select(u => u.Id).ToListAsync(ct);
+        if (onlyUserId is null)
+        {
+            ids = ids.Concat(open.Select(o => o.HandlerId!)).Concat(week.Select(w => w.UserId)).Concat(timers.Keys).Distinct().ToList();
+        }
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+
+        var agents = names
+            .Select(pair =>
+            {
+                var perDay = new int[7];
+                foreach (var entry in week.Where(w => w.UserId == pair.Key))
+                {
+                    var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(entry.Start, DateTimeKind.Utc), zone);
+                    var day = DateOnly.FromDateTime(local).DayNumber - weekStart.DayNumber;
+                    if (day is >= 0 and < 7)
+                    {
+                        perDay[day] += entry.Minutes;
+                    }
+                }
+                return new AgentWorkload(
+                    pair.Key,
+                    pair.Value,
+                    open.Where(o => o.HandlerId == pair.Key).ToDictionary(o => o.Status, o => o.Count),
+                    overdue.SingleOrDefault(o => o.HandlerId == pair.Key)?.Count ?? 0,
+                    perDay,
+                    perDay[today.DayNumber - weekStart.DayNumber],
+                    unbilled.SingleOrDefault(u => u.UserId == pair.Key)?.Minutes ?? 0);
+            })
+            .OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase)
+            .ToList();
+        return new WorkloadData(today, weekStart, agents);
+    }
+
+    /// <summary>The ticket list's URL for one number on the board.</summary>
+    public static string TicketListUrl(string handlerId, IEnumerable<TicketStatus>? statuses = null, bool overdue = false) =>
+        "/tickets" + new TicketListFilter
+        {
+            HandlerId = handlerId,
+            Statuses = (statuses ?? []).ToHashSet(),
+            OverdueOnly = overdue,
+        }.ToQuery();
+}
