@@ -21,6 +21,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Expect() waits 5 s by default, too little for a busy 2-core machine; a wait ends as soon as it holds anyway.
+        Assertions.SetDefaultExpectTimeout((float)DefaultTimeout.TotalMilliseconds);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -17,8 +17,6 @@ public sealed class PortalBrowserTests : IClassFixture<AppFactory>
     {
         this.browser = browser;
         this.app = app;
-        // Expect() waits 5 s by default, too little for a busy 2-core machine; a wait ends as soon as it holds anyway.
-        Assertions.SetDefaultExpectTimeout((float)BrowserFixture.DefaultTimeout.TotalMilliseconds);
     }
 
     private static string InputOf(string testId) =>
