@@ -132,7 +132,7 @@ public sealed class MailCommandLineTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_fetch_at_random_moments_leaves_every_message_exactly_once()
     {
-        const int count = 400;
+        const int count = 1000;
         (await ConfigureAsync()).ExitCode.Should().Be(0);
         await dovecot.AppendManyAsync(Mailbox, Enumerable.Range(1, count).Select(Mail));
         var random = new Random(20261126);

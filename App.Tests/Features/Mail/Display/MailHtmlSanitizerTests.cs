@@ -209,6 +209,15 @@ public sealed class MailHtmlSanitizerTests
     }
 
     [Fact]
+    public void The_nesting_estimate_counts_open_containers_but_not_void_or_self_closing_elements()
+    {
+        MailHtmlSanitizer.EstimatedNestingDepth("<div><table><tbody><tr><td><span>x</span></td></tr></tbody></table></div>").Should().Be(4);
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<p>line<br><img src=x>", 5_000))).Should().Be(0);
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div>", 1_500))).Should().Be(1_500);
+        MailHtmlSanitizer.EstimatedNestingDepth("<div/><div></div>a < b").Should().Be(1);
+    }
+
+    [Fact]
     public async Task Html_too_deeply_nested_to_parse_in_time_is_given_up_as_too_complex()
     {
         // 200,000 nested elements: about 1 MB, and minutes of parsing, whatever the machine.
