@@ -84,10 +84,20 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
 
     private static async Task<IFrame> MailFrameAsync(IPage page)
     {
-        var frame = (await (await page.Locator("[data-testid=mail-html-frame]").ElementHandleAsync()).ContentFrameAsync())!;
-        await Assertions.Expect(frame.Locator("#greeting")).ToHaveTextAsync("Hello from the customer");
-        await frame.WaitForLoadStateAsync(LoadState.Load);
-        return frame;
+        // The frame element is replaced whenever its document changes (and when the circuit takes over the
+        // prerendered page), so wait through a frame locator, then take the element that holds the mail now.
+        for (var attempt = 1; ; attempt++)
+        {
+            await Assertions.Expect(page.FrameLocator("[data-testid=mail-html-frame]").Locator("#greeting")).ToHaveTextAsync("Hello from the customer");
+            var frame = await (await page.Locator("[data-testid=mail-html-frame]").ElementHandleAsync()).ContentFrameAsync();
+            if (frame is not null && await frame.Locator("#greeting").CountAsync() == 1)
+            {
+                await frame.WaitForLoadStateAsync(LoadState.Load);
+                return frame;
+            }
+            attempt.Should().BeLessThan(50, "the mail frame settles within a few replacements");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task AssertNoScriptRanAsync(IPage page, IFrame frame, ConcurrentQueue<string> dialogs)
