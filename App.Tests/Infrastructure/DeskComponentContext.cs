@@ -25,6 +25,7 @@ public static class DeskComponentContext
         context.Services.AddLocalization();
         context.Services.AddSingleton(app.Get<TicketChangeNotifier>());
         context.Services.AddSingleton(app.Get<PresenceTracker>());
+        context.Services.AddScoped<CircuitPresence>();
         context.Services.AddScoped(_ => new TicketService(app.DbFactory, app.Get<TimeProvider>()));
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailboxSettingsService>());
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailFetchService>());

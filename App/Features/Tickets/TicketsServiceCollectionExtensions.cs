@@ -11,6 +11,8 @@ public static class TicketsServiceCollectionExtensions
         services.AddSingleton<TicketChangeNotifier>();
         services.AddSingleton<TicketChangeInterceptor>();
         services.AddSingleton<PresenceTracker>();
+        services.AddScoped<CircuitPresence>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());
         services.AddScoped<TicketService>();
         return services;
     }
