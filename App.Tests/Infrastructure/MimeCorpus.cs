@@ -10,17 +10,7 @@ public static class MimeCorpus
 {
     public sealed record Item(string Name, byte[] Raw);
 
-    public static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "BlazorTickets.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("BlazorTickets.sln was not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string Folder => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "corpus", "mime"));
+    public static string Folder => Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "corpus", "mime"));
 
     public static IReadOnlyList<Item> Messages()
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 
@@ -9,32 +9,23 @@ namespace BlazorTickets.Tests.Features.Localization;
 
 public sealed partial class GermanTranslationTests
 {
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "BlazorTickets.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("BlazorTickets.sln not found above the test output folder.");
-    }
-
-    [GeneratedRegex("""L\["((?:[^"\\]|\\.)+)"[\],]""")]
+    // L["text"], L["text {0}", value], and the portal's new PortalProblem("text") shown through the localizer.
+    [GeneratedRegex("""(?:L\[|new PortalProblem\()"((?:[^"\\]|\\.)+)"[\],)]""")]
     private static partial Regex LocalizedLiteral();
 
     [Fact]
     public void Every_ui_string_used_in_a_component_has_a_German_translation()
     {
-        var app = Path.Combine(RepositoryRoot(), "App");
+        var app = Repository.AppFolder;
         var used = Directory.EnumerateFiles(app, "*.razor", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(app, "*.cs", SearchOption.AllDirectories))
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .SelectMany(path => LocalizedLiteral().Matches(File.ReadAllText(path)).Select(m => m.Groups[1].Value))
             .ToHashSet();
-        var translated = XDocument.Load(Path.Combine(app, "Features", "Localization", "SharedResource.de.resx"))
-            .Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
+        var translated = Repository.GermanTranslations();
 
-        used.Should().NotBeEmpty();
+        used.Should().Contain(["Up to {0} files, each at most {1}, together at most {2}.", "The two passwords are not the same."],
+            "the scan sees formatted keys and the portal's problem messages, not only plain L[\"…\"]");
         used.Except(translated).Should().BeEmpty("every L[\"…\"] key needs an entry in SharedResource.de.resx");
     }
 

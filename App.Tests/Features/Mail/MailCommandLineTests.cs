@@ -32,7 +32,7 @@ public sealed class MailCommandLineTests : IAsyncLifetime
         var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         var framework = Path.GetFileName(testBin);
         var configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
-        var dll = Path.Combine(MimeCorpus.RepositoryRoot(), "App", "bin", configuration, framework, "BlazorTickets.dll");
+        var dll = Path.Combine(Repository.Root, "App", "bin", configuration, framework, "BlazorTickets.dll");
         File.Exists(dll).Should().BeTrue($"the app is built before its tests ({dll})");
         return dll;
     }

@@ -56,9 +56,9 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 }
                 return results;
             }
-            var failed = parsed[0] as ParsedMail;
+            var parsedMail = parsed[0] as ParsedMail;
             logger.LogWarning(ex, "Importing a message for tenant {Tenant} failed; quarantining it", tenantId);
-            return [await QuarantineAsync(tenantId, mails[0].Raw, mails[0].Position, $"The database refused the message: {Innermost(ex).Message}", failed, ct)];
+            return [await QuarantineAsync(tenantId, mails[0].Raw, mails[0].Position, $"The database refused the message: {Innermost(ex).Message}", parsedMail, ct)];
         }
     }
 
