@@ -58,6 +58,33 @@ public static class IngestBenchmark
         {
             throw new InvalidOperationException($"Expected {messages.Count} fetched: {summary}");
         }
+
+        await ImportWithoutImapAsync(messages);
+    }
+
+    /// <summary>The database half alone: the same messages through the importer in the fetch's batch size, no IMAP.</summary>
+    private static async Task ImportWithoutImapAsync(List<byte[]> messages)
+    {
+        await using var host = await BenchHost.CreateAsync();
+        int tenantId;
+        await using (var db = await host.DbFactory.CreateDbContextAsync())
+        {
+            var tenant = new BlazorTickets.Features.Tenants.Tenant { Name = "Bench tenant" };
+            db.Tenants.Add(tenant);
+            await db.SaveChangesAsync();
+            tenantId = tenant.Id;
+        }
+        var importer = (MailImporter)host.Services.GetService(typeof(MailImporter))!;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        uint uid = 0;
+        foreach (var batch in messages.Chunk(MailFetchService.BatchSize))
+        {
+            await importer.ImportBatchAsync(tenantId, batch.Select(raw => new MailImporter.IncomingMail(raw, new MailPosition("INBOX", 1, ++uid))).ToList());
+        }
+        watch.Stop();
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"import only (parse + database, no IMAP): {messages.Count / watch.Elapsed.TotalSeconds:N0} messages/s ({watch.Elapsed.TotalSeconds:N1} s, app CPU {cpuUsed.TotalSeconds:N1} s)");
     }
 
     private static double WalSize(string folder)

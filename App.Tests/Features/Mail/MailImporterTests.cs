@@ -77,6 +77,42 @@ public sealed class MailImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_numbers_its_new_tickets_and_customers_without_gaps_when_some_mails_are_replies()
+    {
+        var first = await TicketOf(await Import(Mail("Printer jams")));
+        var replyByTag = Mail($"Re: Printer jams [#{first.Number}]");
+        var newSender = Mail("New question", from: "Nora Neu <nora@neu.example>");
+        var sameNewSenderAgain = Mail("Another question", from: "nora@NEU.example");
+        var knownSender = Mail("Known sender, new topic");
+        var raws = new List<MailImporter.IncomingMail>();
+        foreach (var message in new[] { newSender, sameNewSenderAgain, knownSender, replyByTag })
+        {
+            using var memory = new MemoryStream();
+            await message.WriteToAsync(memory);
+            raws.Add(new MailImporter.IncomingMail(memory.ToArray(), new MailPosition("INBOX", 7, ++uid)));
+        }
+
+        var results = await importer.ImportBatchAsync(tenantId, raws);
+
+        results.Select(r => r.Outcome).Should().Equal(ImportOutcome.NewTicket, ImportOutcome.NewTicket, ImportOutcome.NewTicket, ImportOutcome.Threaded);
+        results[3].TicketId.Should().Be(first.Id);
+        var numbers = new List<int>();
+        foreach (var result in results.Take(3))
+        {
+            numbers.Add((await TicketOf(result)).Number);
+        }
+        numbers.Should().Equal(first.Number + 1, first.Number + 2, first.Number + 3);
+        (await TicketOf(results[0])).CustomerId.Should().Be((await TicketOf(results[1])).CustomerId, "the same address in any case is one customer");
+        (await TicketOf(results[2])).CustomerId.Should().Be(first.CustomerId);
+
+        var next = await TicketOf(await Import(Mail("After the batch", from: "olaf@neu.example")));
+        next.Number.Should().Be(first.Number + 4, "numbers reserved for the reply were given back");
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var fromMail = await db.Customers.Where(c => c.CreatedFromEmail).OrderBy(c => c.Id).Select(c => c.CustomerNumber).ToListAsync();
+        fromMail.TakeLast(2).Should().Equal(fromMail[^2], $"M-{int.Parse(fromMail[^2][2..]) + 1:00000}");
+    }
+
+    [Fact]
     public async Task An_unknown_sender_becomes_a_new_customer_marked_as_created_from_email()
     {
         var result = await Import(Mail("Question", from: "New Person <new.person@somewhere.example>"));

@@ -134,11 +134,33 @@ public sealed class MailFetchService(
                 .ToList();
             progress?.Report(new FetchProgress(0, newUids.Count));
 
-            foreach (var batch in newUids.Chunk(BatchSize))
+            var batches = newUids.Chunk(BatchSize).ToList();
+            Task<DownloadedBatch>? download = batches.Count > 0 ? DownloadAsync(settings, folder, batches[0], ct) : null;
+            for (var i = 0; download is not null; i++)
             {
-                var handled = await ImportBatchAsync(tenantId, settings, folder, batch, counts, ct);
-                await ApplyAfterImportAsync(tenantId, settings, folder, client, handled, ct);
+                var downloaded = await download;
+                // The next batch comes over IMAP while this one is written to the database. The connection is only
+                // ever used by one of them at a time: the after-import flags wait until that download is done.
+                download = i + 1 < batches.Count ? DownloadAsync(settings, folder, batches[i + 1], ct) : null;
+                List<UniqueId> handled;
+                try
+                {
+                    handled = await Task.Run(() => ImportDownloadedAsync(tenantId, settings, folder, downloaded, counts, ct), ct);
+                }
+                catch
+                {
+                    if (download is not null)
+                    {
+                        await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    }
+                    throw;
+                }
                 progress?.Report(new FetchProgress(counts.Fetched, newUids.Count));
+                if (download is not null)
+                {
+                    await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                }
+                await ApplyAfterImportAsync(tenantId, settings, folder, client, handled, ct);
             }
         }
         finally
@@ -180,8 +202,11 @@ public sealed class MailFetchService(
         return state.HighestUid;
     }
 
-    private async Task<List<UniqueId>> ImportBatchAsync(
-        int tenantId, MailboxSettings settings, IMailFolder folder, UniqueId[] batch, Counts counts, CancellationToken ct)
+    /// <summary>A batch as the server gave it: whole messages, and only the headers of those over the size limit.</summary>
+    private sealed record DownloadedBatch(
+        UniqueId[] Uids, Dictionary<UniqueId, MailImporter.IncomingMail> Mails, Dictionary<UniqueId, (long Size, byte[] Headers)> Oversized);
+
+    private static async Task<DownloadedBatch> DownloadAsync(MailboxSettings settings, IMailFolder folder, UniqueId[] batch, CancellationToken ct)
     {
         var sizes = (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
             .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
@@ -192,12 +217,43 @@ public sealed class MailFetchService(
         {
             await imapFolder.GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
             {
+                if (stream.CanSeek)
+                {
+                    var bytes = new byte[stream.Length - stream.Position];
+                    await stream.ReadExactlyAsync(bytes, token);
+                    raw[uid] = bytes;
+                    return;
+                }
                 using var memory = new MemoryStream();
                 await stream.CopyToAsync(memory, token);
                 raw[uid] = memory.ToArray();
             }, ct);
         }
 
+        var oversized = new Dictionary<UniqueId, (long, byte[])>();
+        foreach (var uid in batch)
+        {
+            if (!raw.ContainsKey(uid) && sizes.GetValueOrDefault(uid) is long size && size > settings.MaxMessageBytes)
+            {
+                var headers = await folder.GetHeadersAsync(uid, ct);
+                using var memory = new MemoryStream();
+                headers.WriteTo(memory);
+                oversized[uid] = (size, memory.ToArray());
+            }
+        }
+        var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
+        var mails = raw.ToDictionary(pair => pair.Key, pair => new MailImporter.IncomingMail(pair.Value, new MailPosition(folderName, uidValidity, pair.Key.Id)));
+        foreach (var mail in mails.Values)
+        {
+            _ = mail.ParsedOrError;
+        }
+        return new DownloadedBatch(batch, mails, oversized);
+    }
+
+    private async Task<List<UniqueId>> ImportDownloadedAsync(
+        int tenantId, MailboxSettings settings, IMailFolder folder, DownloadedBatch downloaded, Counts counts, CancellationToken ct)
+    {
+        var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
         // Strictly in UID order: the committed high-water mark must never pass a message that is not stored yet.
         var handled = new List<UniqueId>();
         var run = new List<UniqueId>();
@@ -207,8 +263,7 @@ public sealed class MailFetchService(
             {
                 return;
             }
-            var mails = run.Select(uid => new MailImporter.IncomingMail(raw[uid], new MailPosition(folder.FullName, folder.UidValidity, uid.Id))).ToList();
-            var results = await importer.ImportBatchAsync(tenantId, mails, ct);
+            var results = await importer.ImportBatchAsync(tenantId, run.Select(uid => downloaded.Mails[uid]).ToList(), ct);
             foreach (var result in results)
             {
                 counts.Add(result.Outcome);
@@ -217,18 +272,18 @@ public sealed class MailFetchService(
             run.Clear();
         }
 
-        foreach (var uid in batch)
+        foreach (var uid in downloaded.Uids)
         {
-            if (raw.ContainsKey(uid))
+            if (downloaded.Mails.ContainsKey(uid))
             {
                 run.Add(uid);
                 continue;
             }
             await ImportRunAsync();
-            if (sizes.GetValueOrDefault(uid) is long size && size > settings.MaxMessageBytes)
+            if (downloaded.Oversized.TryGetValue(uid, out var oversized))
             {
-                var position = new MailPosition(folder.FullName, folder.UidValidity, uid.Id);
-                counts.Add((await QuarantineOversizedAsync(tenantId, settings, folder, uid, size, position, ct)).Outcome);
+                var position = new MailPosition(folderName, uidValidity, uid.Id);
+                counts.Add((await QuarantineOversizedAsync(tenantId, settings, oversized.Size, oversized.Headers, position, ct)).Outcome);
             }
             // Otherwise the server listed the UID but returned no body: it was expunged meanwhile. Nothing to import.
         }
@@ -237,12 +292,8 @@ public sealed class MailFetchService(
     }
 
     private async Task<ImportResult> QuarantineOversizedAsync(
-        int tenantId, MailboxSettings settings, IMailFolder folder, UniqueId uid, long size, MailPosition position, CancellationToken ct)
+        int tenantId, MailboxSettings settings, long size, byte[] headerBytes, MailPosition position, CancellationToken ct)
     {
-        var headers = await folder.GetHeadersAsync(uid, ct);
-        using var memory = new MemoryStream();
-        headers.WriteTo(memory);
-        var headerBytes = memory.ToArray();
         ParsedMail? parsed = null;
         try
         {

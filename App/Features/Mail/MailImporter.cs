@@ -39,7 +39,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     /// </summary>
     public async Task<IReadOnlyList<ImportResult>> ImportBatchAsync(int tenantId, IReadOnlyList<IncomingMail> mails, CancellationToken ct = default)
     {
-        var parsed = mails.Select(mail => Parse(mail.Raw)).ToList();
+        var parsed = mails.Select(mail => mail.ParsedOrError).ToList();
         try
         {
             return await ImportTogetherAsync(tenantId, mails, parsed, replacingQuarantineId: null, ct);
@@ -52,7 +52,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 var results = new List<ImportResult>(mails.Count);
                 foreach (var mail in mails)
                 {
-                    results.Add(await ImportAsync(tenantId, mail.Raw, mail.Position, ct));
+                    results.Add((await ImportBatchAsync(tenantId, [mail], ct))[0]);
                 }
                 return results;
             }
@@ -62,7 +62,16 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         }
     }
 
-    public sealed record IncomingMail(byte[] Raw, MailPosition Position);
+    public sealed record IncomingMail(byte[] Raw, MailPosition Position)
+    {
+        private object? parsedOrError;
+
+        /// <summary>
+        /// The parsed message, or the parser's complaint. Parsed once, by whoever asks first: the fetch parses a batch
+        /// while the previous one is written to the database.
+        /// </summary>
+        public object ParsedOrError => parsedOrError ??= Parse(Raw);
+    }
 
     /// <summary>A parsed message, or the parser's complaint.</summary>
     private static object Parse(byte[] raw)
@@ -87,6 +96,9 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         public readonly Dictionary<int, Ticket> TicketsByNumber = [];
         public readonly Dictionary<string, Customer> CustomersByAddress = new(StringComparer.OrdinalIgnoreCase);
         public readonly Dictionary<string, int> AutomaticBySender = new(StringComparer.OrdinalIgnoreCase);
+        public required SequenceBlock TicketNumbers { get; init; }
+        public required SequenceBlock CustomerNumbers { get; init; }
+        public int StillToImport;
     }
 
     private async Task<IReadOnlyList<ImportResult>> ImportTogetherAsync(
@@ -103,16 +115,30 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         }
 
         var keys = parsedOrError.Select((p, i) => p is ParsedMail parsed ? parsed.MessageKey : KeyOfUnparsed(mails[i].Raw)).ToList();
-        var batch = new BatchState();
+        var batch = new BatchState
+        {
+            TicketNumbers = new SequenceBlock(Sequences.TicketNumber, 1001),
+            CustomerNumbers = new SequenceBlock(CustomerFromMailSequence(tenantId), 1),
+        };
         batch.Keys.UnionWith(await db.ImportedMails
             .Where(m => m.TenantId == tenantId && keys.Contains(m.MessageKey))
             .Select(m => m.MessageKey)
             .ToListAsync(ct));
 
+        var senders = parsedOrError.OfType<ParsedMail>().Select(p => p.FromAddress).OfType<string>().Distinct().ToList();
+        foreach (var email in await db.CustomerEmails
+                     .Where(e => e.TenantId == tenantId && senders.Contains(e.Address))
+                     .Include(e => e.Customer)
+                     .ToListAsync(ct))
+        {
+            batch.CustomersByAddress.TryAdd(email.Address, email.Customer);
+        }
+
         var results = new ImportResult?[mails.Count];
         var tickets = new Ticket?[mails.Count];
         for (var i = 0; i < mails.Count; i++)
         {
+            batch.StillToImport = mails.Count - i;
             var (raw, position) = (mails[i].Raw, mails[i].Position);
             if (!batch.Keys.Add(keys[i]))
             {
@@ -142,7 +168,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             {
                 ticket = new Ticket
                 {
-                    Number = (int)await db.NextAsync(Sequences.TicketNumber, 1001, ct),
+                    Number = (int)await batch.TicketNumbers.NextAsync(db, batch.StillToImport, ct),
                     Subject = Truncate(parsed.Subject.Length == 0 ? "(no subject)" : parsed.Subject, 500),
                     Status = TicketStatus.New,
                     TenantId = tenantId,
@@ -184,6 +210,8 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             results[i] = new ImportResult(isNewTicket ? ImportOutcome.NewTicket : ImportOutcome.Threaded);
         }
 
+        await batch.TicketNumbers.ReturnUnusedAsync(db, ct);
+        await batch.CustomerNumbers.ReturnUnusedAsync(db, ct);
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
         foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
@@ -403,19 +431,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     private static async Task<Customer> FindOrCreateCustomerAsync(AppDbContext db, int tenantId, ParsedMail parsed, DateTime now, BatchState batch, CancellationToken ct)
     {
         var address = parsed.FromAddress!;
-        if (batch.CustomersByAddress.TryGetValue(address, out var cached))
+        // Known senders were loaded for the whole batch; a miss here is a sender new to this tenant.
+        if (batch.CustomersByAddress.TryGetValue(address, out var known))
         {
-            return cached;
+            return known;
         }
-        var known = await db.CustomerEmails
-            .Where(e => e.TenantId == tenantId && e.Address == address)
-            .Select(e => e.Customer)
-            .FirstOrDefaultAsync(ct);
-        if (known is not null)
-        {
-            return batch.CustomersByAddress[address] = known;
-        }
-        var number = await db.NextAsync($"customer-from-mail-{tenantId}", 1, ct);
+        var number = await batch.CustomerNumbers.NextAsync(db, batch.StillToImport, ct);
         var customer = new Customer
         {
             TenantId = tenantId,
@@ -428,6 +449,8 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         db.Customers.Add(customer);
         return batch.CustomersByAddress[address] = customer;
     }
+
+    private static string CustomerFromMailSequence(int tenantId) => $"customer-from-mail-{tenantId}";
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
