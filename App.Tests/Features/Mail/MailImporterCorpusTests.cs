@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -71,5 +72,58 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
         await using var after = await app.DbFactory.CreateDbContextAsync();
         (await after.TicketMessages.CountAsync()).Should().Be(messages);
         (await after.QuarantinedMails.CountAsync()).Should().Be(quarantined);
+    }
+
+    [Fact]
+    public async Task Every_stored_attachment_gives_back_exactly_the_bytes_the_sender_attached()
+    {
+        var importer = app.Get<MailImporter>();
+        var expectedByTicket = new Dictionary<int, List<(string FileName, byte[] Bytes)>>();
+        uint uid = 0;
+        foreach (var item in MimeCorpus.Messages())
+        {
+            var result = await importer.ImportAsync(tenantId, item.Raw, new MailPosition("INBOX", 1, ++uid));
+            if (result.Outcome == ImportOutcome.NewTicket)
+            {
+                // A second, independent reading: MimeKit decoding copies, not ranges.
+                using var stream = new MemoryStream(item.Raw);
+                var message = MimeKit.MimeMessage.Load(new MimeKit.ParserOptions { CharsetEncoding = System.Text.Encoding.UTF8 }, stream);
+                var expected = new List<(string, byte[])>();
+                foreach (var entity in message.BodyParts)
+                {
+                    using var decoded = new MemoryStream();
+                    if (entity is MimeKit.MessagePart embedded)
+                    {
+                        embedded.Message?.WriteTo(decoded);
+                    }
+                    else if (entity is MimeKit.MimePart { Content: not null } part && (part.IsAttachment || part.ContentId is not null || part is not MimeKit.TextPart))
+                    {
+                        part.Content.DecodeTo(decoded);
+                    }
+                    else
+                    {
+                        continue;
+                    }
+                    expected.Add((entity.ContentDisposition?.FileName ?? "", decoded.ToArray()));
+                }
+                expectedByTicket[result.TicketId!.Value] = expected;
+            }
+        }
+
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var ranged = 0;
+        foreach (var (ticketId, expected) in expectedByTicket)
+        {
+            var stored = await AttachmentContent.Of(db.Attachments.Where(a => a.Message.TicketId == ticketId && a.Message.Direction == MessageDirection.Inbound).OrderBy(a => a.Id)).ToListAsync();
+            var sizes = await db.Attachments.Where(a => a.Message.TicketId == ticketId).OrderBy(a => a.Id).Select(a => a.Size).ToListAsync();
+            stored.Should().HaveCount(expected.Count, $"ticket {ticketId} keeps every attachment");
+            for (var i = 0; i < expected.Count; i++)
+            {
+                stored[i].Bytes().Should().Equal(expected[i].Bytes, $"attachment {i} ({expected[i].FileName}) of ticket {ticketId}");
+                sizes[i].Should().Be(expected[i].Bytes.LongLength);
+                ranged += stored[i].RawContentOffset is null ? 0 : 1;
+            }
+        }
+        ranged.Should().BeGreaterThan(10, "received attachments are ranges of the raw message, not copies");
     }
 }

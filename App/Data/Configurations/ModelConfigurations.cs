@@ -157,6 +157,7 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
     {
         b.Property(a => a.FileName).HasMaxLength(500);
         b.Property(a => a.ContentType).HasMaxLength(200);
+        b.Property(a => a.RawContentEncoding).HasMaxLength(40);
         b.HasOne(a => a.Message).WithMany(m => m.Attachments).HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
     }
 }

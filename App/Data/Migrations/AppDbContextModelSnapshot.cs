@@ -617,6 +617,16 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<int>("MessageId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RawContentEncoding")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RawContentLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RawContentOffset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 

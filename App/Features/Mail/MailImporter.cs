@@ -242,9 +242,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         {
             FileName = Truncate(a.FileName, 500),
             ContentType = Truncate(a.ContentType, 200),
-            Size = a.Content.LongLength,
+            Size = a.Size,
             Content = a.Content,
             ContentId = a.ContentId,
+            RawContentOffset = a.Range?.Offset,
+            RawContentLength = a.Range?.Length,
+            RawContentEncoding = a.Range?.Encoding.ToString(),
         }).ToList(),
     };
 

@@ -2,10 +2,18 @@ using System.Security.Cryptography;
 using System.Text;
 using AngleSharp.Html.Parser;
 using MimeKit;
+using MimeKit.IO;
 
 namespace BlazorTickets.Features.Mail;
 
-public sealed record ParsedAttachment(string FileName, string ContentType, byte[] Content, string? ContentId);
+/// <summary>Where an attachment's encoded bytes sit in the raw message.</summary>
+public sealed record RawRange(long Offset, long Length, ContentEncoding Encoding);
+
+/// <summary>An attachment: a copy of its bytes, or (the usual case) its range of the raw message and its decoded size.</summary>
+public sealed record ParsedAttachment(string FileName, string ContentType, byte[] Content, string? ContentId, RawRange? Range = null, long? DecodedSize = null)
+{
+    public long Size => DecodedSize ?? Content.LongLength;
+}
 
 /// <summary>What the importer needs of a message, read once with MimeKit.</summary>
 public sealed record ParsedMail(
@@ -30,7 +38,8 @@ public sealed record ParsedMail(
     public static ParsedMail Parse(byte[] raw)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        var message = MimeMessage.Load(new ParserOptions { CharsetEncoding = Encoding.UTF8 }, stream);
+        // Persistent: parts keep pointing into the raw bytes instead of copies, which gives attachments their ranges.
+        var message = MimeMessage.Load(new ParserOptions { CharsetEncoding = Encoding.UTF8 }, stream, persistent: true);
         return FromMessage(message, raw);
     }
 
@@ -145,9 +154,17 @@ public sealed record ParsedMail(
             {
                 continue;
             }
+            var fileName = Clean(part.FileName) is { Length: > 0 } f ? f : $"part-{index}{ExtensionOf(part.ContentType.MimeType)}";
+            if (part.Content.Stream is BoundStream { BaseStream: MemoryStream, EndBoundary: >= 0 } bounded)
+            {
+                using var measure = new MeasuringStream();
+                part.Content.DecodeTo(measure);
+                var range = new RawRange(bounded.StartBoundary, bounded.EndBoundary - bounded.StartBoundary, part.Content.Encoding);
+                result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, [], Clean(part.ContentId), range, measure.Length));
+                continue;
+            }
             using var content = new MemoryStream();
             part.Content.DecodeTo(content);
-            var fileName = Clean(part.FileName) is { Length: > 0 } f ? f : $"part-{index}{ExtensionOf(part.ContentType.MimeType)}";
             result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, content.ToArray(), Clean(part.ContentId)));
         }
         return result;

@@ -116,10 +116,10 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var myTicketIds = MyTickets(db, me.CustomerId).Select(t => t.Id);
         var visibleMessageIds = VisibleMessages(db.TicketMessages).Where(m => myTicketIds.Contains(m.TicketId)).Select(m => m.Id);
-        return await db.Attachments.AsNoTracking()
-            .Where(a => a.Id == attachmentId && visibleMessageIds.Contains(a.MessageId))
-            .Select(a => new PortalAttachmentFile(a.FileName, a.Content))
+        var attachment = await AttachmentContent
+            .Of(db.Attachments.AsNoTracking().Where(a => a.Id == attachmentId && visibleMessageIds.Contains(a.MessageId)))
             .SingleOrDefaultAsync(ct);
+        return attachment is null ? null : new PortalAttachmentFile(attachment.FileName, attachment.Bytes());
     }
 
     /// <summary>The customer's answer becomes an inbound message and sets the ticket to Open.</summary>

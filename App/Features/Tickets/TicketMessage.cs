@@ -42,6 +42,16 @@ public class Attachment
     public string FileName { get; set; } = "";
     public string ContentType { get; set; } = "application/octet-stream";
     public long Size { get; set; }
+    /// <summary>The bytes, unless they are a range of the message's raw MIME (see <see cref="RawContentOffset"/>).</summary>
     public byte[] Content { get; set; } = [];
     public string? ContentId { get; set; }
+
+    /// <summary>
+    /// Where a received attachment sits, still encoded, in <see cref="TicketMessage.RawMime"/>. Mail in stores the
+    /// raw message anyway; a decoded copy would write every attachment twice.
+    /// </summary>
+    public long? RawContentOffset { get; set; }
+    public long? RawContentLength { get; set; }
+    /// <summary>The Content-Transfer-Encoding to undo, as MimeKit's <c>ContentEncoding</c> name.</summary>
+    public string? RawContentEncoding { get; set; }
 }

@@ -22,17 +22,14 @@ public static class TicketsServiceCollectionExtensions
         endpoints.MapGet("/attachments/{id:int}", async (int id, IDbContextFactory<AppDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var attachment = await db.Attachments.AsNoTracking()
-                .Where(a => a.Id == id)
-                .Select(a => new { a.FileName, a.ContentType, a.Content })
-                .SingleOrDefaultAsync(ct);
+            var attachment = await AttachmentContent.Of(db.Attachments.AsNoTracking().Where(a => a.Id == id)).SingleOrDefaultAsync(ct);
             if (attachment is null)
             {
                 return Results.NotFound();
             }
             http.Response.Headers.XContentTypeOptions = "nosniff";
             // Always a download, never rendered inline: an attachment may be hostile HTML or SVG.
-            return Results.File(attachment.Content, "application/octet-stream", SafeFileName.From(attachment.FileName));
+            return Results.File(attachment.Bytes(), "application/octet-stream", SafeFileName.From(attachment.FileName));
         }).RequireAuthorization(Policies.Staff);
         return endpoints;
     }

@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Tickets;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -41,10 +42,7 @@ public static class MailDisplayServiceCollectionExtensions
             }
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var content = await db.Attachments.AsNoTracking()
-                .Where(a => a.Id == id)
-                .Select(a => a.Content)
-                .SingleOrDefaultAsync(ct);
+            var content = (await AttachmentContent.Of(db.Attachments.AsNoTracking().Where(a => a.Id == id)).SingleOrDefaultAsync(ct))?.Bytes();
             // The bytes decide, not the Content-Type the sender declared: a "image/png" may well be HTML.
             if (content is null || ImageFormats.Detect(content) is not { } contentType)
             {
