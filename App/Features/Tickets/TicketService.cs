@@ -45,6 +45,13 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return new PagedResult<TicketListRow>(rows, total);
     }
 
+    /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
+    public async Task<IReadOnlyList<int>> QueryIdsAsync(TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ApplyFilter(db, filter, currentUserId, Today()).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
+    }
+
     internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today)
     {
         var query = db.Tickets.AsNoTracking();
