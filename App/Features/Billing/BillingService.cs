@@ -125,6 +125,7 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
                     var quote = quotes[(ticket.Facts.TenantId, ticket.Facts.CustomerId!.Value)].Quote;
                     foreach (var group in ticket.Groups)
                     {
+                        var hours = Money.Hours(group.Minutes);
                         lines.Add(new QuoteLine
                         {
                             QuoteId = quote.Id,
@@ -132,6 +133,8 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
                             UserGroupId = group.GroupId,
                             Text = $"{Ticket.FormatNumber(ticket.Facts.Number)} {ticket.Facts.Subject}",
                             Rate = groups[group.GroupId],
+                            Hours = hours,
+                            Amount = Money.Amount(hours, groups[group.GroupId]),
                         });
                     }
                 }
@@ -142,16 +145,19 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
                 var chunkTicketIds = string.Join(",", analysis.Billable.Select(t => t.Facts.Id.ToString(CultureInfo.InvariantCulture)));
                 // Only integers are spliced into the statement.
 #pragma warning disable EF1002
+                // Each entry finds its line through the index on QuoteLines.TicketId. The unary + keeps SQLite from walking
+                // the line id list (or the group index) for every entry instead, which made this quadratic.
+                var ownLine = $"""
+                    SELECT l."Id" FROM "QuoteLines" AS l
+                    WHERE l."TicketId" = e."TicketId" AND +l."UserGroupId" = {EffectiveGroupSql} AND +l."Id" IN ({lineIds})
+                    """;
                 entriesBilled += await db.Database.ExecuteSqlRawAsync($"""
-                    UPDATE "TimeEntries" AS e SET "QuoteLineId" = l."Id"
-                    FROM "QuoteLines" AS l
-                    WHERE l."Id" IN ({lineIds})
-                      AND l."TicketId" = e."TicketId"
-                      AND l."UserGroupId" = {EffectiveGroupSql}
+                    UPDATE "TimeEntries" AS e SET "QuoteLineId" = ({ownLine})
+                    WHERE e."TicketId" IN ({chunkTicketIds})
                       AND e."QuoteLineId" IS NULL
                       AND e."Billable" = 1
-                      AND e."TicketId" IN ({chunkTicketIds})
                       AND EXISTS (SELECT 1 FROM "Tickets" AS t WHERE t."Id" = e."TicketId" AND t."TimeTrackingAllowed" = 1)
+                      AND EXISTS ({ownLine})
                     """, ct);
 #pragma warning restore EF1002
 
@@ -161,6 +167,7 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
                     .GroupBy(e => e.QuoteLineId!.Value)
                     .Select(g => new { LineId = g.Key, Minutes = g.Sum(e => (long)e.Minutes) })
                     .ToDictionaryAsync(g => g.LineId, g => g.Minutes, ct);
+                // The lines were priced from the entries seen before the claim; the claimed entries decide.
                 foreach (var line in lines)
                 {
                     if (!linked.TryGetValue(line.Id, out var minutes))
@@ -169,9 +176,13 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
                         db.QuoteLines.Remove(line);
                         continue;
                     }
-                    line.Hours = Money.Hours(minutes);
-                    line.Amount = Money.Amount(line.Hours, line.Rate);
-                    db.Entry(line).State = EntityState.Modified;
+                    var hours = Money.Hours(minutes);
+                    if (hours != line.Hours)
+                    {
+                        line.Hours = hours;
+                        line.Amount = Money.Amount(hours, line.Rate);
+                        db.Entry(line).State = EntityState.Modified;
+                    }
                     var tally = tallies[line.QuoteId];
                     tally.Net += line.Amount;
                     tally.LineCount++;
