@@ -49,6 +49,28 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
         annaCsv.StatusCode.Should().NotBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("bill@contoso.example", true)]
+    [InlineData("admin@contoso.example", true)]
+    [InlineData("anna@contoso.example", false)]
+    [InlineData("lena@contoso.example", false)]
+    public async Task Only_billing_staff_and_admins_open_the_quote_list(string email, bool allowed)
+    {
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+
+        using var response = await client.GetAsync("/quotes");
+
+        if (allowed)
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).Should().Contain("data-testid=\"quote-filters\"");
+        }
+        else
+        {
+            response.StatusCode.Should().NotBe(HttpStatusCode.OK);
+        }
+    }
+
     [Fact]
     public void Csv_fields_are_quoted_and_cannot_start_a_formula()
     {
