@@ -71,6 +71,19 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
         }
     }
 
+    [Theory]
+    [InlineData("bill@contoso.example", true)]
+    [InlineData("anna@contoso.example", false)]
+    public async Task The_ticket_list_offers_bill_time_to_billing_staff_only(string email, bool offered)
+    {
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+
+        var html = await client.GetStringAsync("/tickets?unbilled=1");
+
+        html.Contains("data-testid=\"bill-time\"").Should().Be(offered);
+        html.Should().Contain("data-testid=\"filter-unbilled\"");
+    }
+
     [Fact]
     public void Csv_fields_are_quoted_and_cannot_start_a_formula()
     {
