@@ -22,6 +22,8 @@ public sealed class BillingWorld : IAsyncDisposable
     private BillingWorld(TestServices services) => this.services = services;
 
     public IDbContextFactory<AppDbContext> DbFactory => services.DbFactory;
+    public string DatabasePath => services.DatabasePath;
+    public TicketChangeNotifier Notifier => services.Get<TicketChangeNotifier>();
     public FixedTimeProvider Clock { get; } = new();
     public int TenantId { get; private set; }
     public int SupportGroup { get; private set; }
