@@ -30,6 +30,7 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
 
         using var pdf = await bill.GetAsync($"/quotes/{quote.QuoteId}/pdf");
         using var csv = await bill.GetAsync($"/quotes.csv?customer={quote.CustomerId}&status=Draft");
+        var print = await bill.GetStringAsync($"/quotes/{quote.QuoteId}/print");
         using var annaPdf = await anna.GetAsync($"/quotes/{quote.QuoteId}/pdf");
         using var annaCsv = await anna.GetAsync("/quotes.csv");
 
@@ -45,6 +46,8 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
         lines.Skip(1).Should().ContainSingle(l => l.StartsWith(quote.Number + ","))
             .Which.Should().Contain(quote.Gross.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
         lines.Skip(1).Should().OnlyContain(l => l.Contains(",Draft,"));
+        print.Should().Contain($"data-testid=\"print-number\">Quote {quote.Number}").And.Contain("data-testid=\"print-line\"");
+        print.Should().Contain(quote.Gross.ToString("N2", System.Globalization.CultureInfo.GetCultureInfo("en")) + " EUR");
         annaPdf.StatusCode.Should().NotBe(HttpStatusCode.OK);
         annaCsv.StatusCode.Should().NotBe(HttpStatusCode.OK);
     }
