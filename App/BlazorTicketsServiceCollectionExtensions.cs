@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
@@ -28,6 +29,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddMailDisplay();
         services.AddPortal();
         services.AddTimeTracking();
+        services.AddBilling();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using BlazorTickets;
 using BlazorTickets.Components;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
@@ -40,6 +41,7 @@ app.MapCultureEndpoint();
 app.MapTicketEndpoints();
 app.MapMailEndpoints();
 app.MapPortalEndpoints();
+app.MapBillingEndpoints();
 app.MapMailDisplayEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

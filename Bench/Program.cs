@@ -2,6 +2,7 @@ using BlazorTickets.Bench;
 
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["bill"] = BillBenchmark.RunAsync,
     ["desk"] = DeskQueryBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["push-latency"] = PushLatencyBenchmark.RunAsync,

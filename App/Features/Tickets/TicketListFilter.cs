@@ -14,6 +14,8 @@ public sealed record TicketListFilter
     public int? TenantId { get; init; }
     public bool OverdueOnly { get; init; }
     public string? Text { get; init; }
+    /// <summary>Tickets that allow time tracking and have billable time not yet on a quote.</summary>
+    public bool UnbilledOnly { get; init; }
 
     public static TicketListFilter FromQuery(string query)
     {
@@ -38,6 +40,7 @@ public sealed record TicketListFilter
             TenantId = GetInt("tenant"),
             OverdueOnly = Get("overdue") == "1",
             Text = Get("q"),
+            UnbilledOnly = Get("unbilled") == "1",
         };
     }
 
@@ -55,6 +58,7 @@ public sealed record TicketListFilter
         if (TenantId is int tenant) parts.Add(new("tenant", tenant.ToString(CultureInfo.InvariantCulture)));
         if (OverdueOnly) parts.Add(new("overdue", "1"));
         if (!string.IsNullOrWhiteSpace(Text)) parts.Add(new("q", Text.Trim()));
+        if (UnbilledOnly) parts.Add(new("unbilled", "1"));
         return QueryString.Create(parts).ToUriComponent();
     }
 

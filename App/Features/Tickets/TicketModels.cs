@@ -1,3 +1,5 @@
+using BlazorTickets.Features.Billing;
+
 namespace BlazorTickets.Features.Tickets;
 
 public enum TicketSortField
@@ -28,7 +30,8 @@ public sealed record TicketListRow(
     DateOnly? ExpectedDate,
     bool IsOverdue,
     DateTime UpdatedAt,
-    DateTime? LastMessageAt)
+    DateTime? LastMessageAt,
+    UnbilledAmount? Unbilled = null)
 {
     public string Tag => Ticket.FormatNumber(Number);
 }

@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,9 +33,23 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 t.ExpectedDate,
                 t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
                 t.UpdatedAt,
-                t.LastMessageAt))
+                t.LastMessageAt,
+                null))
             .ToListAsync(ct);
+        if (filter.UnbilledOnly && rows.Count > 0)
+        {
+            // One grouped query for the page, priced like the bill run.
+            var unbilled = await UnbilledTime.ForTicketsAsync(db, rows.Select(r => r.Id).ToList(), ct);
+            rows = rows.Select(r => r with { Unbilled = unbilled.GetValueOrDefault(r.Id) }).ToList();
+        }
         return new PagedResult<TicketListRow>(rows, total);
+    }
+
+    /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
+    public async Task<IReadOnlyList<int>> QueryIdsAsync(TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ApplyFilter(db, filter, currentUserId, Today()).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
     }
 
     internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today)
@@ -73,6 +88,11 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         if (filter.OverdueOnly)
         {
             query = query.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
+        }
+        if (filter.UnbilledOnly)
+        {
+            query = query.Where(t => t.TimeTrackingAllowed
+                && db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
         }
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {

@@ -1,0 +1,165 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Billing;
+
+public sealed class QuoteService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Draft → Sent → Accepted or Rejected; a draft or a sent quote can be cancelled.</summary>
+    public static IReadOnlyList<QuoteStatus> NextStatuses(QuoteStatus status) => status switch
+    {
+        QuoteStatus.Draft => [QuoteStatus.Sent, QuoteStatus.Cancelled],
+        QuoteStatus.Sent => [QuoteStatus.Accepted, QuoteStatus.Rejected, QuoteStatus.Cancelled],
+        _ => [],
+    };
+
+    public async Task<QuotePage> QueryAsync(QuoteListFilter filter, int page, int pageSize, CancellationToken ct = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = ApplyFilter(db, filter);
+        var total = await query.CountAsync(ct);
+        var rows = await Project(query.OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id))
+            .Skip(Math.Max(page, 0) * pageSize)
+            .Take(pageSize)
+            .ToListAsync(ct);
+        // SQLite keeps decimals as text and cannot sum them exactly; three columns of the filtered quotes are small.
+        var amounts = await query.Select(q => new { q.Currency, q.Net, q.Vat, q.Gross }).ToListAsync(ct);
+        var totals = amounts.GroupBy(a => a.Currency)
+            .OrderBy(g => g.Key)
+            .Select(g => new QuoteTotals(g.Key, g.Count(), g.Sum(a => a.Net), g.Sum(a => a.Vat), g.Sum(a => a.Gross)))
+            .ToList();
+        return new QuotePage(rows, total, totals);
+    }
+
+    /// <summary>Every quote the filter matches, newest first, read as a stream (for the CSV export).</summary>
+    public async IAsyncEnumerable<QuoteRow> StreamAsync(QuoteListFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await foreach (var row in Project(ApplyFilter(db, filter).OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id)).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
+    private IQueryable<Quote> ApplyFilter(AppDbContext db, QuoteListFilter filter)
+    {
+        var query = db.Quotes.AsNoTracking();
+        if (filter.Status is QuoteStatus status)
+        {
+            query = query.Where(q => q.Status == status);
+        }
+        if (filter.CustomerId is int customerId)
+        {
+            query = query.Where(q => q.CustomerId == customerId);
+        }
+        if (filter.TenantId is int tenantId)
+        {
+            query = query.Where(q => q.TenantId == tenantId);
+        }
+        if (filter.From is DateOnly from)
+        {
+            var fromUtc = ToUtc(from);
+            query = query.Where(q => q.CreatedAt >= fromUtc);
+        }
+        if (filter.To is DateOnly to)
+        {
+            var toUtc = ToUtc(to.AddDays(1));
+            query = query.Where(q => q.CreatedAt < toUtc);
+        }
+        return query;
+    }
+
+    private DateTime ToUtc(DateOnly day) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), clock.LocalTimeZone);
+
+    private static IQueryable<QuoteRow> Project(IQueryable<Quote> query) => query.Select(q => new QuoteRow(
+        q.Id, q.Number, q.Status, q.CreatedAt, q.Customer.Name, q.Tenant.Name, q.Currency, q.Net, q.Vat, q.Gross, q.Lines.Count));
+
+    public async Task<QuoteDetails?> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var header = await db.Quotes.AsNoTracking()
+            .Where(q => q.Id == id)
+            .Select(q => new
+            {
+                Quote = q,
+                TenantName = q.Tenant.Name,
+                q.Tenant.SenderName,
+                q.Tenant.SenderAddress,
+                q.Customer.CustomerNumber,
+                CustomerName = q.Customer.Name,
+                q.Customer.Company,
+                q.Customer.Address,
+                CreatedByName = db.Users.Where(u => u.Id == q.CreatedById).Select(u => u.DisplayName).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (header is null)
+        {
+            return null;
+        }
+        var lines = await db.QuoteLines.AsNoTracking()
+            .Where(l => l.QuoteId == id)
+            .OrderBy(l => l.Ticket.Number).ThenBy(l => l.UserGroup.Name).ThenBy(l => l.Id)
+            .Select(l => new QuoteLineView(l.Id, l.TicketId, l.Ticket.Number, l.Text, l.UserGroup.Name, l.Hours, l.Rate, l.Amount, l.TimeEntries.Count))
+            .ToListAsync(ct);
+        var q = header.Quote;
+        return new QuoteDetails(
+            q.Id, q.Number, q.Status, q.CreatedAt, header.CreatedByName, header.TenantName, header.SenderName, header.SenderAddress,
+            q.CustomerId, header.CustomerNumber, header.CustomerName, header.Company, header.Address,
+            q.Currency, q.VatRate, q.Net, q.Vat, q.Gross, lines);
+    }
+
+    /// <summary>
+    /// Moves a quote to <paramref name="next"/>. Cancelling a draft releases its time entries back to unbilled in the
+    /// same transaction; a sent quote's entries stay billed when it is cancelled (the customer has seen that time).
+    /// </summary>
+    public async Task<QuoteStatusResult> SetStatusAsync(int id, QuoteStatus next, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var current = await db.Quotes.Where(q => q.Id == id).Select(q => (QuoteStatus?)q.Status).SingleOrDefaultAsync(ct);
+        if (current is not QuoteStatus from)
+        {
+            return new QuoteStatusResult.Refused(QuoteMessages.NotFound);
+        }
+        if (!NextStatuses(from).Contains(next))
+        {
+            return new QuoteStatusResult.Refused(QuoteMessages.NotAllowed);
+        }
+        // Conditional on the status read above: of two clerks changing the same quote, the second is told, not overwritten.
+        var changed = await db.Quotes.Where(q => q.Id == id && q.Status == from).ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, next), ct);
+        if (changed == 0)
+        {
+            return new QuoteStatusResult.Refused(QuoteMessages.ChangedMeanwhile);
+        }
+        var released = 0;
+        var ticketIds = new List<int>();
+        if (next == QuoteStatus.Cancelled && from == QuoteStatus.Draft)
+        {
+            var lineIds = db.QuoteLines.Where(l => l.QuoteId == id).Select(l => (int?)l.Id);
+            ticketIds = await db.QuoteLines.Where(l => l.QuoteId == id).Select(l => l.TicketId).Distinct().ToListAsync(ct);
+            released = await db.TimeEntries.Where(e => lineIds.Contains(e.QuoteLineId))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.QuoteLineId, (int?)null), ct);
+        }
+        await transaction.CommitAsync(ct);
+        if (ticketIds.Count > 0)
+        {
+            notifier.Publish(ticketIds.ToArray());
+        }
+        return new QuoteStatusResult.Changed(next, released);
+    }
+
+    public async Task<IReadOnlyList<Option<int>>> GetCustomersWithQuotesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Customers.AsNoTracking()
+            .Where(c => db.Quotes.Any(q => q.CustomerId == c.Id))
+            .OrderBy(c => c.Name)
+            .Select(c => new Option<int>(c.Id, c.Name))
+            .ToListAsync(ct);
+    }
+}
