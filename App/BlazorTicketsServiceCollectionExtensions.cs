@@ -6,6 +6,7 @@ using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
+using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddMailDisplay();
         services.AddPortal();
         services.AddTimeTracking();
+        services.AddReplies();
         return services;
     }
 }
