@@ -213,7 +213,8 @@ public sealed class OutboxWorker(
     {
         var ct = CancellationToken.None;
         var now = clock.GetUtcNow().UtcDateTime;
-        var attempts = mail.Attempts + 1;
+        // The claim already counted this attempt.
+        var attempts = mail.Attempts;
         var failed = permanent || attempts >= OutboxMail.MaxAttempts;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Set<OutboxMail>().Where(o => o.Id == mail.Id && o.State == DeliveryState.Sending).ExecuteUpdateAsync(s => s

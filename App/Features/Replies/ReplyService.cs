@@ -274,6 +274,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         message.Subject = subject;
         message.Date = now;
         message.MessageId = OutgoingMessageIds.Create(ticketNumber, senderAddress);
+        answeredMessageId = answeredMessageId?.Trim().Trim('<', '>');
         if (!string.IsNullOrEmpty(answeredMessageId))
         {
             message.InReplyTo = answeredMessageId;
