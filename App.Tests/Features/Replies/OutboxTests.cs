@@ -155,7 +155,7 @@ public sealed class OutboxTests : IAsyncLifetime
         (await app.Get<MailFetchService>().FetchAsync(tenantId)).Threaded.Should().Be(1);
 
         await using var check = await app.DbFactory.CreateDbContextAsync();
-        var ticket = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Id == ticketId);
+        var ticket = await check.Tickets.Include(t => t.Messages).ThenInclude(m => m.Attachments).SingleAsync(t => t.Id == ticketId);
         ticket.Status.Should().Be(TicketStatus.Open);
         ticket.Messages.OrderBy(m => m.Id).Select(m => m.Direction).Should().Equal(MessageDirection.Inbound, MessageDirection.Outbound, MessageDirection.Inbound);
         ticket.Messages.Single(m => m.Direction == MessageDirection.Outbound).Attachments.Should().HaveCount(2);
