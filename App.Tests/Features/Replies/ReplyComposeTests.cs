@@ -163,4 +163,22 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
             cut.FindAll("[data-testid=reply-attachment]").Should().HaveCount(2);
         }, TimeSpan.FromSeconds(60));
     }
+
+    [Fact]
+    public async Task A_saved_draft_comes_back_when_the_page_is_opened_again()
+    {
+        var ticketId = await TicketWithMailAsync(9008, "Draft in the browser");
+        var first = RenderCompose(ticketId);
+        first.Find(InputOf("reply-cc")).Change("boss@fabrikam.example");
+        first.Find(InputOf("reply-body")).Input("Half a reply");
+        await first.Find("[data-testid=reply-save-draft]").ClickAsync(new());
+        first.WaitForElement("[data-testid=reply-draft-saved]");
+        await DisposeComponentsAsync();
+
+        var second = RenderCompose(ticketId);
+
+        second.Find(InputOf("reply-cc")).GetAttribute("value").Should().Be("boss@fabrikam.example");
+        (second.Find(InputOf("reply-body")).TextContent + second.Find(InputOf("reply-body")).GetAttribute("value")).Should().Contain("Half a reply");
+        second.Find("[data-testid=reply-draft-saved]").Should().NotBeNull();
+    }
 }
