@@ -579,6 +579,8 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("TicketId");
+
                     b.HasIndex("TicketMessageId")
                         .IsUnique();
 

@@ -32,6 +32,7 @@ internal sealed class OutboxMailConfiguration : IEntityTypeConfiguration<OutboxM
         b.HasOne(o => o.TicketMessage).WithOne().HasForeignKey<OutboxMail>(o => o.TicketMessageId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(o => o.TicketMessageId).IsUnique();
         b.HasIndex(o => new { o.State, o.NextAttemptAt });
+        b.HasIndex(o => o.TicketId);
     }
 }
 

@@ -61,16 +61,24 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
         using var stream = new MemoryStream(rawMime, writable: false);
         var message = await MimeMessage.LoadAsync(stream, ct);
         using var client = await ConnectAsync(endpoint, ct);
+        string response;
         try
         {
-            var response = await client.SendAsync(message, ct);
-            await client.DisconnectAsync(true, CancellationToken.None);
-            return response;
+            response = await client.SendAsync(message, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             throw new SmtpDeliveryException(Explain(ex, endpoint), IsPermanent(ex), ex);
         }
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The server has accepted the mail; a failing QUIT must not make it look unsent and send it twice.
+        }
+        return response;
     }
 
     /// <summary>Connects and signs in, then reports what the server offers.</summary>

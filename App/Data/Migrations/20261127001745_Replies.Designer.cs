@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126234924_Replies")]
+    [Migration("20261127001745_Replies")]
     partial class Replies
     {
         /// <inheritdoc />
@@ -581,6 +581,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("TicketId");
 
                     b.HasIndex("TicketMessageId")
                         .IsUnique();

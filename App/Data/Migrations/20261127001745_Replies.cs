@@ -138,6 +138,11 @@ namespace BlazorTickets.Data.Migrations
                 columns: new[] { "State", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboxMails_TicketId",
+                table: "OutboxMails",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OutboxMails_TicketMessageId",
                 table: "OutboxMails",
                 column: "TicketMessageId",
