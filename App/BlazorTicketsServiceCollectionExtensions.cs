@@ -7,6 +7,7 @@ using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
+using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddPortal();
         services.AddTimeTracking();
         services.AddBilling();
+        services.AddReplies();
         return services;
     }
 }

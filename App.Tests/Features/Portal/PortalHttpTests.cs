@@ -274,7 +274,7 @@ public sealed class PortalHttpTests(AppFactory app) : IClassFixture<AppFactory>,
         }
 
         answers.Should().AllBe(answers[0]).And.HaveCount(3);
-        answers[0].Should().StartWith("Password reset mails cannot be sent yet.");
+        answers[0].Should().StartWith("If this address belongs to a customer portal login, a link to choose a new password is on its way by mail.");
         await using var scope = app.Services.CreateAsyncScope();
         var login = (await scope.ServiceProvider.GetRequiredService<PortalAccessService>().GetCustomerAccessAsync(erika.CustomerId))!
             .Logins.Single(l => l.UserId == erika.UserId);

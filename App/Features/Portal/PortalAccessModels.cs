@@ -25,7 +25,8 @@ public sealed record CustomerConsentChangeView(int TicketId, int TicketNumber, s
 public abstract record AccessLinkResult
 {
     /// <summary>The token appears here once and is never stored; <see cref="PortalAccessService.LinkPath"/> makes the link.</summary>
-    public sealed record Created(string Token, string Email, PortalLinkPurpose Purpose, DateTime ExpiresAt) : AccessLinkResult;
+    /// <param name="Mailed">True when the link also went to <paramref name="Email"/> through the mail outbox.</param>
+    public sealed record Created(string Token, string Email, PortalLinkPurpose Purpose, DateTime ExpiresAt, bool Mailed = false) : AccessLinkResult;
     public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : AccessLinkResult;
     public sealed record NotFound : AccessLinkResult;
 }

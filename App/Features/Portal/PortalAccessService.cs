@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,12 +12,14 @@ namespace BlazorTickets.Features.Portal;
 
 /// <summary>
 /// Extranet logins: invitations, password reset links and setting the password from such a link.
-/// There is no mail outbox yet, so links are handed to the member of staff who made them, to pass on.
+/// Links are shown to the member of staff who made them, to pass on; when the tenant can send mail and the caller
+/// names the site's address, they also go to the customer through the mail outbox.
 /// </summary>
 public sealed class PortalAccessService(
     IDbContextFactory<AppDbContext> dbFactory,
     IServiceScopeFactory scopes,
     IOptions<IdentityOptions> identityOptions,
+    IMailOutbox outbox,
     TimeProvider clock)
 {
     public const string SetPasswordPath = "/account/set-password";
@@ -98,7 +101,11 @@ public sealed class PortalAccessService(
     /// Creates the extranet login for <paramref name="email"/> (without a password) if needed and a fresh invitation
     /// link; older open links of that login stop working.
     /// </summary>
-    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, CancellationToken ct = default)
+    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, CancellationToken ct = default) =>
+        await InviteAsync(customerId, email, displayName, createdBy, siteBase: null, ct);
+
+    /// <param name="siteBase">The site's address for the link in the mail; null sends no mail.</param>
+    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, Uri? siteBase, CancellationToken ct = default)
     {
         email = (email ?? "").Trim();
         displayName = (displayName ?? "").Trim();
@@ -158,11 +165,15 @@ public sealed class PortalAccessService(
                 return new AccessLinkResult.Invalid(created.Errors.Select(e => IdentityProblem(e, email)).ToList());
             }
         }
-        return await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct);
+        return await MailAsync(await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct), user, customerId, siteBase, ct);
     }
 
     /// <summary>A password reset link for a login of this customer; a login that never set a password gets an invitation.</summary>
-    public async Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, CancellationToken ct = default)
+    public Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, CancellationToken ct = default) =>
+        CreateResetLinkAsync(customerId, userId, createdBy, siteBase: null, ct);
+
+    /// <param name="siteBase">The site's address for the link in the mail; null sends no mail.</param>
+    public async Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, Uri? siteBase, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.CustomerId == customerId, ct);
@@ -173,7 +184,40 @@ public sealed class PortalAccessService(
         var purpose = user.PasswordHash is null ? PortalLinkPurpose.Invitation : PortalLinkPurpose.PasswordReset;
         var result = await NewLinkAsync(db, user, customerId, purpose, createdBy, ct);
         await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
-        return result;
+        return await MailAsync(result, user, customerId, siteBase, ct);
+    }
+
+    private async Task<bool> CanMailLinksAsync(int customerId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantId = await db.Customers.Where(c => c.Id == customerId).Select(c => (int?)c.TenantId).SingleOrDefaultAsync(ct);
+        return tenantId is int id && await outbox.CanSendAsync(id, ct);
+    }
+
+    /// <summary>Sends a new link to its login through the outbox when the customer's tenant can send mail.</summary>
+    private async Task<AccessLinkResult> MailAsync(AccessLinkResult result, AppUser user, int customerId, Uri? siteBase, CancellationToken ct)
+    {
+        if (result is not AccessLinkResult.Created created || siteBase is null)
+        {
+            return result;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenant = await db.Customers.Where(c => c.Id == customerId).Select(c => new { c.TenantId, c.Tenant.Name }).SingleOrDefaultAsync(ct);
+        if (tenant is null || !ReplyAddresses.IsValidSingle(created.Email) || !await outbox.CanSendAsync(tenant.TenantId, ct))
+        {
+            return result;
+        }
+        var url = new Uri(siteBase, LinkPath(created.Token)).ToString();
+        var until = created.ExpiresAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+        var (subject, text) = created.Purpose == PortalLinkPurpose.Invitation
+            ? ($"Your access to the {tenant.Name} customer portal",
+               $"Hello {user.DisplayName},\n\nyou are invited to the {tenant.Name} customer portal, where you can follow your tickets.\n" +
+               $"Set your password with this link (valid until {until}, usable once):\n\n{url}\n")
+            : ($"Reset your password for the {tenant.Name} customer portal",
+               $"Hello {user.DisplayName},\n\nset a new password for the {tenant.Name} customer portal with this link (valid until {until}, usable once):\n\n{url}\n\n" +
+               "If you did not ask for this, ignore this mail; your password stays as it is.\n");
+        await outbox.EnqueueSystemMailAsync(tenant.TenantId, created.Email, subject, text, ct);
+        return created with { Mailed = true };
     }
 
     /// <summary>Withdraws an open link; false when there is no such open link of this customer.</summary>
@@ -191,7 +235,13 @@ public sealed class PortalAccessService(
     /// Notes a customer's "forgot password" request for staff to see. Says nothing about whether the address exists;
     /// staff logins and unknown addresses are ignored.
     /// </summary>
-    public async Task RequestPasswordResetAsync(string? email, CancellationToken ct = default)
+    public Task RequestPasswordResetAsync(string? email, CancellationToken ct = default) => RequestPasswordResetAsync(email, siteBase: null, ct);
+
+    /// <param name="siteBase">
+    /// The site's address: when given and the customer's tenant can send mail, a reset link goes to the login's address
+    /// at once instead of waiting for staff.
+    /// </param>
+    public async Task RequestPasswordResetAsync(string? email, Uri? siteBase, CancellationToken ct = default)
     {
         email = (email ?? "").Trim();
         if (email.Length is 0 or > 256)
@@ -204,6 +254,15 @@ public sealed class PortalAccessService(
         if (user?.CustomerId is null)
         {
             return;
+        }
+        if (siteBase is not null && await CanMailLinksAsync(user.CustomerId.Value, ct))
+        {
+            // Creating a link withdraws older ones, so only when it surely goes out by mail.
+            var mailed = await CreateResetLinkAsync(user.CustomerId.Value, user.Id, "Password reset requested by the customer", siteBase, ct);
+            if (mailed is AccessLinkResult.Created { Mailed: true })
+            {
+                return;
+            }
         }
         var now = Now();
         await using var db = await dbFactory.CreateDbContextAsync(ct);

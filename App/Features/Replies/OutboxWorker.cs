@@ -1,0 +1,284 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
+using MailKit;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace BlazorTickets.Features.Replies;
+
+/// <summary>
+/// Sends what the outbox holds. Each mail is claimed with a conditional update (Queued and due → Sending), so two
+/// workers never send the same row. A mail becomes Sent only after the server accepted it; then, in the same
+/// transaction, its ticket takes the status chosen for after sending. Failures wait with a growing backoff; a
+/// permanent refusal (5xx) or too many attempts mark the mail Failed with the server's reason.
+/// </summary>
+public sealed class OutboxWorker(
+    IDbContextFactory<AppDbContext> dbFactory,
+    SmtpConnector smtp,
+    MailboxConnector mailboxes,
+    OutboxSignal signal,
+    TicketChangeNotifier notifier,
+    TimeProvider clock,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(30);
+    private const string SentBy = "Mail outbox";
+
+    public static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Max(0, attempts - 1)), TimeSpan.FromMinutes(30).TotalSeconds));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await RecoverAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The outbox could not recover interrupted sends");
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = IdlePoll;
+            try
+            {
+                await ProcessDueAsync(stoppingToken);
+                wait = await TimeUntilNextDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The outbox run failed; trying again shortly");
+            }
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a restart, mails left in Sending were interrupted mid-send. They go back to the queue: sending one again
+    /// may deliver it twice, but with the same Message-ID, and nothing is lost.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ticketIds = await db.Set<OutboxMail>().Where(o => o.State == DeliveryState.Sending && o.TicketId != null).Select(o => o.TicketId!.Value).ToListAsync(ct);
+        var count = await db.Set<OutboxMail>()
+            .Where(o => o.State == DeliveryState.Sending)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Queued).SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.ClaimedAt, (DateTime?)null), ct);
+        Publish(ticketIds);
+        return count;
+    }
+
+    private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var next = await db.Set<OutboxMail>().Where(o => o.State == DeliveryState.Queued).OrderBy(o => o.NextAttemptAt).Select(o => (DateTime?)o.NextAttemptAt).FirstOrDefaultAsync(ct);
+        if (next is null)
+        {
+            return IdlePoll;
+        }
+        var until = next.Value - clock.GetUtcNow().UtcDateTime;
+        return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : until < IdlePoll ? until : IdlePoll;
+    }
+
+    /// <summary>Sends every mail that is due now, one after another; returns how many the server accepted.</summary>
+    public async Task<int> ProcessDueAsync(CancellationToken ct = default)
+    {
+        var sent = 0;
+        var skipped = new HashSet<int>();
+        while (true)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            int candidate;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                candidate = await db.Set<OutboxMail>()
+                    .Where(o => o.State == DeliveryState.Queued && o.NextAttemptAt <= now && !skipped.Contains(o.Id))
+                    .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
+                    .Select(o => o.Id)
+                    .FirstOrDefaultAsync(ct);
+                if (candidate == 0)
+                {
+                    return sent;
+                }
+                var claimed = await db.Set<OutboxMail>()
+                    .Where(o => o.Id == candidate && o.State == DeliveryState.Queued && o.NextAttemptAt <= now)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(o => o.State, DeliveryState.Sending)
+                        .SetProperty(o => o.ClaimedAt, now)
+                        .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+                if (claimed == 0)
+                {
+                    // Another worker took it.
+                    skipped.Add(candidate);
+                    continue;
+                }
+            }
+            skipped.Add(candidate);
+            if (await DeliverAsync(candidate, ct))
+            {
+                sent++;
+            }
+        }
+    }
+
+    private async Task<bool> DeliverAsync(int id, CancellationToken ct)
+    {
+        OutboxMail mail;
+        SmtpSettings? settings;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            mail = await db.Set<OutboxMail>().AsNoTracking().SingleAsync(o => o.Id == id, ct);
+            settings = await db.Set<SmtpSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
+        }
+        Publish(mail.TicketId);
+        if (settings is null || !settings.IsConfigured)
+        {
+            await RecordFailureAsync(mail, "This tenant has no SMTP server configured.", permanent: false);
+            return false;
+        }
+        try
+        {
+            var response = await smtp.SendAsync(smtp.EndpointOf(settings), mail.RawMime, ct);
+            logger.LogInformation("Outbox mail {Id} accepted: {Response}", mail.Id, response);
+        }
+        catch (SmtpDeliveryException ex)
+        {
+            await RecordFailureAsync(mail, ex.Message, ex.IsPermanent);
+            return false;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.Set<OutboxMail>().Where(o => o.Id == id && o.State == DeliveryState.Sending)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Queued).SetProperty(o => o.Attempts, o => o.Attempts - 1), CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Outbox mail {Id} could not be sent", mail.Id);
+            await RecordFailureAsync(mail, ex.Message, permanent: false);
+            return false;
+        }
+        await RecordSentAsync(mail, settings.CopyToSentFolder);
+        if (settings.CopyToSentFolder)
+        {
+            await CopyToSentAsync(mail, settings.SentFolder, ct);
+        }
+        return true;
+    }
+
+    private async Task RecordSentAsync(OutboxMail mail, bool copyToSent)
+    {
+        // Once the server has the mail, the record must follow even if the app is stopping.
+        var ct = CancellationToken.None;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Set<OutboxMail>().Where(o => o.Id == mail.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.State, DeliveryState.Sent)
+            .SetProperty(o => o.SentAt, now)
+            .SetProperty(o => o.LastError, (string?)null)
+            .SetProperty(o => o.SentCopy, copyToSent ? SentCopyState.Pending : SentCopyState.NotWanted), ct);
+        if (mail.TicketId is int ticketId)
+        {
+            if (mail.StatusAfterSending is TicketStatus status)
+            {
+                await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Status, status)
+                    .SetProperty(t => t.LastMessageAt, now)
+                    .SetProperty(t => t.UpdatedAt, now)
+                    .SetProperty(t => t.UpdatedBy, SentBy)
+                    .SetProperty(t => t.Version, t => t.Version + 1), ct);
+            }
+        }
+        await transaction.CommitAsync(ct);
+        Publish(mail.TicketId);
+    }
+
+    private async Task RecordFailureAsync(OutboxMail mail, string reason, bool permanent)
+    {
+        var ct = CancellationToken.None;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The claim already counted this attempt.
+        var attempts = mail.Attempts;
+        var failed = permanent || attempts >= OutboxMail.MaxAttempts;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Set<OutboxMail>().Where(o => o.Id == mail.Id && o.State == DeliveryState.Sending).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.State, failed ? DeliveryState.Failed : DeliveryState.Queued)
+            .SetProperty(o => o.NextAttemptAt, now + Backoff(attempts))
+            .SetProperty(o => o.LastError, MailOutbox.Truncate(reason, 2000))
+            .SetProperty(o => o.ClaimedAt, (DateTime?)null), ct);
+        logger.LogWarning("Outbox mail {Id}, attempt {Attempt}: {Reason}{Final}", mail.Id, attempts, reason, failed ? " (given up)" : "");
+        Publish(mail.TicketId);
+    }
+
+    /// <summary>Appends the sent mail to the tenant's IMAP Sent folder. A failure is recorded apart and never re-sends the mail.</summary>
+    private async Task CopyToSentAsync(OutboxMail mail, string folderName, CancellationToken ct)
+    {
+        string? error = null;
+        try
+        {
+            MailboxSettings? mailbox;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                mailbox = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
+            }
+            if (mailbox is null || !mailbox.IsConfigured)
+            {
+                error = "The tenant has no IMAP mailbox for the copy in the Sent folder.";
+            }
+            else
+            {
+                using var client = await mailboxes.ConnectAsync(mailboxes.EndpointOf(mailbox), ct);
+                IMailFolder? folder;
+                try
+                {
+                    folder = await client.GetFolderAsync(folderName, ct);
+                }
+                catch (FolderNotFoundException)
+                {
+                    var root = client.GetFolder(client.PersonalNamespaces[0]);
+                    folder = await root.CreateAsync(folderName, isMessageFolder: true, ct)
+                        ?? throw new InvalidOperationException($"The folder \"{folderName}\" could not be created.");
+                }
+                using var stream = new MemoryStream(mail.RawMime, writable: false);
+                var message = await MimeMessage.LoadAsync(stream, ct);
+                await folder.AppendAsync(message, MessageFlags.Seen, ct);
+                await client.DisconnectAsync(true, ct);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            error = ex is MailboxConnectionException ? ex.Message : $"The copy in the Sent folder failed: {ex.Message}";
+        }
+        await using var update = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await update.Set<OutboxMail>().Where(o => o.Id == mail.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.SentCopy, error is null ? SentCopyState.Done : SentCopyState.Failed)
+            .SetProperty(o => o.SentCopyError, error), CancellationToken.None);
+        Publish(mail.TicketId);
+    }
+
+    private void Publish(int? ticketId)
+    {
+        if (ticketId is int id)
+        {
+            notifier.Publish([id]);
+        }
+    }
+
+    private void Publish(IReadOnlyCollection<int> ticketIds) => notifier.Publish(ticketIds.Distinct().ToArray());
+}

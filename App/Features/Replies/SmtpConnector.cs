@@ -1,0 +1,128 @@
+using System.Net.Sockets;
+using BlazorTickets.Features.Mail;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace BlazorTickets.Features.Replies;
+
+/// <summary>An SMTP server's settings with the password unprotected, for this process only.</summary>
+public sealed record SmtpEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password)
+{
+    public override string ToString() => $"{UserName}@{Host}:{Port}";
+}
+
+/// <summary>A send that failed; <see cref="IsPermanent"/> when the server refused for good (a 5xx reply), so retrying cannot help.</summary>
+public sealed class SmtpDeliveryException(string message, bool isPermanent, Exception? inner = null) : Exception(message, inner)
+{
+    public bool IsPermanent { get; } = isPermanent;
+}
+
+/// <summary>Talks SMTP with MailKit and turns failures into messages an agent or admin can act on.</summary>
+public sealed class SmtpConnector(MailboxConnector mailboxes)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public string Protect(string password) => mailboxes.Protect(password);
+
+    public SmtpEndpoint EndpointOf(SmtpSettings settings) => new(
+        settings.Host, settings.Port, settings.Encryption, settings.UserName,
+        settings.ProtectedPassword is null ? "" : mailboxes.Unprotect(settings.ProtectedPassword));
+
+    private static async Task<SmtpClient> ConnectAsync(SmtpEndpoint endpoint, CancellationToken ct)
+    {
+        var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
+        try
+        {
+            var options = endpoint.Encryption switch
+            {
+                MailEncryption.SslTls => SecureSocketOptions.SslOnConnect,
+                MailEncryption.StartTls => SecureSocketOptions.StartTls,
+                _ => SecureSocketOptions.None,
+            };
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, options, ct);
+            if (!string.IsNullOrEmpty(endpoint.UserName))
+            {
+                await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
+            }
+            return client;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new SmtpDeliveryException(Explain(ex, endpoint), IsPermanent(ex), ex);
+        }
+    }
+
+    /// <summary>Sends the stored MIME as it is; returns the server's acceptance reply.</summary>
+    public async Task<string> SendAsync(SmtpEndpoint endpoint, byte[] rawMime, CancellationToken ct)
+    {
+        using var stream = new MemoryStream(rawMime, writable: false);
+        var message = await MimeMessage.LoadAsync(stream, ct);
+        using var client = await ConnectAsync(endpoint, ct);
+        string response;
+        try
+        {
+            response = await client.SendAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw new SmtpDeliveryException(Explain(ex, endpoint), IsPermanent(ex), ex);
+        }
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The server has accepted the mail; a failing QUIT must not make it look unsent and send it twice.
+        }
+        return response;
+    }
+
+    /// <summary>Connects and signs in, then reports what the server offers.</summary>
+    public async Task<string> TestAsync(SmtpEndpoint endpoint, CancellationToken ct)
+    {
+        using var client = await ConnectAsync(endpoint, ct);
+        try
+        {
+            await client.NoOpAsync(ct);
+            var secure = client.IsSecure ? "encrypted" : "not encrypted";
+            var auth = string.IsNullOrEmpty(endpoint.UserName) ? "without signing in" : $"as {endpoint.UserName}";
+            var limit = client.Capabilities.HasFlag(SmtpCapabilities.Size) && client.MaxSize > 0 ? $" It accepts mails up to {client.MaxSize / 1048576.0:0.#} MB." : "";
+            return $"Connected to {endpoint.Host}:{endpoint.Port} {auth}; the connection is {secure}.{limit}";
+        }
+        finally
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+    }
+
+    private static bool IsPermanent(Exception ex) => ex switch
+    {
+        SmtpCommandException command => (int)command.StatusCode >= 500,
+        MailKit.Security.AuthenticationException => false,
+        _ => false,
+    };
+
+    public static string Explain(Exception ex, SmtpEndpoint endpoint) => ex switch
+    {
+        SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted } command =>
+            $"The server refused the recipient {command.Mailbox}: {(int)command.StatusCode} {command.Message}",
+        SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted } command =>
+            $"The server refused the sender {command.Mailbox}: {(int)command.StatusCode} {command.Message}",
+        SmtpCommandException command => $"The server refused the mail: {(int)command.StatusCode} {command.Message}",
+        System.Security.Authentication.AuthenticationException or SslHandshakeException =>
+            $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
+        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {endpoint.UserName}.",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{endpoint.Host}\" was not found.",
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{endpoint.Host}:{endpoint.Port} refused the connection. Is the port right and the server running?",
+        SocketException socket => $"{endpoint.Host}:{endpoint.Port} is unreachable: {socket.Message}",
+        TimeoutException or OperationCanceledException => $"{endpoint.Host}:{endpoint.Port} did not answer within {Timeout.TotalSeconds:0} seconds.",
+        NotSupportedException when endpoint.Encryption == MailEncryption.StartTls => $"{endpoint.Host}:{endpoint.Port} does not offer STARTTLS.",
+        NotSupportedException when !string.IsNullOrEmpty(endpoint.UserName) => $"{endpoint.Host}:{endpoint.Port} does not offer signing in (AUTH). Leave the user empty or turn on encryption.",
+        SmtpProtocolException or ServiceNotConnectedException or IOException => $"The connection to {endpoint.Host}:{endpoint.Port} broke off: {ex.Message}",
+        _ => $"Could not send through {endpoint.Host}:{endpoint.Port}: {ex.Message}",
+    };
+}
