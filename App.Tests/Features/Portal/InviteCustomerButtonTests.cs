@@ -25,6 +25,7 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         await this.SignInAsAgentAsync(app);
         access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<TimeProvider>());
         Services.AddSingleton(access);
+        Services.AddSingleton(app.Get<PortalLinkAddress>());
     }
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();

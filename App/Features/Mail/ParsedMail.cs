@@ -43,7 +43,8 @@ public sealed record ParsedMail(
         return FromMessage(message, raw);
     }
 
-    public static ParsedMail FromMessage(MimeMessage message, byte[] raw)
+    /// <param name="message">Loaded persistently from <paramref name="raw"/>: attachment ranges are offsets into it.</param>
+    private static ParsedMail FromMessage(MimeMessage message, byte[] raw)
     {
         var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
         var html = message.HtmlBody;
@@ -62,7 +63,7 @@ public sealed record ParsedMail(
             Date: message.Headers.Contains(HeaderId.Date) ? message.Date.UtcDateTime : null,
             TextBody: text,
             HtmlBody: html,
-            Attachments: AttachmentsOf(message),
+            Attachments: AttachmentsOf(message, raw),
             AutomaticReason: AutomaticReasonOf(message));
     }
 
@@ -129,7 +130,7 @@ public sealed record ParsedMail(
         return null;
     }
 
-    private static List<ParsedAttachment> AttachmentsOf(MimeMessage message)
+    private static List<ParsedAttachment> AttachmentsOf(MimeMessage message, byte[] raw)
     {
         var result = new List<ParsedAttachment>();
         var index = 0;
@@ -157,10 +158,8 @@ public sealed record ParsedMail(
             var fileName = Clean(part.FileName) is { Length: > 0 } f ? f : $"part-{index}{ExtensionOf(part.ContentType.MimeType)}";
             if (part.Content.Stream is BoundStream { BaseStream: MemoryStream, EndBoundary: >= 0 } bounded)
             {
-                using var measure = new MeasuringStream();
-                part.Content.DecodeTo(measure);
                 var range = new RawRange(bounded.StartBoundary, bounded.EndBoundary - bounded.StartBoundary, part.Content.Encoding);
-                result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, [], Clean(part.ContentId), range, measure.Length));
+                result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, [], Clean(part.ContentId), range, DecodedSizeOf(part, raw, range)));
                 continue;
             }
             using var content = new MemoryStream();
@@ -168,6 +167,19 @@ public sealed record ParsedMail(
             result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, content.ToArray(), Clean(part.ContentId)));
         }
         return result;
+    }
+
+    /// <summary>Well-formed base64, the usual case, is measured without decoding; anything else is decoded to count.</summary>
+    private static long DecodedSizeOf(MimePart part, byte[] raw, RawRange range)
+    {
+        if (range.Encoding == ContentEncoding.Base64
+            && System.Buffers.Text.Base64.IsValid(raw.AsSpan((int)range.Offset, (int)range.Length), out var decodedLength))
+        {
+            return decodedLength;
+        }
+        using var measure = new MeasuringStream();
+        part.Content.DecodeTo(measure);
+        return measure.Length;
     }
 
     private static string ExtensionOf(string mimeType) => mimeType.ToLowerInvariant() switch
