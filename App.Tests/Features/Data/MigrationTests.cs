@@ -26,6 +26,21 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task The_initializer_creates_a_new_database_with_16_kb_pages_in_wal_mode()
+    {
+        await using var services = await TestServices.CreateAsync(initializeDatabase: false);
+
+        await using (var scope = services.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        }
+
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        (await db.Database.SqlQueryRaw<long>("SELECT page_size AS Value FROM pragma_page_size").SingleAsync()).Should().Be(16384);
+        (await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync()).Should().Be("wal");
+    }
+
+    [Fact]
     public async Task The_model_has_no_changes_that_lack_a_migration()
     {
         await using var services = await TestServices.CreateAsync(initializeDatabase: false);
