@@ -34,13 +34,7 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
         var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };
         try
         {
-            var options = endpoint.Encryption switch
-            {
-                MailEncryption.SslTls => SecureSocketOptions.SslOnConnect,
-                MailEncryption.StartTls => SecureSocketOptions.StartTls,
-                _ => SecureSocketOptions.None,
-            };
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, options, ct);
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.Encryption.ToSocketOptions(), ct);
             await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
             return client;
         }

@@ -82,22 +82,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     public static Dictionary<string, string> Validate(MailboxSettingsInput input)
     {
         var errors = new Dictionary<string, string>();
-        if (string.IsNullOrWhiteSpace(input.Host))
-        {
-            errors[nameof(input.Host)] = "Enter the IMAP server's host name.";
-        }
-        else if (Uri.CheckHostName(input.Host.Trim()) == UriHostNameType.Unknown)
-        {
-            errors[nameof(input.Host)] = "This is not a valid host name or IP address.";
-        }
-        if (input.Port is < 1 or > 65535)
-        {
-            errors[nameof(input.Port)] = "The port must be between 1 and 65535.";
-        }
-        if (!Enum.IsDefined(input.Encryption))
-        {
-            errors[nameof(input.Encryption)] = "Choose none, SSL/TLS or STARTTLS.";
-        }
+        MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, "Enter the IMAP server's host name.");
         if (string.IsNullOrWhiteSpace(input.UserName))
         {
             errors[nameof(input.UserName)] = "Enter the user name of the mailbox.";

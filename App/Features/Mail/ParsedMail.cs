@@ -159,7 +159,7 @@ public sealed record ParsedMail(
             if (part.Content.Stream is BoundStream { BaseStream: MemoryStream, EndBoundary: >= 0 } bounded)
             {
                 var range = new RawRange(bounded.StartBoundary, bounded.EndBoundary - bounded.StartBoundary, part.Content.Encoding);
-                result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, [], Clean(part.ContentId), range, DecodedSizeOf(part, raw, range)));
+                result.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, [], Clean(part.ContentId), range, DecodedSizeOf(part.Content, raw, range)));
                 continue;
             }
             using var content = new MemoryStream();
@@ -170,7 +170,7 @@ public sealed record ParsedMail(
     }
 
     /// <summary>Well-formed base64, the usual case, is measured without decoding; anything else is decoded to count.</summary>
-    private static long DecodedSizeOf(MimePart part, byte[] raw, RawRange range)
+    private static long DecodedSizeOf(IMimeContent content, byte[] raw, RawRange range)
     {
         if (range.Encoding == ContentEncoding.Base64
             && System.Buffers.Text.Base64.IsValid(raw.AsSpan((int)range.Offset, (int)range.Length), out var decodedLength))
@@ -178,7 +178,7 @@ public sealed record ParsedMail(
             return decodedLength;
         }
         using var measure = new MeasuringStream();
-        part.Content.DecodeTo(measure);
+        content.DecodeTo(measure);
         return measure.Length;
     }
 

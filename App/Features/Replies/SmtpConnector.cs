@@ -35,13 +35,7 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
         var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         try
         {
-            var options = endpoint.Encryption switch
-            {
-                MailEncryption.SslTls => SecureSocketOptions.SslOnConnect,
-                MailEncryption.StartTls => SecureSocketOptions.StartTls,
-                _ => SecureSocketOptions.None,
-            };
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, options, ct);
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.Encryption.ToSocketOptions(), ct);
             if (!string.IsNullOrEmpty(endpoint.UserName))
             {
                 await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);

@@ -52,22 +52,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
     public static Dictionary<string, string> Validate(SmtpSettingsInput input)
     {
         var errors = new Dictionary<string, string>();
-        if (string.IsNullOrWhiteSpace(input.Host))
-        {
-            errors[nameof(input.Host)] = "Enter the SMTP server's host name.";
-        }
-        else if (Uri.CheckHostName(input.Host.Trim()) == UriHostNameType.Unknown)
-        {
-            errors[nameof(input.Host)] = "This is not a valid host name or IP address.";
-        }
-        if (input.Port is < 1 or > 65535)
-        {
-            errors[nameof(input.Port)] = "The port must be between 1 and 65535.";
-        }
-        if (!Enum.IsDefined(input.Encryption))
-        {
-            errors[nameof(input.Encryption)] = "Choose none, SSL/TLS or STARTTLS.";
-        }
+        MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, "Enter the SMTP server's host name.");
         if (!ReplyAddresses.IsValidSingle(input.SenderAddress))
         {
             errors[nameof(input.SenderAddress)] = "Enter a valid sender address, e.g. support@example.com.";
