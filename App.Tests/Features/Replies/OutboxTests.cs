@@ -196,6 +196,37 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_customer_mail_that_arrives_while_the_reply_waits_keeps_the_ticket_open_after_sending()
+    {
+        var ticketId = await MailInAsync("Still waiting case");
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            // Answered once already; this is the agent's second reply.
+            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+        }
+        await smtp.StopAsync();
+        var queued = await SendAsync(await NewReplyAsync(ticketId));
+        (await Worker.ProcessDueAsync()).Should().Be(0);
+
+        var followUp = CustomerMail("Re: Still waiting case");
+        followUp.Subject += $" [#{(await TicketNumberAsync(ticketId))}]";
+        await dovecot.AppendAsync(Mailbox, followUp);
+        (await app.Get<MailFetchService>().FetchAsync(tenantId)).Threaded.Should().Be(1);
+        await smtp.StartAsync();
+        clock.Now += OutboxWorker.Backoff(1);
+        (await Worker.ProcessDueAsync()).Should().Be(1);
+
+        (await OutboxAsync(queued.OutboxMailId)).State.Should().Be(DeliveryState.Sent);
+        (await StatusAsync(ticketId)).Should().Be(TicketStatus.Open, "the customer's newer mail is still unanswered");
+    }
+
+    private async Task<int> TicketNumberAsync(int ticketId)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).SingleAsync();
+    }
+
+    [Fact]
     public async Task A_double_submit_of_the_same_form_queues_one_mail()
     {
         var ticketId = await MailInAsync("Double click");

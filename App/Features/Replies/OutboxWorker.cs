@@ -195,7 +195,11 @@ public sealed class OutboxWorker(
             .SetProperty(o => o.SentCopy, copyToSent ? SentCopyState.Pending : SentCopyState.NotWanted), ct);
         if (mail.TicketId is int ticketId)
         {
-            if (mail.StatusAfterSending is TicketStatus status)
+            // A customer who wrote again while the reply waited in the outbox is not answered by it: the ticket keeps
+            // the status their mail gave it (Open) instead of looking Answered.
+            var customerWroteSince = mail.TicketMessageId is int replyId && await db.TicketMessages.AnyAsync(m =>
+                m.TicketId == ticketId && m.Id > replyId && m.Direction == MessageDirection.Inbound && !m.IsAutomatic, ct);
+            if (mail.StatusAfterSending is TicketStatus status && !customerWroteSince)
             {
                 await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
                     .SetProperty(t => t.Status, status)
