@@ -40,8 +40,9 @@ public sealed class BillingWorld : IAsyncDisposable
     public string Nobody { get; private set; } = "";
 
     /// <summary>A fresh service, as each circuit gets one.</summary>
-    public BillingService Billing => new(DbFactory, Clock, services.Get<TicketChangeNotifier>());
-    public QuoteService Quotes => new(DbFactory, Clock, services.Get<TicketChangeNotifier>());
+    public BillingService Billing => new(DbFactory, Clock, services.Get<TicketChangeNotifier>(), QuoteNotifier);
+    public QuoteService Quotes => new(DbFactory, Clock, services.Get<TicketChangeNotifier>(), QuoteNotifier);
+    public QuoteChangeNotifier QuoteNotifier => services.Get<QuoteChangeNotifier>();
     public TicketService Tickets => new(DbFactory, Clock);
 
     public static async Task<BillingWorld> CreateAsync()

@@ -81,7 +81,7 @@ public sealed class LostRaceTests : IAsyncLifetime
             .UseSqlite($"Data Source={world.DatabasePath}")
             .AddInterceptors(new RivalClaimsFirst(rivalLine, entryIds))
             .Options;
-        return new BillingService(new Factory(options), world.Clock, world.Notifier);
+        return new BillingService(new Factory(options), world.Clock, world.Notifier, world.QuoteNotifier);
     }
 
     private sealed class Factory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>

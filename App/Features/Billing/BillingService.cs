@@ -9,7 +9,8 @@ namespace BlazorTickets.Features.Billing;
 /// Turns unbilled time on selected tickets into quotes: one per customer and tenant, one line per ticket and user group.
 /// Works through the selection in chunks of set-based queries, so thousands of tickets never load all entries at once.
 /// </summary>
-public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier)
+public sealed class BillingService(
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier)
 {
     public const int ChunkSize = 500;
 
@@ -223,6 +224,7 @@ public sealed class BillingService(IDbContextFactory<AppDbContext> dbFactory, Ti
         {
             notifier.Publish(billedTickets.ToArray());
         }
+        quoteNotifier.Publish(billed.Select(q => q.QuoteId).ToArray());
         return new BillResult(billed, skipped.OrderBy(s => s.Number).ToList(), entriesBilled);
     }
 

@@ -13,6 +13,7 @@ public static class BillingServiceCollectionExtensions
     {
         services.AddScoped<BillingService>();
         services.AddScoped<QuoteService>();
+        services.AddSingleton<QuoteChangeNotifier>();
         return services;
     }
 

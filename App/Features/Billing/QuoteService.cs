@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Billing;
 
-public sealed class QuoteService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier)
+public sealed class QuoteService(
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier)
 {
     public const int MaxPageSize = 200;
 
@@ -146,10 +147,8 @@ public sealed class QuoteService(IDbContextFactory<AppDbContext> dbFactory, Time
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.QuoteLineId, (int?)null), ct);
         }
         await transaction.CommitAsync(ct);
-        if (ticketIds.Count > 0)
-        {
-            notifier.Publish(ticketIds.ToArray());
-        }
+        notifier.Publish(ticketIds.ToArray());
+        quoteNotifier.Publish([id]);
         return new QuoteStatusResult.Changed(next, released);
     }
 

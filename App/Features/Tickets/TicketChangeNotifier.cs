@@ -7,72 +7,14 @@ namespace BlazorTickets.Features.Tickets;
 
 public sealed record TicketsChanged(IReadOnlyCollection<int> TicketIds);
 
-/// <summary>
-/// Singleton fan-out of ticket changes to every open circuit. Components subscribe after the first render,
-/// redraw with InvokeAsync(StateHasChanged) and dispose the subscription.
-/// </summary>
-public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger)
+/// <summary>Ticket changes, from any page, background job or service, to every open circuit.</summary>
+public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger) : ChangeNotifier<TicketsChanged>(logger)
 {
-    private readonly Lock gate = new();
-    private ImmutableHandlers handlers = new([]);
-
-    public IDisposable Subscribe(Func<TicketsChanged, Task> handler)
-    {
-        lock (gate)
-        {
-            handlers = new ImmutableHandlers([.. handlers.Items, handler]);
-        }
-        return new Subscription(this, handler);
-    }
-
-    public int SubscriberCount => handlers.Items.Length;
-
     public void Publish(IReadOnlyCollection<int> ticketIds)
     {
-        if (ticketIds.Count == 0)
+        if (ticketIds.Count > 0)
         {
-            return;
-        }
-        var change = new TicketsChanged(ticketIds);
-        foreach (var handler in handlers.Items)
-        {
-            // Fire and forget per subscriber: a slow or broken circuit must not hold up the saver or the others.
-            _ = InvokeSafely(handler, change);
-        }
-    }
-
-    private async Task InvokeSafely(Func<TicketsChanged, Task> handler, TicketsChanged change)
-    {
-        try
-        {
-            await handler(change);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "A ticket change subscriber failed");
-        }
-    }
-
-    private void Unsubscribe(Func<TicketsChanged, Task> handler)
-    {
-        lock (gate)
-        {
-            handlers = new ImmutableHandlers(handlers.Items.Where(h => h != handler).ToArray());
-        }
-    }
-
-    private sealed record ImmutableHandlers(Func<TicketsChanged, Task>[] Items);
-
-    private sealed class Subscription(TicketChangeNotifier owner, Func<TicketsChanged, Task> handler) : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                owner.Unsubscribe(handler);
-            }
+            PublishChange(new TicketsChanged(ticketIds));
         }
     }
 }

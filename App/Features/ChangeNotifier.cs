@@ -1,0 +1,64 @@
+namespace BlazorTickets.Features;
+
+/// <summary>
+/// Singleton fan-out of changes to every open circuit. Components subscribe after the first render,
+/// redraw with InvokeAsync(StateHasChanged) and dispose the subscription.
+/// </summary>
+public abstract class ChangeNotifier<TChange>(ILogger logger)
+{
+    private readonly Lock gate = new();
+    private Func<TChange, Task>[] handlers = [];
+
+    public IDisposable Subscribe(Func<TChange, Task> handler)
+    {
+        lock (gate)
+        {
+            handlers = [.. handlers, handler];
+        }
+        return new Subscription(this, handler);
+    }
+
+    public int SubscriberCount => handlers.Length;
+
+    protected void PublishChange(TChange change)
+    {
+        foreach (var handler in handlers)
+        {
+            // Fire and forget per subscriber: a slow or broken circuit must not hold up the saver or the others.
+            _ = InvokeSafely(handler, change);
+        }
+    }
+
+    private async Task InvokeSafely(Func<TChange, Task> handler, TChange change)
+    {
+        try
+        {
+            await handler(change);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A change subscriber failed");
+        }
+    }
+
+    private void Unsubscribe(Func<TChange, Task> handler)
+    {
+        lock (gate)
+        {
+            handlers = handlers.Where(h => h != handler).ToArray();
+        }
+    }
+
+    private sealed class Subscription(ChangeNotifier<TChange> owner, Func<TChange, Task> handler) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Unsubscribe(handler);
+            }
+        }
+    }
+}
