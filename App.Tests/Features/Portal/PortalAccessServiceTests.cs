@@ -15,7 +15,7 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
     private readonly TestServices app = fixture.Services;
 
     private PortalAccessService Access() => new(
-        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<TimeProvider>());
+        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
 
     private FixedTimeProvider Clock => (FixedTimeProvider)app.Get<TimeProvider>();
 

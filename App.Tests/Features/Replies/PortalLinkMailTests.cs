@@ -45,7 +45,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
     }
 
     private PortalAccessService Access => new(
-        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<IMailOutbox>(), app.Get<TimeProvider>());
+        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
 
     [GeneratedRegex(@"http://portal\.test/account/set-password\?token=(\S+)")]
     private static partial Regex LinkInMail();
@@ -80,6 +80,27 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
         (await Access.CheckLinkAsync(resetToken)).Should().BeOfType<LinkCheck.Valid>().Which.Purpose.Should().Be(PortalLinkPurpose.PasswordReset);
         (await Access.SetPasswordAsync(resetToken, "Portal-Test-2027")).Should().BeOfType<SetPasswordResult.Done>();
         smtp.Received.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task The_invitation_is_written_in_the_language_of_the_agent_who_sends_it()
+    {
+        await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            (await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site)).Should().BeOfType<AccessLinkResult.Created>();
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+
+        var token = await TokenFromMailAsync(1);
+        var mail = smtp.Received.Single();
+        mail.Subject.Should().StartWith("Ihr Zugang zum Kundenportal von ");
+        mail.TextBody.Should().StartWith("Hallo Link Tester,").And.Contain("einmal verwendbar").And.Contain(Uri.EscapeDataString(token));
     }
 
     [Fact]

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Features.Localization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,7 @@ public sealed class PortalAccessService(
     IServiceScopeFactory scopes,
     IOptions<IdentityOptions> identityOptions,
     IMailOutbox outbox,
+    IStringLocalizer<SharedResource> L,
     TimeProvider clock)
 {
     public const string SetPasswordPath = "/account/set-password";
@@ -209,13 +212,14 @@ public sealed class PortalAccessService(
         }
         var url = new Uri(siteBase, LinkPath(created.Token)).ToString();
         var until = created.ExpiresAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+        // In the language of whoever caused the mail: the agent's UI, or the customer's browser on "forgot password".
         var (subject, text) = created.Purpose == PortalLinkPurpose.Invitation
-            ? ($"Your access to the {tenant.Name} customer portal",
-               $"Hello {user.DisplayName},\n\nyou are invited to the {tenant.Name} customer portal, where you can follow your tickets.\n" +
-               $"Set your password with this link (valid until {until}, usable once):\n\n{url}\n")
-            : ($"Reset your password for the {tenant.Name} customer portal",
-               $"Hello {user.DisplayName},\n\nset a new password for the {tenant.Name} customer portal with this link (valid until {until}, usable once):\n\n{url}\n\n" +
-               "If you did not ask for this, ignore this mail; your password stays as it is.\n");
+            ? (L["Your access to the {0} customer portal", tenant.Name].Value,
+               $"{L["Hello {0},", user.DisplayName]}\n\n{L["You are invited to the {0} customer portal, where you can follow your tickets.", tenant.Name]}\n" +
+               $"{L["Set your password with this link (valid until {0}, usable once):", until]}\n\n{url}\n")
+            : (L["Reset your password for the {0} customer portal", tenant.Name].Value,
+               $"{L["Hello {0},", user.DisplayName]}\n\n{L["Set a new password for the {0} customer portal with this link (valid until {1}, usable once):", tenant.Name, until]}\n\n{url}\n\n" +
+               $"{L["If you did not ask for this, ignore this mail; your password stays as it is."]}\n");
         await outbox.EnqueueSystemMailAsync(tenant.TenantId, created.Email, subject, text, ct);
         return created with { Mailed = true };
     }
