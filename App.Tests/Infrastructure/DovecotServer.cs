@@ -308,6 +308,22 @@ public sealed partial class DovecotServer : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>Deletes and expunges the messages with this Message-ID from the folder.</summary>
+    public async Task DeleteAsync(string user, string folderName, string messageId)
+    {
+        using var client = await ConnectAsync(user);
+        var mailbox = await client.GetFolderAsync(folderName);
+        await mailbox.OpenAsync(FolderAccess.ReadWrite);
+        var uids = await mailbox.SearchAsync(MailKit.Search.SearchQuery.HeaderContains("Message-ID", messageId));
+        if (uids.Count == 0)
+        {
+            throw new InvalidOperationException($"{messageId} is not in {folderName}.");
+        }
+        await mailbox.AddFlagsAsync(uids, MessageFlags.Deleted, silent: true);
+        await mailbox.ExpungeAsync();
+        await client.DisconnectAsync(true);
+    }
+
     /// <summary>Creates a folder (e.g. an "Imported" folder to move mail to) under the user's personal namespace.</summary>
     public async Task CreateFolderAsync(string user, string name)
     {

@@ -338,6 +338,39 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_to_sent_interrupted_by_a_restart_is_caught_up_once()
+    {
+        await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp, input => input.CopyToSentFolder = true);
+        var ticketId = await MailInAsync("Copy after restart");
+        var first = await SendAsync(await NewReplyAsync(ticketId, "First answer."));
+        var second = await SendAsync(await NewReplyAsync(ticketId, "Second answer."));
+        (await Worker.ProcessDueAsync()).Should().Be(2);
+        (await dovecot.ListAsync(Mailbox, SmtpSettings.DefaultSentFolder)).Should().HaveCount(2);
+
+        // The first copy was appended but the stop came before it was recorded; the second never got appended.
+        await dovecot.DeleteAsync(Mailbox, SmtpSettings.DefaultSentFolder, (await OutboxMessageIdAsync(second.OutboxMailId))!);
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            await db.Set<OutboxMail>().ExecuteUpdateAsync(s => s.SetProperty(o => o.SentCopy, SentCopyState.Pending));
+        }
+
+        await Worker.RecoverAsync();
+
+        var copies = await dovecot.ListAsync(Mailbox, SmtpSettings.DefaultSentFolder);
+        copies.Select(c => c.MessageId).Should().BeEquivalentTo(smtp.Received.Select(m => m.MessageId), "each sent mail is in Sent exactly once");
+        (await OutboxAsync(first.OutboxMailId)).SentCopy.Should().Be(SentCopyState.Done);
+        (await OutboxAsync(second.OutboxMailId)).SentCopy.Should().Be(SentCopyState.Done);
+        smtp.Received.Should().HaveCount(2, "catching up the copy never sends again");
+    }
+
+    private async Task<string?> OutboxMessageIdAsync(int outboxId)
+    {
+        var raw = (await OutboxAsync(outboxId)).RawMime;
+        using var stream = new MemoryStream(raw);
+        return (await MimeMessage.LoadAsync(stream)).MessageId;
+    }
+
+    [Fact]
     public async Task A_failed_copy_to_the_sent_folder_is_recorded_and_does_not_send_again()
     {
         await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp, input => input.CopyToSentFolder = true);

@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
 using MailKit;
+using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -79,7 +80,27 @@ public sealed class OutboxWorker(
             .Where(o => o.State == DeliveryState.Sending)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Queued).SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.ClaimedAt, (DateTime?)null), ct);
         Publish(ticketIds);
+        await CatchUpSentCopiesAsync(ct);
         return count;
+    }
+
+    /// <summary>Copies to the Sent folder that a stop or crash interrupted after the mail went out.</summary>
+    private async Task CatchUpSentCopiesAsync(CancellationToken ct)
+    {
+        List<(OutboxMail Mail, string Folder)> pending;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            pending = (await db.Set<OutboxMail>().AsNoTracking()
+                    .Where(o => o.State == DeliveryState.Sent && o.SentCopy == SentCopyState.Pending)
+                    .Join(db.Set<SmtpSettings>(), o => o.TenantId, s => s.TenantId, (o, s) => new { Mail = o, s.SentFolder })
+                    .ToListAsync(ct))
+                .Select(p => (p.Mail, p.SentFolder))
+                .ToList();
+        }
+        foreach (var (mail, folder) in pending)
+        {
+            await CopyToSentAsync(mail, folder, ct);
+        }
     }
 
     private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken ct)
@@ -261,7 +282,18 @@ public sealed class OutboxWorker(
                 }
                 using var stream = new MemoryStream(mail.RawMime, writable: false);
                 var message = await MimeMessage.LoadAsync(stream, ct);
-                await folder.AppendAsync(message, MessageFlags.Seen, ct);
+                // A copy caught up after a crash may already be there (appended, but not yet recorded): never twice.
+                var alreadyThere = false;
+                if (message.MessageId is { Length: > 0 } messageId)
+                {
+                    await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+                    alreadyThere = (await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", messageId), ct)).Count > 0;
+                    await folder.CloseAsync(false, ct);
+                }
+                if (!alreadyThere)
+                {
+                    await folder.AppendAsync(message, MessageFlags.Seen, ct);
+                }
                 await client.DisconnectAsync(true, ct);
             }
         }
