@@ -45,6 +45,24 @@ public sealed class TicketListTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void The_unbilled_time_column_shows_next_to_the_customer_only_with_its_filter()
+    {
+        var plain = RenderAt("/tickets");
+        plain.WaitForAssertion(() => plain.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
+        Headers(plain).Should().NotContain("Unbilled");
+        plain.FindAll("[data-testid=unbilled-hours]").Should().BeEmpty();
+
+        var unbilled = RenderAt("/tickets?unbilled=1");
+
+        unbilled.WaitForAssertion(() => unbilled.FindAll("[data-testid=unbilled-hours]").Should().NotBeEmpty());
+        var headers = Headers(unbilled);
+        headers.IndexOf("Unbilled").Should().Be(headers.IndexOf("Customer") + 1);
+    }
+
+    private static List<string> Headers(IRenderedComponent<TicketList> cut) =>
+        cut.FindAll("[data-testid=ticket-grid] thead th").Select(th => th.TextContent.Trim()).ToList();
+
+    [Fact]
     public async Task Applies_the_status_filter_from_the_url()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
