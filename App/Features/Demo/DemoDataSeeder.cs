@@ -204,7 +204,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, Us
             CustomerNumber = $"C-{1001 + i}",
             Name = p.Name,
             Company = p.Company,
-            Address = $"{p.Company}\n{10 + i} Main Street\n{10115 + i * 7} Berlin",
+            Address = $"{10 + i} Main Street\n{10115 + i * 7} Berlin",
             CreatedAt = now.AddDays(-400 + i),
             Emails = [new CustomerEmail { Address = p.Email, TenantId = tenant.Id }],
         }).ToList();
