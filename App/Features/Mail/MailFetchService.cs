@@ -124,7 +124,7 @@ public sealed class MailFetchService(
         try
         {
             var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadWrite, ct);
-            var folderName = folder.FullName;
+            var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
             var highestUid = await SyncFolderStateAsync(tenantId, folderName, folder.UidValidity, ct);
             await ApplyPendingAfterImportAsync(tenantId, settings, folder, client, ct);
 
@@ -145,7 +145,7 @@ public sealed class MailFetchService(
                 List<UniqueId> handled;
                 try
                 {
-                    handled = await Task.Run(() => ImportDownloadedAsync(tenantId, settings, folder, downloaded, counts, ct), ct);
+                    handled = await Task.Run(() => ImportDownloadedAsync(tenantId, settings, folderName, uidValidity, downloaded, counts, ct), ct);
                 }
                 catch
                 {
@@ -250,10 +250,10 @@ public sealed class MailFetchService(
         return new DownloadedBatch(batch, mails, oversized);
     }
 
+    /// <summary>The database side only: it never touches the IMAP connection, which the next download is using.</summary>
     private async Task<List<UniqueId>> ImportDownloadedAsync(
-        int tenantId, MailboxSettings settings, IMailFolder folder, DownloadedBatch downloaded, Counts counts, CancellationToken ct)
+        int tenantId, MailboxSettings settings, string folderName, uint uidValidity, DownloadedBatch downloaded, Counts counts, CancellationToken ct)
     {
-        var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
         // Strictly in UID order: the committed high-water mark must never pass a message that is not stored yet.
         var handled = new List<UniqueId>();
         var run = new List<UniqueId>();
