@@ -57,7 +57,7 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
             var frame = await MailFrameAsync(page);
 
             // The sandboxed frame sends no sign-in cookie; the cid image loads through its link's own permission.
-            await Assertions.Expect(frame.Locator("#inline")).ToHaveJSPropertyAsync("naturalWidth", 1);
+            await Assertions.Expect(MailFrame(page).Locator("#inline")).ToHaveJSPropertyAsync("naturalWidth", 1);
             await Assertions.Expect(page.Locator("[data-testid=ticket-title]")).ToContainTextAsync(Subject);
             await Assertions.Expect(page.Locator("[data-testid=message]").First).ToContainTextAsync(Sender);
             await Assertions.Expect(page.Locator("[data-testid=attachment]").First).ToContainTextAsync(FileName);
@@ -68,8 +68,9 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
 
             await page.ClickAsync("[data-testid=load-remote-images]");
 
+            // The click replaces the frame with a new document; a frame taken too early is the old one, about to go.
+            await Assertions.Expect(MailFrame(page).Locator("#remote")).ToHaveJSPropertyAsync("naturalWidth", 1);
             frame = await MailFrameAsync(page);
-            await Assertions.Expect(frame.Locator("#remote")).ToHaveJSPropertyAsync("naturalWidth", 1);
             await AssertNoScriptRanAsync(page, frame, dialogs);
 
             await page.GotoAsync($"/tickets/{textOnlyTicketId}");
@@ -81,6 +82,9 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
             await page.Context.CloseAsync();
         }
     }
+
+    /// <summary>Whatever frame holds the mail at the moment of each check.</summary>
+    private static IFrameLocator MailFrame(IPage page) => page.FrameLocator("[data-testid=mail-html-frame]");
 
     private static async Task<IFrame> MailFrameAsync(IPage page)
     {
