@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Security;
 
 namespace BlazorTickets.Features.Mail;
@@ -10,6 +11,23 @@ public static class MailServerSettings
         MailEncryption.SslTls => SecureSocketOptions.SslOnConnect,
         MailEncryption.StartTls => SecureSocketOptions.StartTls,
         _ => SecureSocketOptions.None,
+    };
+
+    /// <summary>
+    /// What an admin can act on when reaching a mail server failed in a way every protocol shares (TLS, sign-in,
+    /// name lookup, refused or silent port, missing STARTTLS); null for a failure only the protocol can explain.
+    /// </summary>
+    public static string? ExplainConnectionFailure(Exception ex, string host, int port, string userName, MailEncryption encryption, TimeSpan timeout) => ex switch
+    {
+        System.Security.Authentication.AuthenticationException => $"The TLS handshake with {host}:{port} failed: {ex.Message} Check the encryption setting and the server's certificate.",
+        SslHandshakeException => $"The TLS handshake with {host}:{port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
+        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {userName}.",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{host}\" was not found.",
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{host}:{port} refused the connection. Is the port right and the server running?",
+        SocketException socket => $"{host}:{port} is unreachable: {socket.Message}",
+        TimeoutException or OperationCanceledException => $"{host}:{port} did not answer within {timeout.TotalSeconds:0} seconds.",
+        NotSupportedException when encryption == MailEncryption.StartTls => $"{host}:{port} does not offer STARTTLS.",
+        _ => null,
     };
 
     /// <summary>Adds the errors of host, port and encryption under those field names; the missing-host text names the server kind.</summary>

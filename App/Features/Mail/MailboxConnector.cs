@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -78,17 +77,9 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
         }
     }
 
-    public static string Explain(Exception ex, MailboxEndpoint endpoint) => ex switch
-    {
-        System.Security.Authentication.AuthenticationException => $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed: {ex.Message} Check the encryption setting and the server's certificate.",
-        SslHandshakeException => $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
-        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {endpoint.UserName}.",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{endpoint.Host}\" was not found.",
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{endpoint.Host}:{endpoint.Port} refused the connection. Is the port right and the server running?",
-        SocketException socket => $"{endpoint.Host}:{endpoint.Port} is unreachable: {socket.Message}",
-        TimeoutException or OperationCanceledException => $"{endpoint.Host}:{endpoint.Port} did not answer within {Timeout.TotalSeconds:0} seconds.",
-        NotSupportedException when endpoint.Encryption == MailEncryption.StartTls => $"{endpoint.Host}:{endpoint.Port} does not offer STARTTLS.",
-        ImapProtocolException => $"{endpoint.Host}:{endpoint.Port} does not speak IMAP as expected: {ex.Message}",
-        _ => $"Could not connect to {endpoint.Host}:{endpoint.Port}: {ex.Message}",
-    };
+    public static string Explain(Exception ex, MailboxEndpoint endpoint) =>
+        MailServerSettings.ExplainConnectionFailure(ex, endpoint.Host, endpoint.Port, endpoint.UserName, endpoint.Encryption, Timeout)
+        ?? (ex is ImapProtocolException
+            ? $"{endpoint.Host}:{endpoint.Port} does not speak IMAP as expected: {ex.Message}"
+            : $"Could not connect to {endpoint.Host}:{endpoint.Port}: {ex.Message}");
 }

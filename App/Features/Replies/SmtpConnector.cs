@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using BlazorTickets.Features.Mail;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -107,16 +106,11 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
         SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted } command =>
             $"The server refused the sender {command.Mailbox}: {(int)command.StatusCode} {command.Message}",
         SmtpCommandException command => $"The server refused the mail: {(int)command.StatusCode} {command.Message}",
-        System.Security.Authentication.AuthenticationException or SslHandshakeException =>
-            $"The TLS handshake with {endpoint.Host}:{endpoint.Port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
-        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {endpoint.UserName}.",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{endpoint.Host}\" was not found.",
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{endpoint.Host}:{endpoint.Port} refused the connection. Is the port right and the server running?",
-        SocketException socket => $"{endpoint.Host}:{endpoint.Port} is unreachable: {socket.Message}",
-        TimeoutException or OperationCanceledException => $"{endpoint.Host}:{endpoint.Port} did not answer within {Timeout.TotalSeconds:0} seconds.",
-        NotSupportedException when endpoint.Encryption == MailEncryption.StartTls => $"{endpoint.Host}:{endpoint.Port} does not offer STARTTLS.",
-        NotSupportedException when !string.IsNullOrEmpty(endpoint.UserName) => $"{endpoint.Host}:{endpoint.Port} does not offer signing in (AUTH). Leave the user empty or turn on encryption.",
-        SmtpProtocolException or ServiceNotConnectedException or IOException => $"The connection to {endpoint.Host}:{endpoint.Port} broke off: {ex.Message}",
-        _ => $"Could not send through {endpoint.Host}:{endpoint.Port}: {ex.Message}",
+        _ => MailServerSettings.ExplainConnectionFailure(ex, endpoint.Host, endpoint.Port, endpoint.UserName, endpoint.Encryption, Timeout) ?? ex switch
+        {
+            NotSupportedException when !string.IsNullOrEmpty(endpoint.UserName) => $"{endpoint.Host}:{endpoint.Port} does not offer signing in (AUTH). Leave the user empty or turn on encryption.",
+            SmtpProtocolException or ServiceNotConnectedException or IOException => $"The connection to {endpoint.Host}:{endpoint.Port} broke off: {ex.Message}",
+            _ => $"Could not send through {endpoint.Host}:{endpoint.Port}: {ex.Message}",
+        },
     };
 }
