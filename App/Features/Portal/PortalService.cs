@@ -131,34 +131,16 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             return new PortalResult.Invalid(problems);
         }
-        for (var attempt = 1; ; attempt++)
+        // An agent may save the ticket in between; the answer only adds, so it is applied again to the fresh row.
+        return await ChangeMyTicketAsync(me, ticketId, tickets => tickets.Include(t => t.Tenant), (db, ticket, now) =>
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var ticket = await MyTickets(db, me.CustomerId).Include(t => t.Tenant).SingleOrDefaultAsync(t => t.Id == ticketId, ct);
-            if (ticket is null)
-            {
-                return new PortalResult.NotFound();
-            }
-            var now = clock.GetUtcNow().UtcDateTime;
             db.TicketMessages.Add(Inbound(me, ticket, ticket.Tenant.SenderAddress, ticket.Subject, text, files, now));
             ticket.Status = TicketStatus.Open;
             ticket.LastMessageAt = now;
             ticket.UpdatedAt = now;
             ticket.UpdatedBy = me.DisplayName;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new PortalResult.Done(ticket.Id);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // An agent saved the ticket in between; the answer only adds, so try again on the fresh row.
-                if (attempt == SaveAttempts)
-                {
-                    return new PortalResult.Invalid([new(PortalValidation.Busy)]);
-                }
-            }
-        }
+            return true;
+        }, ct);
     }
 
     /// <summary>Opens a new ticket for the signed-in customer in their tenant.</summary>
@@ -204,19 +186,12 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// <summary>Gives or withdraws the consent to time tracking; every real change is logged with who and when.</summary>
     public async Task<PortalResult> SetTimeTrackingAsync(PortalCustomer me, int ticketId, bool allowed, CancellationToken ct = default)
     {
-        for (var attempt = 1; ; attempt++)
+        return await ChangeMyTicketAsync(me, ticketId, tickets => tickets, (db, ticket, now) =>
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var ticket = await MyTickets(db, me.CustomerId).SingleOrDefaultAsync(t => t.Id == ticketId, ct);
-            if (ticket is null)
-            {
-                return new PortalResult.NotFound();
-            }
             if (ticket.TimeTrackingAllowed == allowed)
             {
-                return new PortalResult.Done(ticket.Id);
+                return false;
             }
-            var now = clock.GetUtcNow().UtcDateTime;
             ticket.TimeTrackingAllowed = allowed;
             ticket.UpdatedAt = now;
             ticket.UpdatedBy = me.DisplayName;
@@ -229,17 +204,41 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 CustomerId = me.CustomerId,
                 ChangedAt = now,
             });
+            return true;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Loads one of the customer's tickets, applies <paramref name="change"/> (false: nothing to save) and saves;
+    /// when an agent saved the ticket in between, the change is applied again to the fresh row, a few times at most.
+    /// </summary>
+    private async Task<PortalResult> ChangeMyTicketAsync(
+        PortalCustomer me, int ticketId, Func<IQueryable<Ticket>, IQueryable<Ticket>> include,
+        Func<AppDbContext, Ticket, DateTime, bool> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var ticket = await include(MyTickets(db, me.CustomerId)).SingleOrDefaultAsync(t => t.Id == ticketId, ct);
+            if (ticket is null)
+            {
+                return new PortalResult.NotFound();
+            }
+            if (!change(db, ticket, clock.GetUtcNow().UtcDateTime))
+            {
+                return new PortalResult.Done(ticket.Id);
+            }
             try
             {
                 await db.SaveChangesAsync(ct);
                 return new PortalResult.Done(ticket.Id);
             }
+            catch (DbUpdateConcurrencyException) when (attempt < SaveAttempts)
+            {
+            }
             catch (DbUpdateConcurrencyException)
             {
-                if (attempt == SaveAttempts)
-                {
-                    return new PortalResult.Invalid([new(PortalValidation.Busy)]);
-                }
+                return new PortalResult.Invalid([new(PortalValidation.Busy)]);
             }
         }
     }
