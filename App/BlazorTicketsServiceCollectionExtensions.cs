@@ -22,7 +22,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddData(configuration, environment);
         services.AddAppLocalization();
-        services.AddAccount();
+        services.AddAccount(configuration);
         services.AddDemo();
         services.AddTickets();
         services.AddAdmin();

@@ -13,6 +13,7 @@ using MudBlazor.Services;
 var builder = WebApplication.CreateBuilder(args);
 // Serves MudBlazor's assets from its package when run from the build output outside Development.
 builder.WebHost.UseStaticWebAssets();
+builder.UseDefaultUrlWhenNoneGiven();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,20 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly Lock startGate = new();
     private string? serverAddress;
 
-    public bool SeedDemoData { get; init; } = true;
+    /// <summary>Null leaves the setting to the environment's appsettings, as an operator's start does.</summary>
+    public bool? SeedDemoData { get; init; } = true;
+
+    /// <summary>The hosting environment; the app's demo default comes from appsettings.Development.json.</summary>
+    public string Environment { get; init; } = "Development";
+
+    /// <summary>More configuration, e.g. a short session check interval.</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
+    /// <summary>Replaces app services after the app registered its own (e.g. a clock or a counting hasher).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>Everything the app logged at Warning or above, e.g. the first-admin setup link.</summary>
+    public LogCapture Log { get; } = new();
 
     public string DataFolder => folder.Path;
 
@@ -54,9 +68,21 @@ public class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}", folder.Path);
-        builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}", SeedDemoData ? "true" : "false");
+        if (SeedDemoData is bool seed)
+        {
+            builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}", seed ? "true" : "false");
+        }
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log));
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
         // Keeps the test output readable; warnings and errors still show.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error");
@@ -116,5 +142,34 @@ public class AppFactory : WebApplicationFactory<Program>
         SqliteConnection.ClearAllPools();
         folder.Dispose();
         GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Keeps the app's log lines of Warning and above in memory.</summary>
+public sealed class LogCapture : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => lines.ToList();
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture owner) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                owner.lines.Enqueue(formatter(state, exception));
+            }
+        }
     }
 }

@@ -6,7 +6,8 @@ public class DataOptions
 
     /// <summary>Folder for the SQLite database and the data-protection key ring; relative paths are under the content root.</summary>
     public string DataFolder { get; set; } = "data";
-    public bool SeedDemoData { get; set; } = true;
+    /// <summary>Off unless the environment (appsettings.Development.json) or the operator turns it on: demo users have a published password.</summary>
+    public bool SeedDemoData { get; set; }
     /// <summary>Overrides the SQLite file in the data folder.</summary>
     public string? ConnectionString { get; set; }
 

@@ -31,6 +31,8 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
     private static readonly HashSet<string> PublicRoutes = new(StringComparer.OrdinalIgnoreCase)
     {
         AccountServiceCollectionExtensions.LoginPath, AccessDeniedPath, "/not-found", "/Error", "/culture/set",
+        // A new install's one-time link; useless without the token and once an administrator exists.
+        FirstAdminSetup.Path,
         // The customer portal's link pages: whoever holds a valid link may set a password, and anyone may ask for one.
         BlazorTickets.Features.Portal.PortalAccessService.SetPasswordPath, BlazorTickets.Features.Portal.PortalAccessService.ForgotPasswordPath,
     };

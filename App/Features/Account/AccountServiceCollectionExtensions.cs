@@ -1,6 +1,8 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Users;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Features.Account;
 
@@ -8,9 +10,22 @@ public static class AccountServiceCollectionExtensions
 {
     public const string LoginPath = "/account/login";
 
-    public static IServiceCollection AddAccount(this IServiceCollection services)
+    /// <summary>How often a cookie and an open page check that their user's sessions are still valid; at most a minute.</summary>
+    public const string SessionCheckIntervalKey = "BlazorTickets:SessionCheckInterval";
+    public static readonly TimeSpan MaxSessionCheckInterval = TimeSpan.FromMinutes(1);
+
+    public static IServiceCollection AddAccount(this IServiceCollection services, IConfiguration? configuration = null)
     {
+        var configured = configuration?.GetValue<TimeSpan?>(SessionCheckIntervalKey);
+        var sessionCheckInterval = configured is { } c && c >= TimeSpan.Zero && c < MaxSessionCheckInterval ? c : MaxSessionCheckInterval;
+
         services.AddCascadingAuthenticationState();
+        // A password reset, a changed group or a new security stamp ends the user's cookies and open pages within this interval.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = sessionCheckInterval);
+        services.AddScoped<AuthenticationStateProvider>(sp => new RevalidatingIdentityAuthenticationStateProvider(
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<IOptions<IdentityOptions>>(), sessionCheckInterval));
+        services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<FirstAdminSetup>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;

@@ -32,8 +32,7 @@ public static class LocalizationServiceCollectionExtensions
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-            var target = redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//") ? redirectUri : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(BlazorTickets.Features.Account.LocalUrl.OrDefault(redirectUri, "/"));
         });
         return endpoints;
     }

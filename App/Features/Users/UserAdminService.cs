@@ -203,7 +203,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             user.Email = email;
             user.UserName = email;
         }
-        db.UserGroupMemberships.RemoveRange(memberships.Where(m => !groupIds.Contains(m.GroupId)));
+        var removed = memberships.Where(m => !groupIds.Contains(m.GroupId)).ToList();
+        if (removed.Count > 0)
+        {
+            // Roles live in the cookie and the open pages' sign-in: a new stamp makes both sign in again without them.
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+        }
+        db.UserGroupMemberships.RemoveRange(removed);
         foreach (var groupId in groupIds.Where(id => memberships.All(m => m.GroupId != id)))
         {
             db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });

@@ -1,0 +1,98 @@
+using System.Net;
+using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Users;
+using BlazorTickets.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorTickets.Tests.Features.Account;
+
+/// <summary>
+/// A removed group or a new password ends the user's sessions: cookies on the next check, open pages through the
+/// revalidating authentication state. The check interval is zero here (every request) instead of the app's minute.
+/// </summary>
+public sealed class SessionEndTests(SessionEndTests.Factory app) : IClassFixture<SessionEndTests.Factory>
+{
+    public sealed class Factory : AppFactory
+    {
+        public Factory() => Settings[AccountServiceCollectionExtensions.SessionCheckIntervalKey] = "00:00:00";
+    }
+
+    [Fact]
+    public async Task An_admin_removed_from_Admins_loses_the_admin_pages_with_the_old_cookie()
+    {
+        var email = "carla@contoso.example";
+        await SetAdminAsync(email, admin: true);
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        using (var before = await client.GetAsync("/admin/groups"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK, "an admin opens the group list");
+        }
+
+        await SetAdminAsync(email, admin: false);
+
+        using var after = await client.GetAsync("/admin/groups");
+        after.StatusCode.Should().Be(HttpStatusCode.Redirect, "the old cookie must no longer open admin pages");
+        PathOf(after).Should().Be(AccountServiceCollectionExtensions.LoginPath);
+    }
+
+    [Fact]
+    public async Task A_customers_old_cookie_stops_working_after_a_password_reset()
+    {
+        var email = "erika.muster@northwind.example";
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        using (var before = await client.GetAsync("/portal"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            (await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), "Another-2026!")).Succeeded.Should().BeTrue();
+        }
+
+        using var after = await client.GetAsync("/portal");
+        after.StatusCode.Should().Be(HttpStatusCode.Redirect, "the session from before the reset must end");
+        PathOf(after).Should().Be(AccountServiceCollectionExtensions.LoginPath);
+    }
+
+    [Fact]
+    public async Task An_open_page_loses_its_sign_in_when_the_users_group_is_removed()
+    {
+        var email = "lena@contoso.example";
+        await SetAdminAsync(email, admin: true);
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>()
+            .CreateAsync((await users.FindByEmailAsync(email))!);
+        var provider = scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>()
+            .Should().BeOfType<RevalidatingIdentityAuthenticationStateProvider>().Subject;
+
+        (await provider.IsStillValidAsync(principal)).Should().BeTrue("nothing changed yet");
+
+        await SetAdminAsync(email, admin: false);
+
+        (await provider.IsStillValidAsync(principal)).Should().BeFalse("the circuit must not keep the removed role");
+    }
+
+    private async Task SetAdminAsync(string email, bool admin)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var adminsId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => g.Id).SingleAsync();
+        var service = scope.ServiceProvider.GetRequiredService<UserAdminService>();
+        var edit = (await service.GetAsync(userId))!;
+        edit.GroupIds = admin ? [.. edit.GroupIds, adminsId] : edit.GroupIds.Where(id => id != adminsId).ToList();
+        var result = await service.UpdateAsync(edit);
+        result.Should().NotBeNull();
+        (await db.UserGroupMemberships.AnyAsync(m => m.UserId == userId && m.GroupId == adminsId)).Should().Be(admin, $"the update must have worked: {result}");
+    }
+
+    private static string PathOf(HttpResponseMessage response) => new Uri(new Uri("http://localhost"), response.Headers.Location!).AbsolutePath;
+}
