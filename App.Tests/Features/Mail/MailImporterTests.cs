@@ -292,6 +292,28 @@ public sealed class MailImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Html_nested_too_deeply_behind_stray_end_tags_is_stored_raw_with_a_plain_text_fallback_without_parsing_it()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("<div></x>", 120_000));
+        var mail = Mail("Hostile HTML");
+        mail.Body = new TextPart("html") { Text = "<p>Visible &amp; kept</p><style>p { color: red }</style>" + hostile + "<b>end</b>" };
+        using var memory = new MemoryStream();
+        await mail.WriteToAsync(memory);
+        var raw = memory.ToArray();
+
+        // A hang guard only: before, this import parsed for minutes; the assertions are about what was stored.
+        var result = await Task.Run(() => importer.ImportAsync(tenantId, raw, new MailPosition("INBOX", 7, ++uid))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        result.Outcome.Should().Be(ImportOutcome.NewTicket);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var message = await db.TicketMessages.SingleAsync(m => m.TicketId == result.TicketId);
+        message.RawMime.Should().Equal(raw);
+        message.TextBody.Should().Be("Visible & kept\n\nend", "block tags become line breaks, runs of empty lines one");
+        message.HtmlBody.Should().Contain("<div></x>");
+        HtmlComplexity.Measure(message.HtmlBody!).IsTooComplex.Should().BeTrue("the ticket shows the text instead of parsing the HTML on every view");
+    }
+
+    [Fact]
     public async Task A_wrong_charset_falls_back_without_a_crash()
     {
         var raw = "From: a@b.example\r\nTo: support@contoso.example\r\nSubject: =?x-unknown-charset?Q?Gr=FC=DFe?=\r\nMessage-ID: <cs@b.example>\r\nContent-Type: text/plain; charset=x-unknown-charset\r\n\r\nGr\xfc\xdfe\r\n"u8.ToArray();
