@@ -4,6 +4,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
 {
     ["bill"] = BillBenchmark.RunAsync,
     ["desk"] = DeskQueryBenchmark.RunAsync,
+    ["hostile-html"] = HostileHtmlBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["push-latency"] = PushLatencyBenchmark.RunAsync,
     ["timers"] = TimersBenchmark.RunAsync,

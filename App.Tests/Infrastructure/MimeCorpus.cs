@@ -10,7 +10,11 @@ public static class MimeCorpus
 {
     public sealed record Item(string Name, byte[] Raw);
 
-    public static string Folder => Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "corpus", "mime"));
+    /// <summary>Beside the checkout, or where BLAZORTICKETS_MIME_CORPUS points (a git worktree elsewhere has no such sibling).</summary>
+    public static string Folder => Path.GetFullPath(
+        Environment.GetEnvironmentVariable("BLAZORTICKETS_MIME_CORPUS") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Repository.Root, "..", "shared", "corpus", "mime"));
 
     public static IReadOnlyList<Item> Messages()
     {

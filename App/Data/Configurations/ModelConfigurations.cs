@@ -102,6 +102,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasOne(t => t.Handler).WithMany().HasForeignKey(t => t.HandlerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(t => t.Customer).WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(t => t.Tenant).WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.RelatedTicket).WithMany().HasForeignKey(t => t.RelatedTicketId).OnDelete(DeleteBehavior.SetNull);
 
         // One index per list filter and sort.
         b.HasIndex(t => t.Status);

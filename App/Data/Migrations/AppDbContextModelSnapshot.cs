@@ -883,6 +883,9 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<DateTime?>("ProcessingStart")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RelatedTicketId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -920,6 +923,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("RelatedTicketId");
 
                     b.HasIndex("Status");
 
@@ -1585,6 +1590,11 @@ namespace BlazorTickets.Data.Migrations
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("BlazorTickets.Features.Tickets.Ticket", "RelatedTicket")
+                        .WithMany()
+                        .HasForeignKey("RelatedTicketId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
                         .WithMany()
                         .HasForeignKey("TenantId")
@@ -1594,6 +1604,8 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("Customer");
 
                     b.Navigation("Handler");
+
+                    b.Navigation("RelatedTicket");
 
                     b.Navigation("Tenant");
                 });

@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using MimeKit;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -96,6 +97,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         public readonly Dictionary<int, Ticket> TicketsByNumber = [];
         public readonly Dictionary<string, Customer> CustomersByAddress = new(StringComparer.OrdinalIgnoreCase);
         public readonly Dictionary<string, int> AutomaticBySender = new(StringComparer.OrdinalIgnoreCase);
+        public readonly Dictionary<Ticket, HashSet<string>> ParticipantsByTicket = new(ReferenceEqualityComparer.Instance);
         public required SequenceBlock TicketNumbers { get; init; }
         public required SequenceBlock CustomerNumbers { get; init; }
         public int StillToImport;
@@ -152,7 +154,9 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 continue;
             }
 
-            var ticket = await FindThreadAsync(db, tenantId, parsed, batch, ct);
+            var named = await FindThreadAsync(db, tenantId, parsed, batch, ct);
+            // A tag or a reference alone is no proof: ticket numbers are sequential and Message-IDs get forwarded.
+            var ticket = named is not null && await SenderBelongsToAsync(db, named, parsed, batch, ct) ? named : null;
             if (ticket is null && parsed.IsAutomatic && parsed.FromAddress is not null
                 && await IsFloodingAsync(db, tenantId, parsed.FromAddress, now, batch, ct))
             {
@@ -174,6 +178,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                     TenantId = tenantId,
                     Customer = customer,
                     CreatedAt = now,
+                    RelatedTicket = named,
                 };
                 db.Tickets.Add(ticket);
                 batch.TicketsByNumber[ticket.Number] = ticket;
@@ -185,6 +190,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
 
             var message = NewMessage(ticket, parsed, raw, now);
             db.TicketMessages.Add(message);
+            (await ParticipantsAsync(db, ticket, batch, ct)).UnionWith(AddressesOf(message.From, message.To, message.Cc));
             if (parsed.MessageId is not null)
             {
                 batch.TicketsByMessageId[parsed.MessageId] = ticket;
@@ -419,6 +425,44 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         }
         return null;
     }
+
+    /// <summary>
+    /// The sender may add to the ticket when it is the ticket's customer or an assigned customer (any of their known
+    /// addresses), or was a sender or recipient of an earlier message of the ticket (a colleague in CC, say).
+    /// </summary>
+    private static async Task<bool> SenderBelongsToAsync(AppDbContext db, Ticket ticket, ParsedMail parsed, BatchState batch, CancellationToken ct) =>
+        parsed.FromAddress is { } sender && (await ParticipantsAsync(db, ticket, batch, ct)).Contains(sender);
+
+    private static async Task<HashSet<string>> ParticipantsAsync(AppDbContext db, Ticket ticket, BatchState batch, CancellationToken ct)
+    {
+        if (batch.ParticipantsByTicket.TryGetValue(ticket, out var known))
+        {
+            return known;
+        }
+        var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (ticket.Id != 0)
+        {
+            var customerIds = await db.TicketAssignedCustomers.Where(a => a.TicketId == ticket.Id).Select(a => a.CustomerId).ToListAsync(ct);
+            if (ticket.CustomerId is int customerId)
+            {
+                customerIds.Add(customerId);
+            }
+            addresses.UnionWith(await db.CustomerEmails.Where(e => customerIds.Contains(e.CustomerId)).Select(e => e.Address).ToListAsync(ct));
+            foreach (var message in await db.TicketMessages
+                         .Where(m => m.TicketId == ticket.Id && m.Direction != MessageDirection.InternalNote)
+                         .Select(m => new { m.From, m.To, m.Cc })
+                         .ToListAsync(ct))
+            {
+                addresses.UnionWith(AddressesOf(message.From, message.To, message.Cc));
+            }
+        }
+        return batch.ParticipantsByTicket[ticket] = addresses;
+    }
+
+    private static IEnumerable<string> AddressesOf(params string[] headers) =>
+        headers.SelectMany(header => InternetAddressList.TryParse(header, out var list)
+            ? list.Mailboxes.Select(m => m.Address.Trim().ToLowerInvariant())
+            : []);
 
     private static async Task<bool> IsFloodingAsync(AppDbContext db, int tenantId, string address, DateTime now, BatchState batch, CancellationToken ct)
     {

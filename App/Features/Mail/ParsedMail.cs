@@ -195,6 +195,10 @@ public sealed record ParsedMail(
 
     private static string HtmlToText(string html)
     {
+        if (HtmlComplexity.Measure(html).IsTooComplex)
+        {
+            return HtmlComplexity.PlainTextOf(html);
+        }
         var document = new HtmlParser().ParseDocument(html);
         foreach (var hidden in document.QuerySelectorAll("script, style, head"))
         {

@@ -41,6 +41,13 @@ public class Ticket
 
     public List<TicketMessage> Messages { get; set; } = [];
 
+    /// <summary>
+    /// The ticket a mail named (by its tag or thread) although its sender does not belong to that ticket: this ticket
+    /// mentions it, and the mail never joined it.
+    /// </summary>
+    public int? RelatedTicketId { get; set; }
+    public Ticket? RelatedTicket { get; set; }
+
     public string Tag => FormatNumber(Number);
     public static string FormatNumber(int number) => $"#{number}";
 }

@@ -214,7 +214,30 @@ public sealed class MailHtmlSanitizerTests
         MailHtmlSanitizer.EstimatedNestingDepth("<div><table><tbody><tr><td><span>x</span></td></tr></tbody></table></div>").Should().Be(4);
         MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<p>line<br><img src=x>", 5_000))).Should().Be(0);
         MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div>", 1_500))).Should().Be(1_500);
-        MailHtmlSanitizer.EstimatedNestingDepth("<div/><div></div>a < b").Should().Be(1);
+        MailHtmlSanitizer.EstimatedNestingDepth("<br/><div></div>a < b").Should().Be(1);
+    }
+
+    [Fact]
+    public void The_nesting_estimate_is_not_fooled_by_stray_end_tags_self_closing_containers_or_end_tags_in_raw_text()
+    {
+        // The parser ignores </x> without an open x, the slash of <div/>, and </div> inside a style sheet: all nest.
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div></x>", 2_000))).Should().Be(2_000);
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div></span></p></td>", 2_000))).Should().Be(2_000);
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div/>", 2_000))).Should().Be(2_000);
+        MailHtmlSanitizer.EstimatedNestingDepth(string.Concat(Enumerable.Repeat("<div><style></div></style>", 2_000))).Should().Be(2_000);
+        MailHtmlSanitizer.EstimatedNestingDepth("<div><span><b>x</div><div>y</div>").Should().Be(3, "closing the outer div closes what was opened inside it");
+        MailHtmlSanitizer.EstimatedNestingDepth("<svg><path/><path/><path/></svg>").Should().Be(1, "self-closing is real inside svg");
+    }
+
+    [Fact]
+    public async Task Stray_end_tags_do_not_let_hostile_nesting_reach_the_parser()
+    {
+        var html = string.Concat(Enumerable.Repeat("<div></x>", 120_000));
+
+        var result = await sanitizer.SanitizeAsync(html, NoAttachments).WaitAsync(TimeSpan.FromSeconds(60));
+
+        result.IsTooComplex.Should().BeTrue();
+        result.Html.Should().BeEmpty();
     }
 
     [Fact]

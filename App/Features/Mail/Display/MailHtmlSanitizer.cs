@@ -4,6 +4,7 @@ using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Ganss.Xss;
+using BlazorTickets.Features.Mail;
 
 namespace BlazorTickets.Features.Mail.Display;
 
@@ -38,7 +39,7 @@ public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
     public TimeSpan ParseBudget { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Real mail nests a few dozen levels; beyond this the parser is not even started.</summary>
-    public const int MaxNestingDepth = 1_000;
+    public const int MaxNestingDepth = HtmlComplexity.MaxDepth;
 
     /// <param name="html">The mail's HTML body as received.</param>
     /// <param name="attachmentIdsByContentId">The message's attachments by Content-ID (with or without angle brackets).</param>
@@ -53,47 +54,8 @@ public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
         string html, IReadOnlyDictionary<string, int> attachmentIdsByContentId, bool loadRemoteImages = false, CancellationToken ct = default) =>
         Task.Run(() => SanitizeWithinBudgetAsync(html, attachmentIdsByContentId, loadRemoteImages, ct), ct);
 
-    /// <summary>
-    /// The deepest run of opening tags not yet closed, by a linear scan. Void elements and elements whose end tag is
-    /// optional (p, li, td, …: the parser closes them itself) do not count.
-    /// </summary>
-    public static int EstimatedNestingDepth(string html)
-    {
-        var depth = 0;
-        var deepest = 0;
-        for (var i = html.IndexOf('<'); i >= 0 && i < html.Length - 1; i = html.IndexOf('<', i + 1))
-        {
-            var next = html[i + 1];
-            if (next == '/')
-            {
-                depth = Math.Max(0, depth - 1);
-            }
-            else if (char.IsAsciiLetter(next))
-            {
-                var end = html.IndexOf('>', i);
-                var selfClosing = end > 0 && html[end - 1] == '/';
-                var name = html.AsSpan(i + 1, Math.Min(10, html.Length - i - 1));
-                if (!selfClosing && !IsVoidElement(name))
-                {
-                    deepest = Math.Max(deepest, ++depth);
-                }
-            }
-        }
-        return deepest;
-    }
-
-    private static bool IsVoidElement(ReadOnlySpan<char> start)
-    {
-        foreach (var tag in (ReadOnlySpan<string>)["br", "img", "hr", "meta", "link", "input", "area", "base", "col", "wbr", "source", "param", "track", "embed",
-                     "p", "li", "td", "th", "tr", "dt", "dd", "option"])
-        {
-            if (start.StartsWith(tag, StringComparison.OrdinalIgnoreCase) && (start.Length == tag.Length || !char.IsAsciiLetterOrDigit(start[tag.Length])))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>The deepest nesting the parser would build, by a linear scan (see <see cref="HtmlComplexity.Measure"/>).</summary>
+    public static int EstimatedNestingDepth(string html) => HtmlComplexity.Measure(html).Depth;
 
     private async Task<SanitizedMailHtml> SanitizeWithinBudgetAsync(
         string html, IReadOnlyDictionary<string, int> attachmentIdsByContentId, bool loadRemoteImages, CancellationToken ct)
@@ -135,7 +97,7 @@ public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
         };
 
         // A cancelled parse does not stop at once, so hostile nesting is refused before it can keep a core busy.
-        if (EstimatedNestingDepth(html) > MaxNestingDepth)
+        if (HtmlComplexity.Measure(html).IsTooComplex)
         {
             return SanitizedMailHtml.TooComplex;
         }
