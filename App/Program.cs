@@ -8,6 +8,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTenantScope();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

@@ -26,7 +26,8 @@ public static class DeskComponentContext
         context.Services.AddSingleton(app.Get<TicketChangeNotifier>());
         context.Services.AddSingleton(app.Get<PresenceTracker>());
         context.Services.AddScoped<CircuitPresence>();
-        context.Services.AddScoped(_ => new TicketService(app.DbFactory, app.Get<TimeProvider>()));
+        context.Services.AddScoped(sp => new TenantScope(sp, app.Get<UserTenantCache>()));
+        context.Services.AddScoped(sp => new TicketService(app.DbFactory, app.Get<TimeProvider>(), sp.GetRequiredService<TenantScope>()));
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailboxSettingsService>());
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailFetchService>());
 

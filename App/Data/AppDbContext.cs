@@ -16,6 +16,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<UserGroup> UserGroups => Set<UserGroup>();
     public DbSet<UserGroupMembership> UserGroupMemberships => Set<UserGroupMembership>();
+    public DbSet<UserTenant> UserTenants => Set<UserTenant>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerEmail> CustomerEmails => Set<CustomerEmail>();
     public DbSet<Ticket> Tickets => Set<Ticket>();

@@ -43,6 +43,17 @@ internal sealed class UserGroupMembershipConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class UserTenantConfiguration : IEntityTypeConfiguration<UserTenant>
+{
+    public void Configure(EntityTypeBuilder<UserTenant> b)
+    {
+        b.HasKey(u => new { u.UserId, u.TenantId });
+        b.HasOne(u => u.User).WithMany(u => u.Tenants).HasForeignKey(u => u.UserId);
+        // Deleting a user's last tenant would silently widen them to every tenant.
+        b.HasOne(u => u.Tenant).WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
 {
     public void Configure(EntityTypeBuilder<AppUser> b)

@@ -1235,6 +1235,21 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("UserGroupMemberships");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Users.UserTenant", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("UserTenants");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1747,6 +1762,25 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Users.UserTenant", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BlazorTickets.Features.Users.AppUser", "User")
+                        .WithMany("Tenants")
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Tenant");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1835,6 +1869,8 @@ namespace BlazorTickets.Data.Migrations
             modelBuilder.Entity("BlazorTickets.Features.Users.AppUser", b =>
                 {
                     b.Navigation("Memberships");
+
+                    b.Navigation("Tenants");
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Users.UserGroup", b =>

@@ -62,6 +62,8 @@ public static class AccountServiceCollectionExtensions
             .AddDefaultTokenProviders();
 
         services.AddAuthorization(Policies.Register);
+        services.AddSingleton<UserTenantCache>();
+        services.AddScoped<TenantScope>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Billing;
@@ -10,9 +11,12 @@ namespace BlazorTickets.Features.Billing;
 /// Works through the selection in chunks of set-based queries, so thousands of tickets never load all entries at once.
 /// </summary>
 public sealed class BillingService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier)
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier,
+    TenantScope? tenantScope = null)
 {
     public const int ChunkSize = 500;
+
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
     // The user's billing group, or their only group if they have exactly one. Must match UnbilledTime.GroupsAsync.
     private const string EffectiveGroupSql = """
@@ -24,6 +28,7 @@ public sealed class BillingService(
     public async Task<BillingPreview> PreviewAsync(IReadOnlyCollection<int> ticketIds, IProgress<BillingProgress>? progress = null, CancellationToken ct = default)
     {
         var ids = ticketIds.Distinct().ToList();
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await db.UserGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, g => (g.Name, g.HourlyRate), ct);
         var tenants = await db.Tenants.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);
@@ -33,7 +38,7 @@ public sealed class BillingService(
         var done = 0;
         foreach (var chunk in ids.Chunk(ChunkSize))
         {
-            var analysis = await AnalyzeAsync(db, chunk, ct);
+            var analysis = await AnalyzeAsync(db, chunk, access, ct);
             skipped.AddRange(analysis.Skipped);
             foreach (var ticket in analysis.Billable)
             {
@@ -79,6 +84,7 @@ public sealed class BillingService(
         IReadOnlyCollection<int> ticketIds, string? userId, IProgress<BillingProgress>? progress = null, CancellationToken ct = default)
     {
         var ids = ticketIds.Distinct().ToList();
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so a second run waits for the write lock instead of failing on upgrade.
@@ -95,7 +101,7 @@ public sealed class BillingService(
         var done = 0;
         foreach (var chunk in ids.Chunk(ChunkSize))
         {
-            var analysis = await AnalyzeAsync(db, chunk, ct);
+            var analysis = await AnalyzeAsync(db, chunk, access, ct);
             skipped.AddRange(analysis.Skipped);
             if (analysis.Billable.Count > 0)
             {
@@ -247,10 +253,12 @@ public sealed class BillingService(
     private sealed record ChunkAnalysis(List<BillableTicket> Billable, List<SkippedTicket> Skipped);
 
     /// <summary>Decides for each ticket of a chunk whether it is billed, with which groups' minutes, and what is left out.</summary>
-    private static async Task<ChunkAnalysis> AnalyzeAsync(AppDbContext db, int[] chunk, CancellationToken ct)
+    /// <remarks>A ticket of a tenant the user may not see is skipped as not found: the client's selection is never trusted.</remarks>
+    private static async Task<ChunkAnalysis> AnalyzeAsync(AppDbContext db, int[] chunk, TenantAccess access, CancellationToken ct)
     {
         var tickets = await db.Tickets.AsNoTracking()
             .Where(t => chunk.Contains(t.Id))
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new TicketFacts(
                 t.Id, t.Number, t.Subject, t.CustomerId, t.Customer != null ? t.Customer.Name : null, t.TenantId, t.TimeTrackingAllowed,
                 db.RunningTimers.Any(r => r.TicketId == t.Id)))

@@ -1,13 +1,17 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Billing;
 
 public sealed class QuoteService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier)
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, QuoteChangeNotifier quoteNotifier,
+    TenantScope? tenantScope = null)
 {
     public const int MaxPageSize = 200;
+
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
     /// <summary>Draft → Sent → Accepted or Rejected; a draft or a sent quote can be cancelled.</summary>
     public static IReadOnlyList<QuoteStatus> NextStatuses(QuoteStatus status) => status switch
@@ -20,8 +24,9 @@ public sealed class QuoteService(
     public async Task<QuotePage> QueryAsync(QuoteListFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ApplyFilter(db, filter);
+        var query = ApplyFilter(db, filter, access);
         var total = await query.CountAsync(ct);
         var rows = await Project(query.OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id))
             .Skip(Math.Max(page, 0) * pageSize)
@@ -39,16 +44,17 @@ public sealed class QuoteService(
     /// <summary>Every quote the filter matches, newest first, read as a stream (for the CSV export).</summary>
     public async IAsyncEnumerable<QuoteRow> StreamAsync(QuoteListFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await foreach (var row in Project(ApplyFilter(db, filter).OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in Project(ApplyFilter(db, filter, access).OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id)).AsAsyncEnumerable().WithCancellation(ct))
         {
             yield return row;
         }
     }
 
-    private IQueryable<Quote> ApplyFilter(AppDbContext db, QuoteListFilter filter)
+    private IQueryable<Quote> ApplyFilter(AppDbContext db, QuoteListFilter filter, TenantAccess access)
     {
-        var query = db.Quotes.AsNoTracking();
+        var query = db.Quotes.AsNoTracking().WhereTenantAllowed(access, q => q.TenantId);
         if (filter.Status is QuoteStatus status)
         {
             query = query.Where(q => q.Status == status);
@@ -82,9 +88,11 @@ public sealed class QuoteService(
 
     public async Task<QuoteDetails?> GetAsync(int id, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var header = await db.Quotes.AsNoTracking()
             .Where(q => q.Id == id)
+            .WhereTenantAllowed(access, q => q.TenantId)
             .Select(q => new
             {
                 Quote = q,
@@ -120,9 +128,10 @@ public sealed class QuoteService(
     /// </summary>
     public async Task<QuoteStatusResult> SetStatusAsync(int id, QuoteStatus next, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var current = await db.Quotes.Where(q => q.Id == id).Select(q => (QuoteStatus?)q.Status).SingleOrDefaultAsync(ct);
+        var current = await db.Quotes.Where(q => q.Id == id).WhereTenantAllowed(access, q => q.TenantId).Select(q => (QuoteStatus?)q.Status).SingleOrDefaultAsync(ct);
         if (current is not QuoteStatus from)
         {
             return new QuoteStatusResult.Refused(QuoteMessages.NotFound);
@@ -154,8 +163,10 @@ public sealed class QuoteService(
 
     public async Task<IReadOnlyList<Option<int>>> GetCustomersWithQuotesAsync(CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Customers.AsNoTracking()
+            .WhereTenantAllowed(access, c => c.TenantId)
             .Where(c => db.Quotes.Any(q => q.CustomerId == c.Id))
             .OrderBy(c => c.Name)
             .Select(c => new Option<int>(c.Id, c.Name))

@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Customers;
@@ -45,8 +46,10 @@ public enum CustomerSortField
     TenantName,
 }
 
-public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TenantScope? tenantScope = null)
 {
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
+
     public const int MaxPageSize = 200;
     public const int MaxNumberLength = 50;
     public const int MaxNameLength = 200;
@@ -59,8 +62,9 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(page, 0);
 
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var customers = db.Customers.AsNoTracking();
+        var customers = db.Customers.AsNoTracking().WhereTenantAllowed(access, c => c.TenantId);
         if (query.TenantId is int tenantId)
         {
             customers = customers.Where(c => c.TenantId == tenantId);
@@ -116,9 +120,11 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
 
     public async Task<CustomerEdit?> GetAsync(int id, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var edit = await db.Customers.AsNoTracking()
             .Where(c => c.Id == id)
+            .WhereTenantAllowed(access, c => c.TenantId)
             .Select(c => new CustomerEdit
             {
                 Id = c.Id,

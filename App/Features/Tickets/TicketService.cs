@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Tickets;
 
-public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TenantScope? tenantScope = null)
 {
     public const int MaxPageSize = 200;
+
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
     public async Task<PagedResult<TicketListRow>> QueryAsync(
         TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default)
@@ -16,8 +18,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         page = Math.Max(page, 0);
         var today = Today();
 
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ApplyFilter(db, filter, currentUserId, today);
+        var query = ApplyFilter(db, filter, currentUserId, today, access);
         var total = await query.CountAsync(ct);
         var rows = await ApplySort(query, sort)
             .Skip(page * pageSize)
@@ -48,13 +51,14 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
     public async Task<IReadOnlyList<int>> QueryIdsAsync(TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ApplyFilter(db, filter, currentUserId, Today()).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
+        return await ApplyFilter(db, filter, currentUserId, Today(), access).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
     }
 
-    internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today)
+    internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access)
     {
-        var query = db.Tickets.AsNoTracking();
+        var query = db.Tickets.AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
         if (filter.Statuses.Count > 0)
         {
             var statuses = filter.Statuses.ToList();
@@ -145,9 +149,11 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public async Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var header = await db.Tickets.AsNoTracking()
             .Where(t => t.Id == ticketId)
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new
             {
                 Ticket = t,
@@ -222,8 +228,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public async Task<IReadOnlyList<CustomerOption>> GetCustomersAsync(int? tenantId, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Customers.AsNoTracking();
+        var query = db.Customers.AsNoTracking().WhereTenantAllowed(access, c => c.TenantId);
         if (tenantId is int id)
         {
             query = query.Where(c => c.TenantId == id);
@@ -235,14 +242,16 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public async Task<IReadOnlyList<Option<int>>> GetTenantsAsync(CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option<int>(t.Id, t.Name)).ToListAsync(ct);
+        return await db.Tenants.AsNoTracking().WhereTenantAllowed(access, t => t.Id).OrderBy(t => t.Name).Select(t => new Option<int>(t.Id, t.Name)).ToListAsync(ct);
     }
 
     /// <summary>Checks an edit against the rules the information panel shows; keys are field names.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(TicketEdit edit, CancellationToken ct = default)
     {
         var errors = TicketValidation.Validate(edit);
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var people = edit.WatcherIds.Append(edit.HandlerId).Where(id => id is not null).Distinct().ToList();
@@ -259,7 +268,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             }
         }
 
-        if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
+        if (!access.Allows(edit.TenantId) || !await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
         {
             errors.TryAdd(nameof(TicketEdit.TenantId), "Choose a tenant.");
         }
@@ -306,10 +315,12 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     private async Task<SaveTicketResult> TrySaveAsync(TicketEdit original, TicketEdit edited, string changedBy, CancellationToken ct)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Tickets
             .Include(t => t.Watchers)
             .Include(t => t.AssignedCustomers)
+            .WhereTenantAllowed(access, t => t.TenantId)
             .SingleOrDefaultAsync(t => t.Id == edited.Id, ct);
         if (ticket is null)
         {
@@ -391,8 +402,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             throw new ArgumentException("An internal note needs some text.", nameof(text));
         }
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct)
+        var ticket = await db.Tickets.WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct)
             ?? throw new KeyNotFoundException($"Ticket {ticketId} does not exist.");
         var now = clock.GetUtcNow().UtcDateTime;
         var note = new TicketMessage

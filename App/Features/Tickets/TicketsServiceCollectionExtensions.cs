@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Tickets;
@@ -19,10 +20,12 @@ public static class TicketsServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapTicketEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/attachments/{id:int}", async (int id, IDbContextFactory<AppDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
+        endpoints.MapGet("/attachments/{id:int}", async (int id, IDbContextFactory<AppDbContext> dbFactory, TenantScope tenants, HttpContext http, CancellationToken ct) =>
         {
+            var access = await tenants.GetAsync(ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var attachment = await AttachmentContent.Of(db.Attachments.AsNoTracking().Where(a => a.Id == id)).SingleOrDefaultAsync(ct);
+            var ofTicket = db.Attachments.AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(access, a => a.Message.Ticket.TenantId);
+            var attachment = await AttachmentContent.Of(ofTicket).SingleOrDefaultAsync(ct);
             if (attachment is null)
             {
                 return Results.NotFound();

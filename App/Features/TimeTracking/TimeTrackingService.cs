@@ -1,6 +1,7 @@
 using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,15 +15,20 @@ public sealed class TimeTrackingService(
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock,
     RunningTimerRegistry registry,
-    TicketChangeNotifier notifier)
+    TicketChangeNotifier notifier,
+    TenantScope? tenantScope = null)
 {
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
+
     // ---------------------------------------------------------------- entries
 
     public async Task<TicketTime?> GetTicketTimeAsync(int ticketId, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Tickets.AsNoTracking()
             .Where(t => t.Id == ticketId)
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new { t.Id, t.Number, t.TimeTrackingAllowed })
             .SingleOrDefaultAsync(ct);
         if (ticket is null)
@@ -71,8 +77,9 @@ public sealed class TimeTrackingService(
 
     public async Task<TimeEntryResult> SaveEntryAsync(TimeEntryInput input, Actor actor, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == input.TicketId).Select(t => new { t.TimeTrackingAllowed }).SingleOrDefaultAsync(ct);
+        var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == input.TicketId).WhereTenantAllowed(access, t => t.TenantId).Select(t => new { t.TimeTrackingAllowed }).SingleOrDefaultAsync(ct);
         if (ticket is null)
         {
             return new TimeEntryResult.Refused(RefusalReason.NotFound, TimeMessages.TicketNotFound);
@@ -121,7 +128,12 @@ public sealed class TimeTrackingService(
 
     public async Task<TimeEntryResult> DeleteEntryAsync(int entryId, int ticketId, Actor actor, CancellationToken ct = default)
     {
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (access.IsRestricted && !await db.Tickets.Where(t => t.Id == ticketId).WhereTenantAllowed(access, t => t.TenantId).AnyAsync(ct))
+        {
+            return new TimeEntryResult.Refused(RefusalReason.NotFound, TimeMessages.EntryNotFound);
+        }
         var deleted = await Editable(db, entryId, ticketId, actor).ExecuteDeleteAsync(ct);
         if (deleted == 0)
         {
@@ -168,9 +180,11 @@ public sealed class TimeTrackingService(
     public async Task<StartTimerResult> StartAsync(string userId, int ticketId, StopRequest? stopRunning = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Tickets.AsNoTracking()
             .Where(t => t.Id == ticketId)
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new { t.TimeTrackingAllowed })
             .SingleOrDefaultAsync(ct);
         if (ticket is null)

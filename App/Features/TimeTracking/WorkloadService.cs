@@ -28,7 +28,8 @@ public sealed record WorkloadData(DateOnly Today, DateOnly WeekStart, IReadOnlyL
 }
 
 /// <summary>The team lead's workload board: per agent open tickets, overdue tickets and logged hours.</summary>
-public sealed class WorkloadService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, RunningTimerRegistry registry)
+public sealed class WorkloadService(
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, RunningTimerRegistry registry, TenantScope? tenantScope = null)
 {
     /// <param name="onlyUserId">An agent's own line only; null: every agent (team leads).</param>
     public async Task<WorkloadData> GetAsync(string? onlyUserId, CancellationToken ct = default)
@@ -39,26 +40,31 @@ public sealed class WorkloadService(IDbContextFactory<AppDbContext> dbFactory, T
         var weekStartUtc = TimeEntryValidation.StartOfDayUtc(weekStart, zone);
         var weekEndUtc = TimeEntryValidation.StartOfDayUtc(weekStart.AddDays(7), zone);
         var timers = await registry.EnsureLoadedAsync(ct);
+        var access = tenantScope is null ? TenantAccess.All : await tenantScope.GetAsync(ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var open = await db.Tickets.AsNoTracking()
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Where(t => t.HandlerId != null && t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => new { t.HandlerId, t.Status })
             .Select(g => new { g.Key.HandlerId, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
         // The ticket list's "overdue": the expected processing date has passed and the ticket is not closed.
         var overdue = await db.Tickets.AsNoTracking()
+            .WhereTenantAllowed(access, t => t.TenantId)
             .Where(t => t.HandlerId != null && t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed
                 && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => t.HandlerId)
             .Select(g => new { HandlerId = g.Key, Count = g.Count() })
             .ToListAsync(ct);
         var week = await db.TimeEntries.AsNoTracking()
+            .WhereTenantAllowed(access, e => e.Ticket.TenantId)
             .Where(e => e.Start >= weekStartUtc && e.Start < weekEndUtc && (onlyUserId == null || e.UserId == onlyUserId))
             .Select(e => new { e.UserId, e.Start, e.Minutes })
             .ToListAsync(ct);
         var unbilled = await db.TimeEntries.AsNoTracking()
+            .WhereTenantAllowed(access, e => e.Ticket.TenantId)
             .Where(e => e.Billable && e.QuoteLineId == null && (onlyUserId == null || e.UserId == onlyUserId))
             .GroupBy(e => e.UserId)
             .Select(g => new { UserId = g.Key, Minutes = g.Sum(e => e.Minutes) })

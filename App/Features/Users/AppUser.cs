@@ -13,4 +13,6 @@ public class AppUser : IdentityUser
     public int? CustomerId { get; set; }
     public Customer? Customer { get; set; }
     public List<UserGroupMembership> Memberships { get; set; } = [];
+    /// <summary>The tenants this staff user is limited to; none means every tenant.</summary>
+    public List<UserTenant> Tenants { get; set; } = [];
 }

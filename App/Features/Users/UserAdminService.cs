@@ -16,6 +16,8 @@ public sealed class UserEdit
     public string Signature { get; set; } = "";
     public IReadOnlyCollection<int> GroupIds { get; set; } = [];
     public int? BillingGroupId { get; set; }
+    /// <summary>The tenants the user is limited to; empty: all tenants.</summary>
+    public IReadOnlyCollection<int> TenantIds { get; set; } = [];
 }
 
 public sealed record UserRow(
@@ -70,6 +72,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                 Signature = u.Signature,
                 GroupIds = u.Memberships.Select(m => m.GroupId).ToList(),
                 BillingGroupId = u.BillingGroupId,
+                TenantIds = u.Tenants.Select(t => t.TenantId).ToList(),
             })
             .SingleOrDefaultAsync(ct);
     }
@@ -120,6 +123,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
 
         var groupIds = edit.GroupIds.Distinct().ToList();
         await CheckGroupsExistAsync(db, groupIds, errors, ct);
+        var tenantIds = edit.TenantIds.Distinct().ToList();
+        await CheckTenantsExistAsync(db, tenantIds, errors, ct);
         var email = AdminValidation.Trimmed(edit.Email);
         var user = new AppUser
         {
@@ -130,6 +135,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             Signature = edit.Signature ?? "",
             BillingGroupId = EffectiveBillingGroupId(edit),
             Memberships = groupIds.Select(id => new UserGroupMembership { GroupId = id }).ToList(),
+            Tenants = tenantIds.Select(id => new UserTenant { TenantId = id }).ToList(),
         };
         if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is not null)
         {
@@ -176,6 +182,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         }
         var groupIds = edit.GroupIds.Distinct().ToList();
         await CheckGroupsExistAsync(db, groupIds, errors, ct);
+        var tenantIds = edit.TenantIds.Distinct().ToList();
+        await CheckTenantsExistAsync(db, tenantIds, errors, ct);
 
         var email = AdminValidation.Trimmed(edit.Email);
         if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is { } owner && owner.Id != user.Id)
@@ -214,9 +222,17 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
         }
+        var userTenants = await db.UserTenants.Where(t => t.UserId == user.Id).ToListAsync(ct);
+        db.UserTenants.RemoveRange(userTenants.Where(t => !tenantIds.Contains(t.TenantId)));
+        foreach (var tenantId in tenantIds.Where(id => userTenants.All(t => t.TenantId != id)))
+        {
+            db.UserTenants.Add(new UserTenant { UserId = user.Id, TenantId = tenantId });
+        }
 
         // UpdateAsync validates (unique email) and then saves the user and the memberships in one SaveChanges.
         var result = await SaveUniqueAsync(() => userManager.UpdateAsync(user));
+        // Forgotten even on failure: the next request reads whatever was saved.
+        scope.ServiceProvider.GetRequiredService<UserTenantCache>().Forget(user.Id);
         if (!result.Succeeded)
         {
             AddIdentityErrors(errors, result);
@@ -298,6 +314,19 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         if (found != groupIds.Count)
         {
             errors.TryAdd(nameof(UserEdit.GroupIds), "One of the chosen groups no longer exists. Reload and try again.");
+        }
+    }
+
+    private static async Task CheckTenantsExistAsync(AppDbContext db, List<int> tenantIds, Dictionary<string, string> errors, CancellationToken ct)
+    {
+        if (tenantIds.Count == 0)
+        {
+            return;
+        }
+        var found = await db.Tenants.CountAsync(t => tenantIds.Contains(t.Id), ct);
+        if (found != tenantIds.Count)
+        {
+            errors.TryAdd(nameof(UserEdit.TenantIds), "One of the chosen tenants no longer exists. Reload and try again.");
         }
     }
 

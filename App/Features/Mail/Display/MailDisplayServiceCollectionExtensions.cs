@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,11 @@ public static class MailDisplayServiceCollectionExtensions
             InlineImageLinks inlineImageLinks,
             IAuthorizationService authorization,
             IDbContextFactory<AppDbContext> dbFactory,
+            TenantScope tenants,
             CancellationToken ct) =>
         {
+            // A permission was minted while rendering the ticket for someone allowed to see it.
+            var tenantAccess = TenantAccess.All;
             if (!inlineImageLinks.Grants(access, id))
             {
                 var staff = await authorization.AuthorizeAsync(http.User, Policies.Staff);
@@ -39,10 +43,12 @@ public static class MailDisplayServiceCollectionExtensions
                 {
                     return http.User.Identity?.IsAuthenticated == true ? Results.Forbid() : Results.Challenge();
                 }
+                tenantAccess = await tenants.GetAsync(ct);
             }
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var content = (await AttachmentContent.Of(db.Attachments.AsNoTracking().Where(a => a.Id == id)).SingleOrDefaultAsync(ct))?.Bytes();
+            var attachment = db.Attachments.AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(tenantAccess, a => a.Message.Ticket.TenantId);
+            var content = (await AttachmentContent.Of(attachment).SingleOrDefaultAsync(ct))?.Bytes();
             // The bytes decide, not the Content-Type the sender declared: a "image/png" may well be HTML.
             if (content is null || ImageFormats.Detect(content) is not { } contentType)
             {
