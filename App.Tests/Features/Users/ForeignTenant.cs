@@ -16,7 +16,7 @@ namespace BlazorTickets.Tests.Features.Users;
 /// A second tenant ("Fabrikam Services") next to the demo tenant, with a customer, a ticket with an attachment and
 /// unbilled billable time, and a second ticket already billed on a draft quote.
 /// </summary>
-public sealed record ForeignTenant(int HomeTenantId, int TenantId, int CustomerId, int TicketId, int TicketNumber, int AttachmentId, int EntryId, int QuoteId, string QuoteNumber)
+public sealed record ForeignTenant(int HomeTenantId, int TenantId, int CustomerId, int TicketId, int TicketNumber, int AttachmentId, int ImageId, int EntryId, int QuoteId, string QuoteNumber)
 {
     public const string Subject = "Fabrikam confidential: payroll export fails";
 
@@ -39,10 +39,12 @@ public sealed record ForeignTenant(int HomeTenantId, int TenantId, int CustomerI
         var ticket = NewTicket(Subject);
         var billedTicket = NewTicket("Fabrikam: billed work");
         var attachment = new Attachment { FileName = "payroll.csv", ContentType = "text/csv", Content = "secret,1000"u8.ToArray(), Size = 11 };
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+        var image = new Attachment { FileName = "logo.png", ContentType = "image/png", Content = png, Size = png.Length, ContentId = "logo@foreign" };
         ticket.Messages.Add(new TicketMessage
         {
             Direction = MessageDirection.Inbound, From = "fiona@foreign.example", Subject = Subject, Date = now, TextBody = "See attached.",
-            Attachments = [attachment],
+            Attachments = [attachment, image],
         });
         TimeEntry Entry(Ticket on) => new() { Ticket = on, UserId = annaId, Start = now.AddDays(-1), End = now.AddDays(-1).AddMinutes(90), Minutes = 90, Billable = true, CreatedAt = now };
         var entry = Entry(ticket);
@@ -53,7 +55,7 @@ public sealed record ForeignTenant(int HomeTenantId, int TenantId, int CustomerI
         await using var scope = services.CreateAsyncScope();
         var billed = await scope.ServiceProvider.GetRequiredService<BillingService>().BillAsync([billedTicket.Id], null);
         var quote = billed.Quotes.Single();
-        return new ForeignTenant(homeTenantId, tenant.Id, customer.Id, ticket.Id, ticket.Number, attachment.Id, entry.Id, quote.QuoteId, quote.Number);
+        return new ForeignTenant(homeTenantId, tenant.Id, customer.Id, ticket.Id, ticket.Number, attachment.Id, image.Id, entry.Id, quote.QuoteId, quote.Number);
     }
 
     /// <summary>Limits the user to the demo tenant through the admin service, as the user dialog does.</summary>
