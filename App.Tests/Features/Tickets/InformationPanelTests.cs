@@ -1,3 +1,4 @@
+using System.Globalization;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Tickets.Components;
 using BlazorTickets.Tests.Infrastructure;
@@ -33,8 +34,21 @@ public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
             .Add(x => x.Ticket, edit)
             .Add(x => x.ChangedBy, "Anna Agent"));
 
-    private static void Type(IRenderedComponent<InformationPanel> cut, string testId, string value) =>
-        cut.Find(InputOf(testId)).Change(value);
+    /// <summary>The text fields take every keystroke (input events); the others take the value when it is committed.</summary>
+    private static readonly string[] ImmediateFields = ["field-subject", "field-customer-note", "field-internal-note"];
+
+    private static void Type(IRenderedComponent<InformationPanel> cut, string testId, string value)
+    {
+        var input = cut.Find(InputOf(testId));
+        if (ImmediateFields.Contains(testId))
+        {
+            input.Input(value);
+        }
+        else
+        {
+            input.Change(value);
+        }
+    }
 
     /// <summary>MudBlazor puts extra attributes on the input itself for some fields and on the wrapper for others.</summary>
     private static string InputOf(string testId) =>
@@ -148,5 +162,142 @@ public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
             cut.FindAll("[data-testid=conflict-message]").Should().BeEmpty();
             cut.Find(InputOf("field-subject")).GetAttribute("value").Should().Be("Subject saved by Ben");
         });
+    }
+
+    /// <summary>The text around one field: its label, value, helper and error text.</summary>
+    private static string FieldText(IRenderedComponent<InformationPanel> cut, string testId) =>
+        cut.Find(InputOf(testId)).Closest(".mud-input-control")!.TextContent;
+
+    private static bool FieldMarkedAsError(IRenderedComponent<InformationPanel> cut, string testId) =>
+        cut.Find(InputOf(testId)).Closest(".mud-input-control")!.QuerySelector(".mud-input-error") is not null;
+
+    private static string? ValueOf(IRenderedComponent<InformationPanel> cut, string testId)
+    {
+        var input = cut.Find(InputOf(testId));
+        return input.GetAttribute("value") ?? input.TextContent;
+    }
+
+    private async Task<TicketEdit> StoredAsync() => (await tickets.GetAsync(ticket.Id))!.Edit;
+
+    [Fact]
+    public async Task Saves_a_processing_start_and_end_picked_in_the_browsers_date_time_field()
+    {
+        var cut = RenderPanel(ticket.Edit);
+
+        // What a datetime-local input sends, whatever the page's language.
+        Type(cut, "field-processing-start", "2026-03-20T09:15");
+        Type(cut, "field-processing-end", "2026-03-20T17:45");
+        await cut.Find("[data-testid=save-ticket]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=saved-message]"));
+        var stored = await StoredAsync();
+        stored.ProcessingStart.Should().Be(new DateTime(2026, 3, 20, 9, 15, 0));
+        stored.ProcessingEnd.Should().Be(new DateTime(2026, 3, 20, 17, 45, 0));
+
+        var reloaded = RenderPanel(stored);
+        reloaded.WaitForAssertion(() =>
+        {
+            ValueOf(reloaded, "field-processing-start").Should().Be("2026-03-20T09:15");
+            ValueOf(reloaded, "field-processing-end").Should().Be("2026-03-20T17:45");
+        });
+    }
+
+    [Fact]
+    public async Task An_unreadable_processing_start_blocks_the_save_with_a_german_message_on_that_field()
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("de-DE");
+        try
+        {
+            var cut = RenderPanel(ticket.Edit);
+
+            Type(cut, "field-subject", "Edited with a broken date");
+            Type(cut, "field-processing-start", "2026-02-31T25:99");
+            await cut.Find("[data-testid=save-ticket]").ClickAsync(new());
+
+            cut.WaitForAssertion(() =>
+            {
+                FieldText(cut, "field-processing-start").Should().Contain("Geben Sie ein gültiges Datum mit Uhrzeit ein.");
+                FieldMarkedAsError(cut, "field-processing-start").Should().BeTrue();
+                cut.FindAll("[data-testid=saved-message]").Should().BeEmpty();
+                cut.Markup.Should().NotContain("Not a valid date time");
+            });
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+        (await SubjectInDatabase()).Should().Be(ticket.Edit.Subject);
+    }
+
+    [Fact]
+    public async Task A_negative_effort_marks_the_effort_field_itself()
+    {
+        var cut = RenderPanel(ticket.Edit);
+
+        Type(cut, "field-effort", "-3");
+        await cut.Find("[data-testid=save-ticket]").ClickAsync(new());
+
+        cut.WaitForAssertion(() =>
+        {
+            cut.Find("[data-testid=validation-summary]");
+            FieldMarkedAsError(cut, "field-effort").Should().BeTrue();
+            FieldText(cut, "field-effort").Should().Contain("The estimated effort must be 0 or more hours.");
+        });
+        (await StoredAsync()).EstimatedEffortHours.Should().Be(ticket.Edit.EstimatedEffortHours);
+    }
+
+    [Fact]
+    public async Task Text_being_typed_survives_another_agents_save_and_the_save_then_shows_the_conflict()
+    {
+        var cut = RenderPanel(ticket.Edit);
+        // Typing with the cursor still in the field: input events only, no change event yet.
+        cut.Find(InputOf("field-internal-note")).Input("Ben: the customer wants a callback.");
+
+        var annas = ticket.Edit.Clone();
+        annas.InternalNote = "Anna: sent the new driver.";
+        annas.CustomerNote = "A new driver is on its way.";
+        (await tickets.SaveAsync(ticket.Edit, annas, "Anna Agent")).Should().BeOfType<SaveTicketResult.Saved>();
+        // What the ticket page does on the change event: hand the panel the newly loaded ticket.
+        var afterAnna = await StoredAsync();
+        cut.Render(p => p.Add(x => x.Ticket, afterAnna));
+
+        cut.WaitForAssertion(() =>
+        {
+            ValueOf(cut, "field-internal-note").Should().Be("Ben: the customer wants a callback.");
+            ValueOf(cut, "field-customer-note").Should().Be("A new driver is on its way.", "a field Ben has not touched follows the other save");
+        });
+
+        await cut.Find("[data-testid=save-ticket]").ClickAsync(new());
+
+        cut.WaitForAssertion(() =>
+        {
+            cut.Find("[data-testid=conflict-message]").TextContent.Should().Contain("Anna Agent saved this ticket");
+            cut.FindAll("[data-testid=saved-message]").Should().BeEmpty();
+            var rows = cut.FindAll("[data-testid=conflict-change]").Select(r => r.TextContent).ToList();
+            rows.Should().ContainSingle().Which.Should()
+                .Contain("Internal note").And.Contain("Anna: sent the new driver.").And.Contain("Ben: the customer wants a callback.");
+        });
+        (await StoredAsync()).InternalNote.Should().Be("Anna: sent the new driver.");
+    }
+
+    [Fact]
+    public async Task A_live_update_of_fields_not_being_edited_does_not_stand_in_the_way_of_the_save()
+    {
+        var cut = RenderPanel(ticket.Edit);
+        cut.Find(InputOf("field-internal-note")).Input("Ben: checked the logs.");
+
+        var annas = ticket.Edit.Clone();
+        annas.CustomerNote = "We are on it.";
+        (await tickets.SaveAsync(ticket.Edit, annas, "Anna Agent")).Should().BeOfType<SaveTicketResult.Saved>();
+        var afterAnna = await StoredAsync();
+        cut.Render(p => p.Add(x => x.Ticket, afterAnna));
+
+        await cut.Find("[data-testid=save-ticket]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=saved-message]"));
+        var stored = await StoredAsync();
+        stored.InternalNote.Should().Be("Ben: checked the logs.");
+        stored.CustomerNote.Should().Be("We are on it.");
     }
 }

@@ -42,7 +42,9 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
         [
             new FieldChange("Subject", Theirs: "Printer on 2nd floor: driver rolled back", Yours: original.Subject),
             new FieldChange("Ticket handler", Theirs: newHandlerName, Yours: originalHandlerName),
-        ]);
+            new FieldChange("Status", Theirs: original.Status.DisplayName(), Yours: second.Status.DisplayName()),
+            new FieldChange("Customer note", Theirs: original.CustomerNote, Yours: "We will call you tomorrow."),
+        ], "the conflict shows what the other agent changed and what this agent's save would have lost");
         conflict.Current.Version.Should().Be(original.Version + 1);
         conflict.Current.Subject.Should().Be(first.Subject);
         conflict.Current.HandlerId.Should().Be(newHandler);
@@ -54,6 +56,45 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
         stored.CustomerNote.Should().Be(original.CustomerNote);
         stored.Version.Should().Be(original.Version + 1);
         (await UpdatedByAsync(1010)).Should().Be("Anna Agent");
+    }
+
+    [Fact]
+    public async Task A_conflict_lists_the_dropped_changes_and_leaves_out_fields_nobody_touched()
+    {
+        var original = await LoadAsync(1013);
+        var first = original.Clone();
+        first.InternalNote = "Anna: the customer called back.";
+        var second = original.Clone();
+        second.InternalNote = "Ben: waiting for the log files.";
+        second.EstimatedEffortHours = 7.5m;
+
+        (await SaveAsync(original, first, "Anna Agent")).Should().BeOfType<SaveTicketResult.Saved>();
+        var conflict = (await SaveAsync(original, second, "Ben Berger")).Should().BeOfType<SaveTicketResult.Conflict>().Subject;
+
+        conflict.Changes.Select(c => c.Field).Should().BeEquivalentTo(["Internal note", "Estimated effort"]);
+        conflict.Changes.Should().ContainEquivalentOf(new FieldChange("Internal note", "Anna: the customer called back.", "Ben: waiting for the log files."));
+        conflict.Changes.Single(c => c.Field == "Estimated effort").Yours.Should().Contain("7.5");
+        var stored = await LoadAsync(1013);
+        stored.InternalNote.Should().Be("Anna: the customer called back.");
+        stored.EstimatedEffortHours.Should().Be(original.EstimatedEffortHours);
+    }
+
+    [Fact]
+    public async Task The_same_value_saved_by_both_agents_is_no_conflict()
+    {
+        var original = await LoadAsync(1014);
+        var first = original.Clone();
+        first.CustomerNote = "Fixed with the new driver.";
+        var second = original.Clone();
+        second.CustomerNote = "Fixed with the new driver.";
+        second.Subject = "Printer driver replaced";
+
+        (await SaveAsync(original, first, "Anna Agent")).Should().BeOfType<SaveTicketResult.Saved>();
+        (await SaveAsync(original, second, "Ben Berger")).Should().BeOfType<SaveTicketResult.Saved>();
+
+        var stored = await LoadAsync(1014);
+        stored.Subject.Should().Be("Printer driver replaced");
+        stored.CustomerNote.Should().Be("Fixed with the new driver.");
     }
 
     [Fact]

@@ -89,4 +89,35 @@ public sealed class TicketListFilterTests
         filter.Should().NotBe(filter with { CustomerId = 4 });
         filter.Should().NotBe(filter with { OverdueOnly = true });
     }
+
+    [Fact]
+    public void Sort_page_and_page_size_survive_the_round_trip_through_the_url_next_to_the_filter()
+    {
+        var filter = new TicketListFilter { Text = "vpn", OverdueOnly = true };
+        var position = new TicketListPosition(new TicketSort(TicketSortField.Subject, Descending: false), Page: 2, PageSize: 50);
+
+        var query = position.ToQuery(filter);
+
+        query.Should().Be("?overdue=1&q=vpn&sort=subject&dir=asc&page=3&size=50");
+        TicketListFilter.FromQuery(query).Should().Be(filter);
+        TicketListPosition.FromQuery(query).Should().Be(position);
+    }
+
+    [Fact]
+    public void The_default_position_adds_nothing_to_the_url_and_reads_back_as_default()
+    {
+        TicketListPosition.Default.ToQuery(new TicketListFilter { MineOnly = true }).Should().Be("?mine=1");
+        TicketListPosition.FromQuery("?mine=1").Should().Be(TicketListPosition.Default);
+        TicketListPosition.FromQuery("").Should().Be(TicketListPosition.Default);
+    }
+
+    [Fact]
+    public void Bad_sort_and_page_values_in_the_url_fall_back_to_the_defaults()
+    {
+        var position = TicketListPosition.FromQuery("?sort=password&dir=sideways&page=-4&size=100000");
+
+        position.Should().Be(TicketListPosition.Default);
+        TicketListPosition.FromQuery("?sort=EXPECTEDDATE&page=0&size=10")
+            .Should().Be(new TicketListPosition(new TicketSort(TicketSortField.ExpectedDate, Descending: true), 0, 10));
+    }
 }

@@ -117,6 +117,42 @@ public sealed class TicketListTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Opens_on_the_sort_page_and_page_size_the_url_names()
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var expected = await db.Tickets.OrderBy(t => t.Subject).ThenBy(t => t.Id).Skip(20).Take(10).Select(t => t.Number).ToListAsync();
+
+        var cut = RenderAt("/tickets?sort=subject&dir=asc&page=3&size=10");
+
+        cut.WaitForAssertion(() =>
+            cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim())
+                .Should().Equal(expected.Select(Ticket.FormatNumber)));
+        Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/tickets?sort=subject&dir=asc&page=3&size=10");
+    }
+
+    [Fact]
+    public async Task Sorting_and_paging_in_the_grid_go_into_the_url_next_to_the_filter()
+    {
+        var cut = RenderAt("/tickets?status=Open");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        var subjectHeader = cut.FindAll("[data-testid=ticket-grid] thead th").First(th => th.TextContent.Trim() == "Subject");
+        await subjectHeader.QuerySelectorAll("*").First(e => e.HasAttribute("blazor:onclick")).ClickAsync(new());
+        cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?status=Open&sort=subject&dir=asc"));
+
+        await cut.Find("[data-testid=ticket-grid] .mud-table-pagination-actions button[aria-label='Next page']").ClickAsync(new());
+        cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?status=Open&sort=subject&dir=asc&page=2"));
+
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var secondPage = await db.Tickets.Where(t => t.Status == TicketStatus.Open)
+            .OrderBy(t => t.Subject).ThenBy(t => t.Id).Skip(25).Take(25).Select(t => t.Number).ToListAsync();
+        cut.WaitForAssertion(() =>
+            cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim())
+                .Should().Equal(secondPage.Select(Ticket.FormatNumber)));
+    }
+
+    [Fact]
     public void Says_so_when_no_ticket_matches()
     {
         var cut = RenderAt("/tickets?q=no-such-ticket-anywhere");

@@ -44,7 +44,9 @@ public sealed record TicketListFilter
         };
     }
 
-    public string ToQuery()
+    public string ToQuery() => QueryString.Create(QueryParts()).ToUriComponent();
+
+    internal List<KeyValuePair<string, string?>> QueryParts()
     {
         var parts = new List<KeyValuePair<string, string?>>();
         if (Statuses.Count > 0)
@@ -59,7 +61,7 @@ public sealed record TicketListFilter
         if (OverdueOnly) parts.Add(new("overdue", "1"));
         if (!string.IsNullOrWhiteSpace(Text)) parts.Add(new("q", Text.Trim()));
         if (UnbilledOnly) parts.Add(new("unbilled", "1"));
-        return QueryString.Create(parts).ToUriComponent();
+        return parts;
     }
 
     public bool Equals(TicketListFilter? other) =>

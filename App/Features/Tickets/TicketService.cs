@@ -302,8 +302,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         for (var attempt = 0; ; attempt++)
         {
             var result = await TrySaveAsync(original, edited, changedBy, ct);
-            // Someone saved in between without touching any field (a note, a new message): nothing to reconcile.
-            if (result is SaveTicketResult.Conflict { Changes.Count: 0 } conflict && attempt < 3)
+            // Someone saved in between without a change this save would undo (a note, a new message, the same value):
+            // nothing to reconcile.
+            if (result is SaveTicketResult.Conflict conflict && !TicketValidation.Overwrites(original, conflict.Current, edited) && attempt < 3)
             {
                 original = original.Clone();
                 original.Version = conflict.Current.Version;
@@ -329,7 +330,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         db.Entry(ticket).Property(t => t.Version).OriginalValue = original.Version;
         if (ticket.Version != original.Version)
         {
-            return await ConflictAsync(original, edited, ct);
+            return await ConflictAsync(edited, ct);
         }
 
         ticket.Subject = edited.Subject.Trim();
@@ -365,18 +366,18 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         catch (DbUpdateConcurrencyException)
         {
-            return await ConflictAsync(original, edited, ct);
+            return await ConflictAsync(edited, ct);
         }
     }
 
-    private async Task<SaveTicketResult> ConflictAsync(TicketEdit original, TicketEdit edited, CancellationToken ct)
+    private async Task<SaveTicketResult> ConflictAsync(TicketEdit edited, CancellationToken ct)
     {
         var current = await GetAsync(edited.Id, ct);
         if (current is null)
         {
             return new SaveTicketResult.NotFound();
         }
-        var differences = TicketValidation.Differences(original, current.Edit).ToList();
+        var differences = TicketValidation.ConflictingFields(current.Edit, edited).ToList();
         var names = differences.Count == 0 ? TicketValidation.NameLookup.Empty : await NamesAsync([current.Edit, edited], ct);
         var changes = differences
             .Select(field => new FieldChange(field.Label, field.Describe(current.Edit, names), field.Describe(edited, names)))

@@ -86,4 +86,19 @@ public static class TicketValidation
 
     public static IEnumerable<Field> Differences(TicketEdit a, TicketEdit b) =>
         Fields.Where(f => f.Describe(a, NameLookup.Empty) != f.Describe(b, NameLookup.Empty));
+
+    private static bool Same(Field field, TicketEdit a, TicketEdit b) =>
+        field.Describe(a, NameLookup.Empty) == field.Describe(b, NameLookup.Empty);
+
+    /// <summary>
+    /// The fields a conflict must show: the ones the other save changed and the ones this edit changed (and would lose),
+    /// wherever the saved value and this edit's value differ. A field that differs was changed by one side or the
+    /// other, so a field nobody touched, or both set alike, never shows.
+    /// </summary>
+    public static IEnumerable<Field> ConflictingFields(TicketEdit saved, TicketEdit edited) =>
+        Fields.Where(f => !Same(f, saved, edited));
+
+    /// <summary>Whether writing <paramref name="edited"/> would undo a change the other save made.</summary>
+    public static bool Overwrites(TicketEdit loaded, TicketEdit saved, TicketEdit edited) =>
+        Fields.Any(f => !Same(f, loaded, saved) && !Same(f, saved, edited));
 }
