@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Localization;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -36,8 +37,14 @@ public sealed class MailFetchService(
     public const int BatchSize = 100;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> running = new();
 
+    private readonly CultureBoundHandlers<int> runStateChanged = new();
+
     /// <summary>Raised when a fetch of a tenant starts or ends, for pages that show the state live.</summary>
-    public event Action<int>? RunStateChanged;
+    public event Action<int>? RunStateChanged
+    {
+        add => runStateChanged.Add(value);
+        remove => runStateChanged.Remove(value);
+    }
 
     public bool IsFetching(int tenantId) => running.ContainsKey(tenantId);
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
@@ -64,7 +71,7 @@ public sealed class MailFetchService(
         var counts = new Counts();
         string? error = null;
         running[tenantId] = 0;
-        RunStateChanged?.Invoke(tenantId);
+        runStateChanged.Invoke(tenantId);
         try
         {
             await FetchLockedAsync(tenantId, settings, counts, progress, ct);
@@ -92,7 +99,7 @@ public sealed class MailFetchService(
 
         var summary = new FetchSummary(counts.Fetched, counts.NewTickets, counts.Threaded, counts.Duplicates, counts.Quarantined, watch.Elapsed, error);
         await RecordRunAsync(tenantId, summary);
-        RunStateChanged?.Invoke(tenantId);
+        runStateChanged.Invoke(tenantId);
         return summary;
     }
 
