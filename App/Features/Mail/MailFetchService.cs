@@ -18,8 +18,11 @@ public sealed record FetchSummary(
     public static FetchSummary Failed(string error, TimeSpan duration = default) => new(0, 0, 0, 0, 0, duration, error);
 
     public override string ToString() =>
-        $"fetched {Fetched}, new tickets {NewTickets}, replies threaded {Threaded}, duplicates skipped {Duplicates}, quarantined {Quarantined}"
-        + $" in {Duration.TotalSeconds:0.0} s" + (Error is null ? "" : $"; error: {Error}");
+        Error is null
+            ? Text.Of("fetched {0}, new tickets {1}, replies threaded {2}, duplicates skipped {3}, quarantined {4} in {5:0.0} s",
+                Fetched, NewTickets, Threaded, Duplicates, Quarantined, Duration.TotalSeconds)
+            : Text.Of("fetched {0}, new tickets {1}, replies threaded {2}, duplicates skipped {3}, quarantined {4} in {5:0.0} s; error: {6}",
+                Fetched, NewTickets, Threaded, Duplicates, Quarantined, Duration.TotalSeconds, Error);
 }
 
 /// <summary>
@@ -59,13 +62,13 @@ public sealed class MailFetchService(
         }
         if (settings is null || !settings.IsConfigured)
         {
-            return FetchSummary.Failed("No mailbox is configured for this tenant.");
+            return FetchSummary.Failed(Text.Of("No mailbox is configured for this tenant."));
         }
 
         await using var held = await locks.TryAcquireAsync(tenantId, LockWait, ct);
         if (held is null)
         {
-            return FetchSummary.Failed($"Another fetch of this mailbox is still running after {LockWait.TotalMinutes:0} minutes.");
+            return FetchSummary.Failed(Text.Of("Another fetch of this mailbox is still running after {0:0} minutes.", LockWait.TotalMinutes));
         }
 
         var counts = new Counts();
@@ -88,8 +91,8 @@ public sealed class MailFetchService(
         {
             logger.LogWarning(ex, "Fetching the mailbox of tenant {Tenant} stopped", tenantId);
             error = ex is ServiceNotConnectedException or IOException or ImapProtocolException
-                ? $"The connection to the mail server was lost after {counts.Fetched} message(s): {ex.Message} The next fetch continues where this one stopped."
-                : $"The fetch stopped after {counts.Fetched} message(s): {ex.Message}";
+                ? Text.Of("The connection to the mail server was lost after {0} message(s): {1} The next fetch continues where this one stopped.", counts.Fetched, ex.Message)
+                : Text.Of("The fetch stopped after {0} message(s): {1}", counts.Fetched, ex.Message);
         }
 
         finally
@@ -309,7 +312,7 @@ public sealed class MailFetchService(
         catch (FormatException)
         {
         }
-        var reason = $"Larger than the limit of {settings.MaxMessageBytes / 1048576.0:0.#} MB ({size / 1048576.0:0.#} MB). Only the headers are stored; the message stays in the mailbox.";
+        var reason = Text.Of("Larger than the limit of {0:0.#} MB ({1:0.#} MB). Only the headers are stored; the message stays in the mailbox.", settings.MaxMessageBytes / 1048576.0, size / 1048576.0);
         return await importer.QuarantineAsync(tenantId, headerBytes, position, reason, parsed, ct, rawIsComplete: false, size: size);
     }
 
