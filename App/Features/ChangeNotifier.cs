@@ -1,8 +1,11 @@
+using BlazorTickets.Features.Localization;
+
 namespace BlazorTickets.Features;
 
 /// <summary>
 /// Singleton fan-out of changes to every open circuit. Components subscribe after the first render,
-/// redraw with InvokeAsync(StateHasChanged) and dispose the subscription.
+/// redraw with InvokeAsync(StateHasChanged) and dispose the subscription. Each handler runs in its subscriber's
+/// culture, not the publisher's.
 /// </summary>
 public abstract class ChangeNotifier<TChange>(ILogger logger)
 {
@@ -11,6 +14,7 @@ public abstract class ChangeNotifier<TChange>(ILogger logger)
 
     public IDisposable Subscribe(Func<TChange, Task> handler)
     {
+        handler = CircuitCulture.Bind(handler);
         lock (gate)
         {
             handlers = [.. handlers, handler];

@@ -63,7 +63,7 @@ public sealed class BillTimeDialogTests : IAsyncLifetime
             provider.FindAll("[data-testid=skip-reason]").Select(r => r.TextContent).Should().BeEquivalentTo(
                 "Keine Zustimmung zur Zeiterfassung",
                 "Auf dem Ticket läuft ein Timer",
-                "1 nicht abrechenbare Einträge werden nicht abgerechnet");
+                "1 nicht abrechenbarer Eintrag wird nicht abgerechnet");
             (await world.LineOfAsync(entry)).Should().BeNull("the preview bills nothing");
 
             provider.Find("[data-testid=bill-confirm]").Click();

@@ -12,6 +12,16 @@ public static class SkipReasons
     public const string NonBillableEntries = "{0} non-billable entries are not billed";
     /// <summary>Formatted with the number of entries.</summary>
     public const string NoBillingGroup = "{0} entries by users without a billing group are not billed";
+    public const string NonBillableEntry = "{0} non-billable entry is not billed";
+    public const string NoBillingGroupEntry = "{0} entry by a user without a billing group is not billed";
+
+    /// <summary>The singular of a reason formatted with a count, so one entry does not read "1 entries".</summary>
+    public static string ForCount(string reason, int count) => (reason, count) switch
+    {
+        (NonBillableEntries, 1) => NonBillableEntry,
+        (NoBillingGroup, 1) => NoBillingGroupEntry,
+        _ => reason,
+    };
 }
 
 /// <summary>

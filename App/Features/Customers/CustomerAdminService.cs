@@ -3,6 +3,7 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Customers;
 
@@ -165,16 +166,16 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         var number = AdminValidation.Trimmed(edit.CustomerNumber);
         if (number.Length == 0)
         {
-            errors[nameof(CustomerEdit.CustomerNumber)] = "Enter a customer number.";
+            errors[nameof(CustomerEdit.CustomerNumber)] = Text.Of("Enter a customer number.");
         }
         else if (number.Length > MaxNumberLength)
         {
-            errors[nameof(CustomerEdit.CustomerNumber)] = "The customer number may have at most 50 characters.";
+            errors[nameof(CustomerEdit.CustomerNumber)] = Text.Of("The customer number may have at most 50 characters.");
         }
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(CustomerEdit.Name)] = "Enter a name.";
+            errors[nameof(CustomerEdit.Name)] = Text.Of("Enter a name.");
         }
         else if (name.Length > MaxNameLength)
         {
@@ -182,7 +183,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         }
         if (AdminValidation.Trimmed(edit.Company).Length > MaxNameLength)
         {
-            errors[nameof(CustomerEdit.Company)] = "The company may have at most 200 characters.";
+            errors[nameof(CustomerEdit.Company)] = Text.Of("The company may have at most 200 characters.");
         }
         if (edit.TenantId <= 0)
         {
@@ -199,16 +200,16 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             }
             if (!AdminValidation.IsEmailAddress(address))
             {
-                errors[CustomerEdit.EmailField(i)] = "Enter a valid email address, such as anna@example.com.";
+                errors[CustomerEdit.EmailField(i)] = Text.Of("Enter a valid email address, such as anna@example.com.");
             }
             else if (!seen.Add(AdminValidation.Lower(address)))
             {
-                errors[CustomerEdit.EmailField(i)] = "This address is listed twice.";
+                errors[CustomerEdit.EmailField(i)] = Text.Of("This address is listed twice.");
             }
         }
         if (seen.Count == 0 && !errors.Keys.Any(k => k.StartsWith(nameof(CustomerEdit.Emails), StringComparison.Ordinal)))
         {
-            errors[nameof(CustomerEdit.Emails)] = "Enter at least one email address.";
+            errors[nameof(CustomerEdit.Emails)] = Text.Of("Enter at least one email address.");
         }
         return errors;
     }
@@ -239,12 +240,12 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             var existing = await db.Customers.Include(c => c.Emails).SingleOrDefaultAsync(c => c.Id == edit.Id, ct);
             if (existing is null)
             {
-                return AdminResult.Failed<int>("This customer no longer exists.");
+                return AdminResult.Failed<int>(Text.Of("This customer no longer exists."));
             }
             customer = existing;
             if (customer.TenantId != edit.TenantId && await HasTenantBoundRecordsAsync(db, customer.Id, ct))
             {
-                errors[nameof(CustomerEdit.TenantId)] = "This customer has tickets or quotes in its tenant, so it cannot move to another tenant.";
+                errors[nameof(CustomerEdit.TenantId)] = Text.Of("This customer has tickets or quotes in its tenant, so it cannot move to another tenant.");
             }
         }
         await CheckUniqueAsync(db, edit, errors, ct);
@@ -272,7 +273,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             await CheckUniqueAsync(fresh, edit, clashes, ct);
             return clashes.Count > 0
                 ? AdminResult.Invalid<int>(clashes)
-                : AdminResult.Failed<int>("Someone else saved a clashing customer at the same time. Check the number and addresses and try again.");
+                : AdminResult.Failed<int>(Text.Of("Someone else saved a clashing customer at the same time. Check the number and addresses and try again."));
         }
         return AdminResult.Saved(customer.Id);
     }
@@ -310,7 +311,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         var lowerNumber = AdminValidation.Lower(AdminValidation.Trimmed(edit.CustomerNumber));
         if (await db.Customers.AnyAsync(c => c.TenantId == edit.TenantId && c.Id != edit.Id && c.CustomerNumber.ToLower() == lowerNumber, ct))
         {
-            errors.TryAdd(nameof(CustomerEdit.CustomerNumber), "Another customer of this tenant already has this number.");
+            errors.TryAdd(nameof(CustomerEdit.CustomerNumber), Text.Of("Another customer of this tenant already has this number."));
         }
 
         var lowerAddresses = Addresses(edit).Select(AdminValidation.Lower).ToList();
@@ -323,7 +324,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         {
             if (taken.Contains(AdminValidation.Lower(AdminValidation.Trimmed(edit.Emails[i]))))
             {
-                errors.TryAdd(CustomerEdit.EmailField(i), "This address already belongs to another customer of this tenant.");
+                errors.TryAdd(CustomerEdit.EmailField(i), Text.Of("This address already belongs to another customer of this tenant."));
             }
         }
     }

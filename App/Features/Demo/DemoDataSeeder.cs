@@ -7,6 +7,7 @@ using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Demo;
 
@@ -265,7 +266,7 @@ public sealed class DemoDataSeeder(
                 EstimatedEffortHours = random.Next(3) == 0 ? null : random.Next(1, 17) * 0.5m,
                 CreatedAt = created,
                 UpdatedAt = created,
-                UpdatedBy = "Demo data",
+                UpdatedBy = Text.Of("Demo data"),
             };
             if (handler is not null && random.Next(4) == 0)
             {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace BlazorTickets.Features.Localization;
 
@@ -9,6 +11,9 @@ public static class LocalizationServiceCollectionExtensions
     public static IServiceCollection AddAppLocalization(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.AddSingleton<IStringLocalizer<SharedResource>, SharedLocalizer>();
+        // After AddMudServices, so MudBlazor's components take this one.
+        services.AddTransient<MudLocalizer, GermanMudLocalizer>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(SupportedCultures[0])

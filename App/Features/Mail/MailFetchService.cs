@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Localization;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -17,8 +18,11 @@ public sealed record FetchSummary(
     public static FetchSummary Failed(string error, TimeSpan duration = default) => new(0, 0, 0, 0, 0, duration, error);
 
     public override string ToString() =>
-        $"fetched {Fetched}, new tickets {NewTickets}, replies threaded {Threaded}, duplicates skipped {Duplicates}, quarantined {Quarantined}"
-        + $" in {Duration.TotalSeconds:0.0} s" + (Error is null ? "" : $"; error: {Error}");
+        Error is null
+            ? Text.Of("fetched {0}, new tickets {1}, replies threaded {2}, duplicates skipped {3}, quarantined {4} in {5:0.0} s",
+                Fetched, NewTickets, Threaded, Duplicates, Quarantined, Duration.TotalSeconds)
+            : Text.Of("fetched {0}, new tickets {1}, replies threaded {2}, duplicates skipped {3}, quarantined {4} in {5:0.0} s; error: {6}",
+                Fetched, NewTickets, Threaded, Duplicates, Quarantined, Duration.TotalSeconds, Error);
 }
 
 /// <summary>
@@ -36,8 +40,14 @@ public sealed class MailFetchService(
     public const int BatchSize = 100;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> running = new();
 
+    private readonly CultureBoundHandlers<int> runStateChanged = new();
+
     /// <summary>Raised when a fetch of a tenant starts or ends, for pages that show the state live.</summary>
-    public event Action<int>? RunStateChanged;
+    public event Action<int>? RunStateChanged
+    {
+        add => runStateChanged.Add(value);
+        remove => runStateChanged.Remove(value);
+    }
 
     public bool IsFetching(int tenantId) => running.ContainsKey(tenantId);
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
@@ -52,19 +62,19 @@ public sealed class MailFetchService(
         }
         if (settings is null || !settings.IsConfigured)
         {
-            return FetchSummary.Failed("No mailbox is configured for this tenant.");
+            return FetchSummary.Failed(Text.Of("No mailbox is configured for this tenant."));
         }
 
         await using var held = await locks.TryAcquireAsync(tenantId, LockWait, ct);
         if (held is null)
         {
-            return FetchSummary.Failed($"Another fetch of this mailbox is still running after {LockWait.TotalMinutes:0} minutes.");
+            return FetchSummary.Failed(Text.Of("Another fetch of this mailbox is still running after {0:0} minutes.", LockWait.TotalMinutes));
         }
 
         var counts = new Counts();
         string? error = null;
         running[tenantId] = 0;
-        RunStateChanged?.Invoke(tenantId);
+        runStateChanged.Invoke(tenantId);
         try
         {
             await FetchLockedAsync(tenantId, settings, counts, progress, ct);
@@ -81,8 +91,8 @@ public sealed class MailFetchService(
         {
             logger.LogWarning(ex, "Fetching the mailbox of tenant {Tenant} stopped", tenantId);
             error = ex is ServiceNotConnectedException or IOException or ImapProtocolException
-                ? $"The connection to the mail server was lost after {counts.Fetched} message(s): {ex.Message} The next fetch continues where this one stopped."
-                : $"The fetch stopped after {counts.Fetched} message(s): {ex.Message}";
+                ? Text.Of("The connection to the mail server was lost after {0} message(s): {1} The next fetch continues where this one stopped.", counts.Fetched, ex.Message)
+                : Text.Of("The fetch stopped after {0} message(s): {1}", counts.Fetched, ex.Message);
         }
 
         finally
@@ -92,7 +102,7 @@ public sealed class MailFetchService(
 
         var summary = new FetchSummary(counts.Fetched, counts.NewTickets, counts.Threaded, counts.Duplicates, counts.Quarantined, watch.Elapsed, error);
         await RecordRunAsync(tenantId, summary);
-        RunStateChanged?.Invoke(tenantId);
+        runStateChanged.Invoke(tenantId);
         return summary;
     }
 
@@ -302,7 +312,7 @@ public sealed class MailFetchService(
         catch (FormatException)
         {
         }
-        var reason = $"Larger than the limit of {settings.MaxMessageBytes / 1048576.0:0.#} MB ({size / 1048576.0:0.#} MB). Only the headers are stored; the message stays in the mailbox.";
+        var reason = Text.Of("Larger than the limit of {0:0.#} MB ({1:0.#} MB). Only the headers are stored; the message stays in the mailbox.", settings.MaxMessageBytes / 1048576.0, size / 1048576.0);
         return await importer.QuarantineAsync(tenantId, headerBytes, position, reason, parsed, ct, rawIsComplete: false, size: size);
     }
 

@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 using MimeKit;
 
 namespace BlazorTickets.Features.Mail;
@@ -28,7 +29,7 @@ public sealed record ImportResult(ImportOutcome Outcome, int? TicketId = null, s
 public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ILogger<MailImporter> logger)
 {
     public const int AutomaticMessagesPerHourBeforeThrottle = 5;
-    private const string ImportedBy = "Mail import";
+    private static readonly string ImportedBy = Text.Of("Mail import");
 
     public async Task<ImportResult> ImportAsync(int tenantId, byte[] raw, MailPosition position, CancellationToken ct = default) =>
         (await ImportBatchAsync(tenantId, [new IncomingMail(raw, position)], ct))[0];
@@ -59,7 +60,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             }
             var parsedMail = parsed[0] as ParsedMail;
             logger.LogWarning(ex, "Importing a message for tenant {Tenant} failed; quarantining it", tenantId);
-            return [await QuarantineAsync(tenantId, mails[0].Raw, mails[0].Position, $"The database refused the message: {Innermost(ex).Message}", parsedMail, ct)];
+            return [await QuarantineAsync(tenantId, mails[0].Raw, mails[0].Position, Text.Of("The database refused the message: {0}", Innermost(ex).Message), parsedMail, ct)];
         }
     }
 
@@ -83,7 +84,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return $"The message could not be parsed: {ex.Message}";
+            return Text.Of("The message could not be parsed: {0}", ex.Message);
         }
     }
 
@@ -160,7 +161,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             if (ticket is null && parsed.IsAutomatic && parsed.FromAddress is not null
                 && await IsFloodingAsync(db, tenantId, parsed.FromAddress, now, batch, ct))
             {
-                var reason = $"Throttled: more than {AutomaticMessagesPerHourBeforeThrottle} automatic messages from {parsed.FromAddress} within an hour ({parsed.AutomaticReason}).";
+                var reason = Text.Of("Throttled: more than {0} automatic messages from {1} within an hour ({2}).", AutomaticMessagesPerHourBeforeThrottle, parsed.FromAddress, parsed.AutomaticReason);
                 AddQuarantine(db, tenantId, raw, position, keys[i], reason, parsed, now, rawIsComplete: true, raw.LongLength);
                 results[i] = new ImportResult(ImportOutcome.Quarantined, Reason: reason);
                 continue;
@@ -324,7 +325,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             quarantined = await db.QuarantinedMails.AsNoTracking().SingleOrDefaultAsync(q => q.Id == quarantineId, ct);
             if (quarantined is null)
             {
-                return (false, "This quarantine entry no longer exists.");
+                return (false, Text.Of("This quarantine entry no longer exists."));
             }
             if (!quarantined.RawIsComplete)
             {
@@ -336,7 +337,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                                 && s.UidValidity == quarantined.UidValidity && s.HighestUid >= quarantined.Uid)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, quarantined.Uid - 1), ct);
                 await transaction.CommitAsync(ct);
-                return (true, "Released: the next fetch downloads this message from the mailbox again. Raise the size limit first if it was too large.");
+                return (true, Text.Of("Released: the next fetch downloads this message from the mailbox again. Raise the size limit first if it was too large."));
             }
         }
         try
@@ -345,12 +346,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             var position = new MailPosition(quarantined.Folder, quarantined.UidValidity, quarantined.Uid);
             var result = (await ImportTogetherAsync(quarantined.TenantId, [new IncomingMail(quarantined.Raw, position)], [parsed], quarantineId, ct))[0];
             return result.Outcome == ImportOutcome.Duplicate
-                ? (true, "This message was already imported; the quarantine entry was removed.")
-                : (true, $"Imported into ticket {result.TicketId}.");
+                ? (true, Text.Of("This message was already imported; the quarantine entry was removed."))
+                : (true, Text.Of("Imported into ticket {0}.", result.TicketId));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return (false, $"The message still cannot be imported: {Innermost(ex).Message}");
+            return (false, Text.Of("The message still cannot be imported: {0}", Innermost(ex).Message));
         }
     }
 

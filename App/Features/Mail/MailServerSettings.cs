@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using MailKit.Security;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -19,14 +20,14 @@ public static class MailServerSettings
     /// </summary>
     public static string? ExplainConnectionFailure(Exception ex, string host, int port, string userName, MailEncryption encryption, TimeSpan timeout) => ex switch
     {
-        System.Security.Authentication.AuthenticationException => $"The TLS handshake with {host}:{port} failed: {ex.Message} Check the encryption setting and the server's certificate.",
-        SslHandshakeException => $"The TLS handshake with {host}:{port} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.",
-        MailKit.Security.AuthenticationException => $"The server refused the user name or password for {userName}.",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => $"The host \"{host}\" was not found.",
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"{host}:{port} refused the connection. Is the port right and the server running?",
-        SocketException socket => $"{host}:{port} is unreachable: {socket.Message}",
-        TimeoutException or OperationCanceledException => $"{host}:{port} did not answer within {timeout.TotalSeconds:0} seconds.",
-        NotSupportedException when encryption == MailEncryption.StartTls => $"{host}:{port} does not offer STARTTLS.",
+        System.Security.Authentication.AuthenticationException => Text.Of("The TLS handshake with {0}:{1} failed: {2} Check the encryption setting and the server's certificate.", host, port, ex.Message),
+        SslHandshakeException => Text.Of("The TLS handshake with {0}:{1} failed. Check the encryption setting (SSL/TLS or STARTTLS) and the server's certificate.", host, port),
+        MailKit.Security.AuthenticationException => Text.Of("The server refused the user name or password for {0}.", userName),
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => Text.Of("The host \"{0}\" was not found.", host),
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => Text.Of("{0}:{1} refused the connection. Is the port right and the server running?", host, port),
+        SocketException socket => Text.Of("{0}:{1} is unreachable: {2}", host, port, socket.Message),
+        TimeoutException or OperationCanceledException => Text.Of("{0}:{1} did not answer within {2:0} seconds.", host, port, timeout.TotalSeconds),
+        NotSupportedException when encryption == MailEncryption.StartTls => Text.Of("{0}:{1} does not offer STARTTLS.", host, port),
         _ => null,
     };
 

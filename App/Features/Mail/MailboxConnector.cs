@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 using Microsoft.AspNetCore.DataProtection;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -55,7 +56,7 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
         }
         catch (FolderNotFoundException ex)
         {
-            throw new MailboxConnectionException($"The folder \"{folderName}\" does not exist in this mailbox.", ex);
+            throw new MailboxConnectionException(Text.Of("The folder \"{0}\" does not exist in this mailbox.", folderName), ex);
         }
         await folder.OpenAsync(access, ct);
         return folder;
@@ -68,8 +69,8 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
         try
         {
             var folder = await OpenFolderAsync(client, endpoint.Folder, FolderAccess.ReadOnly, ct);
-            var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle) ? "supports IDLE push" : "does not support IDLE; the schedule fetches";
-            return $"Connected to {endpoint.Host}:{endpoint.Port} as {endpoint.UserName}. Folder \"{folder.FullName}\" has {folder.Count} message(s). The server {idle}.";
+            var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle) ? Text.Of("supports IDLE push") : Text.Of("does not support IDLE; the schedule fetches");
+            return Text.Of("Connected to {0}:{1} as {2}. Folder \"{3}\" has {4} message(s). The server {5}.", endpoint.Host, endpoint.Port, endpoint.UserName, folder.FullName, folder.Count, idle);
         }
         finally
         {
@@ -80,6 +81,6 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
     public static string Explain(Exception ex, MailboxEndpoint endpoint) =>
         MailServerSettings.ExplainConnectionFailure(ex, endpoint.Host, endpoint.Port, endpoint.UserName, endpoint.Encryption, Timeout)
         ?? (ex is ImapProtocolException
-            ? $"{endpoint.Host}:{endpoint.Port} does not speak IMAP as expected: {ex.Message}"
-            : $"Could not connect to {endpoint.Host}:{endpoint.Port}: {ex.Message}");
+            ? Text.Of("{0}:{1} does not speak IMAP as expected: {2}", endpoint.Host, endpoint.Port, ex.Message)
+            : Text.Of("Could not connect to {0}:{1}: {2}", endpoint.Host, endpoint.Port, ex.Message));
 }

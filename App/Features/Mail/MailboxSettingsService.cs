@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -66,14 +67,14 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     {
         if (!IsValidCron(cron))
         {
-            return "This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.";
+            return Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var updated = await db.MailboxSettings.Where(s => s.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CronSchedule, cron.Trim()).SetProperty(x => x.ScheduleEnabled, enabled), ct);
         if (updated == 0)
         {
-            return "This tenant has no mailbox configured.";
+            return Text.Of("This tenant has no mailbox configured.");
         }
         Changed?.Invoke(new MailboxSettingsChanged(tenantId));
         return null;
@@ -82,30 +83,30 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     public static Dictionary<string, string> Validate(MailboxSettingsInput input)
     {
         var errors = new Dictionary<string, string>();
-        MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, "Enter the IMAP server's host name.");
+        MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, Text.Of("Enter the IMAP server's host name."));
         if (string.IsNullOrWhiteSpace(input.UserName))
         {
-            errors[nameof(input.UserName)] = "Enter the user name of the mailbox.";
+            errors[nameof(input.UserName)] = Text.Of("Enter the user name of the mailbox.");
         }
         if (string.IsNullOrWhiteSpace(input.Folder))
         {
-            errors[nameof(input.Folder)] = "Enter the folder to fetch, usually INBOX.";
+            errors[nameof(input.Folder)] = Text.Of("Enter the folder to fetch, usually INBOX.");
         }
         if (input.AfterImport == AfterImportAction.MoveToFolder && string.IsNullOrWhiteSpace(input.MoveToFolder))
         {
-            errors[nameof(input.MoveToFolder)] = "Enter the folder imported mail is moved to.";
+            errors[nameof(input.MoveToFolder)] = Text.Of("Enter the folder imported mail is moved to.");
         }
         if (input.AfterImport == AfterImportAction.MoveToFolder && string.Equals(input.MoveToFolder?.Trim(), input.Folder.Trim(), StringComparison.OrdinalIgnoreCase))
         {
-            errors[nameof(input.MoveToFolder)] = "Imported mail cannot be moved into the folder it is fetched from.";
+            errors[nameof(input.MoveToFolder)] = Text.Of("Imported mail cannot be moved into the folder it is fetched from.");
         }
         if (input.MaxMessageMegabytes is < 1 or > 500)
         {
-            errors[nameof(input.MaxMessageMegabytes)] = "The size limit must be between 1 and 500 MB.";
+            errors[nameof(input.MaxMessageMegabytes)] = Text.Of("The size limit must be between 1 and 500 MB.");
         }
         if (!IsValidCron(input.CronSchedule))
         {
-            errors[nameof(input.CronSchedule)] = "This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.";
+            errors[nameof(input.CronSchedule)] = Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.");
         }
         return errors;
     }
@@ -134,7 +135,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         var settings = await db.MailboxSettings.SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (string.IsNullOrEmpty(input.NewPassword) && settings?.ProtectedPassword is null)
         {
-            errors[nameof(input.NewPassword)] = "Enter the mailbox password.";
+            errors[nameof(input.NewPassword)] = Text.Of("Enter the mailbox password.");
         }
         if (errors.Count > 0)
         {
@@ -182,7 +183,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
             var stored = await db.MailboxSettings.Where(s => s.TenantId == tenantId).Select(s => s.ProtectedPassword).SingleOrDefaultAsync(ct);
             if (stored is null)
             {
-                return (false, "Enter the mailbox password.");
+                return (false, Text.Of("Enter the mailbox password."));
             }
             password = connector.Unprotect(stored);
         }

@@ -262,7 +262,7 @@ public sealed class PortalAccessService(
         if (siteBase is not null && await CanMailLinksAsync(user.CustomerId.Value, ct))
         {
             // Creating a link withdraws older ones, so only when it surely goes out by mail.
-            var mailed = await CreateResetLinkAsync(user.CustomerId.Value, user.Id, "Password reset requested by the customer", siteBase, ct);
+            var mailed = await CreateResetLinkAsync(user.CustomerId.Value, user.Id, Text.Of("Password reset requested by the customer"), siteBase, ct);
             if (mailed is AccessLinkResult.Created { Mailed: true })
             {
                 return;

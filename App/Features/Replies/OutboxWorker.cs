@@ -5,6 +5,7 @@ using MailKit;
 using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Replies;
 
@@ -24,7 +25,7 @@ public sealed class OutboxWorker(
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(30);
-    private const string SentBy = "Mail outbox";
+    private static readonly string SentBy = Text.Of("Mail outbox");
 
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Max(0, attempts - 1)), TimeSpan.FromMinutes(30).TotalSeconds));
@@ -168,7 +169,7 @@ public sealed class OutboxWorker(
         Publish(mail.TicketId);
         if (settings is null || !settings.IsConfigured)
         {
-            await RecordFailureAsync(mail, "This tenant has no SMTP server configured.", permanent: false);
+            await RecordFailureAsync(mail, Text.Of("This tenant has no SMTP server configured."), permanent: false);
             return false;
         }
         try
@@ -264,7 +265,7 @@ public sealed class OutboxWorker(
             }
             if (mailbox is null || !mailbox.IsConfigured)
             {
-                error = "The tenant has no IMAP mailbox for the copy in the Sent folder.";
+                error = Text.Of("The tenant has no IMAP mailbox for the copy in the Sent folder.");
             }
             else
             {
@@ -278,7 +279,7 @@ public sealed class OutboxWorker(
                 {
                     var root = client.GetFolder(client.PersonalNamespaces[0]);
                     folder = await root.CreateAsync(folderName, isMessageFolder: true, ct)
-                        ?? throw new InvalidOperationException($"The folder \"{folderName}\" could not be created.");
+                        ?? throw new InvalidOperationException(Text.Of("The folder \"{0}\" could not be created.", folderName));
                 }
                 using var stream = new MemoryStream(mail.RawMime, writable: false);
                 var message = await MimeMessage.LoadAsync(stream, ct);
@@ -299,7 +300,7 @@ public sealed class OutboxWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            error = ex is MailboxConnectionException ? ex.Message : $"The copy in the Sent folder failed: {ex.Message}";
+            error = ex is MailboxConnectionException ? ex.Message : Text.Of("The copy in the Sent folder failed: {0}", ex.Message);
         }
         await using var update = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await update.Set<OutboxMail>().Where(o => o.Id == mail.Id).ExecuteUpdateAsync(s => s

@@ -3,6 +3,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Replies;
 
@@ -81,10 +82,11 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
         try
         {
             await client.NoOpAsync(ct);
-            var secure = client.IsSecure ? "encrypted" : "not encrypted";
-            var auth = string.IsNullOrEmpty(endpoint.UserName) ? "without signing in" : $"as {endpoint.UserName}";
-            var limit = client.Capabilities.HasFlag(SmtpCapabilities.Size) && client.MaxSize > 0 ? $" It accepts mails up to {client.MaxSize / 1048576.0:0.#} MB." : "";
-            return $"Connected to {endpoint.Host}:{endpoint.Port} {auth}; the connection is {secure}.{limit}";
+            var secure = client.IsSecure ? Text.Of("encrypted") : Text.Of("not encrypted");
+            var auth = string.IsNullOrEmpty(endpoint.UserName) ? Text.Of("without signing in") : Text.Of("as {0}", endpoint.UserName);
+            return client.Capabilities.HasFlag(SmtpCapabilities.Size) && client.MaxSize > 0
+                ? Text.Of("Connected to {0}:{1} {2}; the connection is {3}. It accepts mails up to {4:0.#} MB.", endpoint.Host, endpoint.Port, auth, secure, client.MaxSize / 1048576.0)
+                : Text.Of("Connected to {0}:{1} {2}; the connection is {3}.", endpoint.Host, endpoint.Port, auth, secure);
         }
         finally
         {
@@ -102,15 +104,15 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
     public static string Explain(Exception ex, SmtpEndpoint endpoint) => ex switch
     {
         SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted } command =>
-            $"The server refused the recipient {command.Mailbox}: {(int)command.StatusCode} {command.Message}",
+            Text.Of("The server refused the recipient {0}: {1} {2}", command.Mailbox, (int)command.StatusCode, command.Message),
         SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted } command =>
-            $"The server refused the sender {command.Mailbox}: {(int)command.StatusCode} {command.Message}",
-        SmtpCommandException command => $"The server refused the mail: {(int)command.StatusCode} {command.Message}",
+            Text.Of("The server refused the sender {0}: {1} {2}", command.Mailbox, (int)command.StatusCode, command.Message),
+        SmtpCommandException command => Text.Of("The server refused the mail: {0} {1}", (int)command.StatusCode, command.Message),
         _ => MailServerSettings.ExplainConnectionFailure(ex, endpoint.Host, endpoint.Port, endpoint.UserName, endpoint.Encryption, Timeout) ?? ex switch
         {
-            NotSupportedException when !string.IsNullOrEmpty(endpoint.UserName) => $"{endpoint.Host}:{endpoint.Port} does not offer signing in (AUTH). Leave the user empty or turn on encryption.",
-            SmtpProtocolException or ServiceNotConnectedException or IOException => $"The connection to {endpoint.Host}:{endpoint.Port} broke off: {ex.Message}",
-            _ => $"Could not send through {endpoint.Host}:{endpoint.Port}: {ex.Message}",
+            NotSupportedException when !string.IsNullOrEmpty(endpoint.UserName) => Text.Of("{0}:{1} does not offer signing in (AUTH). Leave the user empty or turn on encryption.", endpoint.Host, endpoint.Port),
+            SmtpProtocolException or ServiceNotConnectedException or IOException => Text.Of("The connection to {0}:{1} broke off: {2}", endpoint.Host, endpoint.Port, ex.Message),
+            _ => Text.Of("Could not send through {0}:{1}: {2}", endpoint.Host, endpoint.Port, ex.Message),
         },
     };
 }

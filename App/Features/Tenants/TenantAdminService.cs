@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.TextBlocks;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Tenants;
 
@@ -69,7 +70,7 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
         var errors = new Dictionary<string, string>();
         if (string.IsNullOrWhiteSpace(edit.Name))
         {
-            errors[nameof(TenantEdit.Name)] = "Enter a name.";
+            errors[nameof(TenantEdit.Name)] = Text.Of("Enter a name.");
         }
         else if (edit.Name.Trim().Length > MaxNameLength)
         {
@@ -77,33 +78,33 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
         }
         if (!AdminValidation.IsEmailAddress(edit.SenderAddress?.Trim()))
         {
-            errors[nameof(TenantEdit.SenderAddress)] = "Enter a valid email address, such as support@example.com.";
+            errors[nameof(TenantEdit.SenderAddress)] = Text.Of("Enter a valid email address, such as support@example.com.");
         }
         if ((edit.SenderName ?? "").Trim().Length > MaxSenderNameLength)
         {
-            errors[nameof(TenantEdit.SenderName)] = "The sender name may have at most 200 characters.";
+            errors[nameof(TenantEdit.SenderName)] = Text.Of("The sender name may have at most 200 characters.");
         }
         var currency = (edit.Currency ?? "").Trim();
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetter))
         {
-            errors[nameof(TenantEdit.Currency)] = "The currency must be a three-letter code such as EUR.";
+            errors[nameof(TenantEdit.Currency)] = Text.Of("The currency must be a three-letter code such as EUR.");
         }
         if (edit.VatRate is < 0 or > 100)
         {
-            errors[nameof(TenantEdit.VatRate)] = "The VAT rate must be between 0 and 100.";
+            errors[nameof(TenantEdit.VatRate)] = Text.Of("The VAT rate must be between 0 and 100.");
         }
         else if (!AdminValidation.HasAtMostTwoDecimals(edit.VatRate))
         {
-            errors[nameof(TenantEdit.VatRate)] = "The VAT rate may have at most two decimals.";
+            errors[nameof(TenantEdit.VatRate)] = Text.Of("The VAT rate may have at most two decimals.");
         }
         var prefix = (edit.QuoteNumberPrefix ?? "").Trim();
         if (prefix.Length > MaxQuoteNumberPrefixLength || prefix.Any(char.IsWhiteSpace))
         {
-            errors[nameof(TenantEdit.QuoteNumberPrefix)] = "The quote number prefix may have at most 20 characters and no spaces.";
+            errors[nameof(TenantEdit.QuoteNumberPrefix)] = Text.Of("The quote number prefix may have at most 20 characters and no spaces.");
         }
         if (!TimeRoundingChoices.Contains(edit.TimeRoundingMinutes))
         {
-            errors[nameof(TenantEdit.TimeRoundingMinutes)] = "Choose one of 0, 1, 5, 6, 10 or 15 minutes.";
+            errors[nameof(TenantEdit.TimeRoundingMinutes)] = Text.Of("Choose one of 0, 1, 5, 6, 10 or 15 minutes.");
         }
         return errors;
     }
@@ -137,7 +138,7 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
             var existing = await db.Tenants.SingleOrDefaultAsync(t => t.Id == edit.Id, ct);
             if (existing is null)
             {
-                return AdminResult.Failed<int>("This tenant no longer exists.");
+                return AdminResult.Failed<int>(Text.Of("This tenant no longer exists."));
             }
             tenant = existing;
         }
@@ -163,7 +164,7 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
 
     private static readonly Dictionary<string, string> NameTaken = new()
     {
-        [nameof(TenantEdit.Name)] = "Another tenant already has this name.",
+        [nameof(TenantEdit.Name)] = Text.Of("Another tenant already has this name."),
     };
 
     private static Task<bool> NameTakenAsync(AppDbContext db, TenantEdit edit, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.TextBlocks;
 
@@ -31,14 +32,14 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
 
     public static readonly IReadOnlyList<TextBlockPlaceholder> Placeholders =
     [
-        new("{{message}}", "The text the agent wrote"),
-        new("{{quoted_original}}", "The customer's message being answered, quoted"),
-        new("{{signature}}", "The agent's signature"),
-        new("{{ticket_number}}", "The ticket number, such as #1001"),
-        new("{{subject}}", "The ticket subject"),
-        new("{{customer_name}}", "The customer's name"),
-        new("{{agent_name}}", "The agent's display name"),
-        new("{{expected_date}}", "The expected processing date"),
+        new("{{message}}", Text.Of("The text the agent wrote")),
+        new("{{quoted_original}}", Text.Of("The customer's message being answered, quoted")),
+        new("{{signature}}", Text.Of("The agent's signature")),
+        new("{{ticket_number}}", Text.Of("The ticket number, such as #1001")),
+        new("{{subject}}", Text.Of("The ticket subject")),
+        new("{{customer_name}}", Text.Of("The customer's name")),
+        new("{{agent_name}}", Text.Of("The agent's display name")),
+        new("{{expected_date}}", Text.Of("The expected processing date")),
     ];
 
     /// <summary>The app replies to customers with this block, so it must keep its key and stay.</summary>
@@ -85,20 +86,20 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         var key = AdminValidation.Trimmed(edit.Key);
         if (key.Length == 0)
         {
-            errors[nameof(TextBlockEdit.Key)] = "Enter a key.";
+            errors[nameof(TextBlockEdit.Key)] = Text.Of("Enter a key.");
         }
         else if (key.Length > MaxKeyLength)
         {
-            errors[nameof(TextBlockEdit.Key)] = "The key may have at most 100 characters.";
+            errors[nameof(TextBlockEdit.Key)] = Text.Of("The key may have at most 100 characters.");
         }
         else if (!KeyPattern().IsMatch(key))
         {
-            errors[nameof(TextBlockEdit.Key)] = "The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks.";
+            errors[nameof(TextBlockEdit.Key)] = Text.Of("The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks.");
         }
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(TextBlockEdit.Name)] = "Enter a name.";
+            errors[nameof(TextBlockEdit.Name)] = Text.Of("Enter a name.");
         }
         else if (name.Length > MaxNameLength)
         {
@@ -106,15 +107,15 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         }
         if (HasUnknownPlaceholder(edit.Subject))
         {
-            errors[nameof(TextBlockEdit.Subject)] = "The subject uses a placeholder that does not exist; use only the placeholders listed below.";
+            errors[nameof(TextBlockEdit.Subject)] = Text.Of("The subject uses a placeholder that does not exist; use only the placeholders listed below.");
         }
         if (string.IsNullOrWhiteSpace(edit.Body))
         {
-            errors[nameof(TextBlockEdit.Body)] = "Enter the text.";
+            errors[nameof(TextBlockEdit.Body)] = Text.Of("Enter the text.");
         }
         else if (HasUnknownPlaceholder(edit.Body))
         {
-            errors[nameof(TextBlockEdit.Body)] = "The text uses a placeholder that does not exist; use only the placeholders listed below.";
+            errors[nameof(TextBlockEdit.Body)] = Text.Of("The text uses a placeholder that does not exist; use only the placeholders listed below.");
         }
         return errors;
     }
@@ -138,7 +139,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         {
             if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
             {
-                return AdminResult.Failed<int>("This tenant no longer exists.");
+                return AdminResult.Failed<int>(Text.Of("This tenant no longer exists."));
             }
             block = new TextBlock { TenantId = edit.TenantId };
             db.TextBlocks.Add(block);
@@ -148,13 +149,13 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
             var existing = await db.TextBlocks.SingleOrDefaultAsync(b => b.Id == edit.Id, ct);
             if (existing is null)
             {
-                return AdminResult.Failed<int>("This text block no longer exists.");
+                return AdminResult.Failed<int>(Text.Of("This text block no longer exists."));
             }
             if (IsProtected(existing.Key) && key != existing.Key)
             {
                 return AdminResult.Invalid<int>(new Dictionary<string, string>
                 {
-                    [nameof(TextBlockEdit.Key)] = "The key contact.reply.customer cannot be changed: the app replies to customers with it.",
+                    [nameof(TextBlockEdit.Key)] = Text.Of("The key contact.reply.customer cannot be changed: the app replies to customers with it."),
                 });
             }
             block = existing;
@@ -183,7 +184,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
 
     private static readonly Dictionary<string, string> KeyTaken = new()
     {
-        [nameof(TextBlockEdit.Key)] = "Another text block of this tenant already has this key.",
+        [nameof(TextBlockEdit.Key)] = Text.Of("Another text block of this tenant already has this key."),
     };
 
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
@@ -192,11 +193,11 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         var block = await db.TextBlocks.SingleOrDefaultAsync(b => b.Id == id, ct);
         if (block is null)
         {
-            return AdminResult.Failed<int>("This text block no longer exists.");
+            return AdminResult.Failed<int>(Text.Of("This text block no longer exists."));
         }
         if (IsProtected(block.Key))
         {
-            return AdminResult.Failed<int>("The text block contact.reply.customer cannot be deleted: the app replies to customers with it.");
+            return AdminResult.Failed<int>(Text.Of("The text block contact.reply.customer cannot be deleted: the app replies to customers with it."));
         }
         db.TextBlocks.Remove(block);
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,5 @@
+using BlazorTickets.Features.Localization;
+
 namespace BlazorTickets.Features.Tickets;
 
 public sealed record Viewer(string UserId, string Name);
@@ -8,7 +10,13 @@ public sealed class PresenceTracker
     private readonly Lock gate = new();
     private readonly Dictionary<int, Dictionary<Guid, Viewer>> viewersByTicket = [];
 
-    public event Action<int>? Changed;
+    private readonly CultureBoundHandlers<int> changed = new();
+
+    public event Action<int>? Changed
+    {
+        add => changed.Add(value);
+        remove => changed.Remove(value);
+    }
 
     public IDisposable Enter(int ticketId, Viewer viewer)
     {
@@ -21,7 +29,7 @@ public sealed class PresenceTracker
             }
             viewers[key] = viewer;
         }
-        Changed?.Invoke(ticketId);
+        changed.Invoke(ticketId);
         return new Presence(this, ticketId, key);
     }
 
@@ -45,7 +53,7 @@ public sealed class PresenceTracker
                 viewersByTicket.Remove(ticketId);
             }
         }
-        Changed?.Invoke(ticketId);
+        changed.Invoke(ticketId);
     }
 
     private sealed class Presence(PresenceTracker owner, int ticketId, Guid key) : IDisposable

@@ -1,3 +1,4 @@
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -86,6 +87,7 @@ public sealed class RunningTimerRegistry : IDisposable
     /// <summary>Called after the set of timers changed. Redraw with InvokeAsync(StateHasChanged); dispose to stop.</summary>
     public IDisposable Subscribe(Func<Task> onChanged)
     {
+        onChanged = CircuitCulture.Bind(onChanged);
         lock (subscriberGate)
         {
             subscribers = [.. subscribers, onChanged];

@@ -1,3 +1,4 @@
+using BlazorTickets.Features.Localization;
 using System.Diagnostics;
 
 namespace BlazorTickets.Features.TimeTracking;
@@ -51,7 +52,7 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
     /// <summary>Calls <paramref name="onTick"/> once a second with the tick's time until the subscription is disposed.</summary>
     public IDisposable Subscribe(Action<DateTimeOffset> onTick)
     {
-        var subscription = new Subscription(this, onTick);
+        var subscription = new Subscription(this, CircuitCulture.Bind(onTick));
         lock (gate)
         {
             subscribers = [.. subscribers, subscription];

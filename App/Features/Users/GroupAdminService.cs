@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Users;
 
@@ -50,23 +51,23 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(GroupEdit.Name)] = "Enter a name.";
+            errors[nameof(GroupEdit.Name)] = Text.Of("Enter a name.");
         }
         else if (name.Length > MaxNameLength)
         {
-            errors[nameof(GroupEdit.Name)] = "The name may have at most 100 characters.";
+            errors[nameof(GroupEdit.Name)] = Text.Of("The name may have at most 100 characters.");
         }
         else if (string.Equals(name, Groups.Customer, StringComparison.OrdinalIgnoreCase))
         {
-            errors[nameof(GroupEdit.Name)] = "The name Customer is reserved for extranet logins.";
+            errors[nameof(GroupEdit.Name)] = Text.Of("The name Customer is reserved for extranet logins.");
         }
         if (edit.HourlyRate is < 0 or > MaxHourlyRate)
         {
-            errors[nameof(GroupEdit.HourlyRate)] = "The hourly rate must be between 0 and 1,000,000.";
+            errors[nameof(GroupEdit.HourlyRate)] = Text.Of("The hourly rate must be between 0 and 1,000,000.");
         }
         else if (!AdminValidation.HasAtMostTwoDecimals(edit.HourlyRate))
         {
-            errors[nameof(GroupEdit.HourlyRate)] = "The hourly rate may have at most two decimals.";
+            errors[nameof(GroupEdit.HourlyRate)] = Text.Of("The hourly rate may have at most two decimals.");
         }
         return errors;
     }
@@ -93,13 +94,13 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
             var existing = await db.UserGroups.SingleOrDefaultAsync(g => g.Id == edit.Id, ct);
             if (existing is null)
             {
-                return AdminResult.Failed<int>("This group no longer exists.");
+                return AdminResult.Failed<int>(Text.Of("This group no longer exists."));
             }
             if (IsBuiltIn(existing.Name) && existing.Name != name)
             {
                 return AdminResult.Invalid<int>(new Dictionary<string, string>
                 {
-                    [nameof(GroupEdit.Name)] = "Built-in groups cannot be renamed: the app gives them meaning.",
+                    [nameof(GroupEdit.Name)] = Text.Of("Built-in groups cannot be renamed: the app gives them meaning."),
                 });
             }
             group = existing;
@@ -126,7 +127,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
 
     private static readonly Dictionary<string, string> NameTaken = new()
     {
-        [nameof(GroupEdit.Name)] = "Another group already has this name.",
+        [nameof(GroupEdit.Name)] = Text.Of("Another group already has this name."),
     };
 
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
@@ -135,19 +136,19 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         var group = await db.UserGroups.SingleOrDefaultAsync(g => g.Id == id, ct);
         if (group is null)
         {
-            return AdminResult.Failed<int>("This group no longer exists.");
+            return AdminResult.Failed<int>(Text.Of("This group no longer exists."));
         }
         if (IsBuiltIn(group.Name))
         {
-            return AdminResult.Failed<int>("Built-in groups cannot be deleted: the app gives them meaning.");
+            return AdminResult.Failed<int>(Text.Of("Built-in groups cannot be deleted: the app gives them meaning."));
         }
         if (await db.UserGroupMemberships.AnyAsync(m => m.GroupId == id, ct))
         {
-            return AdminResult.Failed<int>("This group still has members. Remove them from the group first.");
+            return AdminResult.Failed<int>(Text.Of("This group still has members. Remove them from the group first."));
         }
         if (await db.QuoteLines.AnyAsync(l => l.UserGroupId == id, ct))
         {
-            return AdminResult.Failed<int>("Quotes were billed with this group's rate, so it cannot be deleted.");
+            return AdminResult.Failed<int>(Text.Of("Quotes were billed with this group's rate, so it cannot be deleted."));
         }
         db.UserGroups.Remove(group);
         await db.SaveChangesAsync(ct);

@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Users;
 
@@ -84,23 +85,23 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var displayName = AdminValidation.Trimmed(edit.DisplayName);
         if (displayName.Length == 0)
         {
-            errors[nameof(UserEdit.DisplayName)] = "Enter a display name.";
+            errors[nameof(UserEdit.DisplayName)] = Text.Of("Enter a display name.");
         }
         else if (displayName.Length > MaxDisplayNameLength)
         {
-            errors[nameof(UserEdit.DisplayName)] = "The display name may have at most 200 characters.";
+            errors[nameof(UserEdit.DisplayName)] = Text.Of("The display name may have at most 200 characters.");
         }
         if (!AdminValidation.IsEmailAddress(AdminValidation.Trimmed(edit.Email)))
         {
-            errors[nameof(UserEdit.Email)] = "Enter a valid email address, such as anna@example.com.";
+            errors[nameof(UserEdit.Email)] = Text.Of("Enter a valid email address, such as anna@example.com.");
         }
         if (edit.Id is null && string.IsNullOrEmpty(edit.Password))
         {
-            errors[nameof(UserEdit.Password)] = "Enter an initial password.";
+            errors[nameof(UserEdit.Password)] = Text.Of("Enter an initial password.");
         }
         if (EffectiveBillingGroupId(edit) is int billingGroupId && !edit.GroupIds.Contains(billingGroupId))
         {
-            errors[nameof(UserEdit.BillingGroupId)] = "The billing group must be one of the user's groups.";
+            errors[nameof(UserEdit.BillingGroupId)] = Text.Of("The billing group must be one of the user's groups.");
         }
         return errors;
     }
@@ -114,7 +115,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     {
         if (edit.Id is not null)
         {
-            return AdminResult.Failed<string>("This user exists already; save the changes instead.");
+            return AdminResult.Failed<string>(Text.Of("This user exists already; save the changes instead."));
         }
         var errors = Validate(edit);
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -139,7 +140,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         };
         if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is not null)
         {
-            errors[nameof(UserEdit.Email)] = "Another user already has this email address.";
+            errors[nameof(UserEdit.Email)] = Text.Of("Another user already has this email address.");
         }
         // Checked here as well so that a bad password and a taken email show up together.
         if (!string.IsNullOrEmpty(edit.Password))
@@ -168,7 +169,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     {
         if (edit.Id is null)
         {
-            return AdminResult.Failed<string>("This user does not exist yet; create it instead.");
+            return AdminResult.Failed<string>(Text.Of("This user does not exist yet; create it instead."));
         }
         var errors = Validate(edit);
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -178,7 +179,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var user = await userManager.FindByIdAsync(edit.Id);
         if (user is null || user.CustomerId is not null)
         {
-            return AdminResult.Failed<string>("This staff user no longer exists.");
+            return AdminResult.Failed<string>(Text.Of("This staff user no longer exists."));
         }
         var groupIds = edit.GroupIds.Distinct().ToList();
         await CheckGroupsExistAsync(db, groupIds, errors, ct);
@@ -188,14 +189,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var email = AdminValidation.Trimmed(edit.Email);
         if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is { } owner && owner.Id != user.Id)
         {
-            errors[nameof(UserEdit.Email)] = "Another user already has this email address.";
+            errors[nameof(UserEdit.Email)] = Text.Of("Another user already has this email address.");
         }
         var memberships = await db.UserGroupMemberships.Where(m => m.UserId == user.Id).ToListAsync(ct);
         var adminsGroupId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
         var leavesAdmins = adminsGroupId is int admins && memberships.Any(m => m.GroupId == admins) && !groupIds.Contains(admins);
         if (leavesAdmins && !await db.UserGroupMemberships.AnyAsync(m => m.GroupId == adminsGroupId && m.UserId != user.Id, ct))
         {
-            errors.TryAdd(nameof(UserEdit.GroupIds), "This is the last member of group Admins; someone must stay able to administer the app.");
+            errors.TryAdd(nameof(UserEdit.GroupIds), Text.Of("This is the last member of group Admins; someone must stay able to administer the app."));
         }
         if (errors.Count > 0)
         {
@@ -257,7 +258,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             return Task.FromResult(AdminResult.Invalid<string>(new Dictionary<string, string>
             {
-                [nameof(UserEdit.Password)] = "Enter a new password.",
+                [nameof(UserEdit.Password)] = Text.Of("Enter a new password."),
             }));
         }
         return WithStaffUserAsync(id, async (userManager, user) =>
@@ -276,7 +277,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var user = await userManager.FindByIdAsync(id);
         if (user is null || user.CustomerId is not null)
         {
-            return AdminResult.Failed<string>("This staff user no longer exists.");
+            return AdminResult.Failed<string>(Text.Of("This staff user no longer exists."));
         }
         var result = await action(userManager, user);
         if (!result.Succeeded)
@@ -299,7 +300,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             return IdentityResult.Failed(new IdentityError
             {
                 Code = nameof(IdentityErrorDescriber.ConcurrencyFailure),
-                Description = "Someone else changed this user at the same time. Reload and try again.",
+                Description = Text.Of("Someone else changed this user at the same time. Reload and try again."),
             });
         }
     }
@@ -313,7 +314,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var found = await db.UserGroups.CountAsync(g => groupIds.Contains(g.Id), ct);
         if (found != groupIds.Count)
         {
-            errors.TryAdd(nameof(UserEdit.GroupIds), "One of the chosen groups no longer exists. Reload and try again.");
+            errors.TryAdd(nameof(UserEdit.GroupIds), Text.Of("One of the chosen groups no longer exists. Reload and try again."));
         }
     }
 
