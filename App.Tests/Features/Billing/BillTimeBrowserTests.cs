@@ -70,6 +70,27 @@ public sealed class BillTimeBrowserTests(BrowserFixture browser, AppFactory app)
         }
     }
 
+    [Fact]
+    public async Task At_1400_pixels_the_unbilled_filter_shows_amounts_with_the_tenants_currency()
+    {
+        var address = app.ServerAddress;
+        var page = await browser.SignInAsync(address, "bill@contoso.example", DemoDataSeeder.Password);
+        try
+        {
+            await page.SetViewportSizeAsync(1400, 900);
+            await page.GotoAsync("/tickets?unbilled=1");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=unbilled-amount]").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "unbilled-1400.png") });
+
+            (await page.Locator("[data-testid=unbilled-amount]").First.TextContentAsync()).Should().MatchRegex(@"^[\d.,]+ EUR$");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private static string Format(decimal amount) => amount.ToString("N2", CultureInfo.GetCultureInfo("en-US")) + " EUR";
 
     /// <summary>The total worked out from the entries themselves: one line per ticket and billing group, VAT 19 %.</summary>

@@ -4,6 +4,7 @@ using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Billing.Components;
 using BlazorTickets.Features.Users;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -77,5 +78,30 @@ public sealed class BillTimeDialogTests : IAsyncLifetime
         {
             (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = culture;
         }
+    }
+
+    [Fact]
+    public async Task Confirming_after_a_colleague_billed_the_same_tickets_says_who_billed_them_on_which_quote_and_ends_the_selection()
+    {
+        var ticket = await world.TicketAsync(world.CustomerA, subject: "Both clerks");
+        await world.EntryAsync(ticket, world.Anna, 60);
+        var billedCalls = 0;
+        var provider = context.Render<MudDialogProvider>();
+        var dialogs = context.Services.GetRequiredService<IDialogService>();
+        await provider.InvokeAsync(() => dialogs.ShowAsync<BillTimeDialog>("Bill time", new DialogParameters<BillTimeDialog>
+        {
+            { d => d.TicketIds, new[] { ticket } },
+            { d => d.Billed, EventCallback.Factory.Create(this, () => billedCalls++) },
+        }));
+        provider.WaitForAssertion(() => provider.FindAll("[data-testid=preview-quote]").Should().ContainSingle());
+
+        var colleague = await world.Billing.BillAsync([ticket], world.Carla);
+        provider.Find("[data-testid=bill-confirm]").Click();
+
+        provider.WaitForAssertion(() => provider.Find("[data-testid=bill-already-billed]"));
+        provider.Find("[data-testid=skip-reason]").TextContent.Should()
+            .Be($"The time was already billed by carla on quote {colleague.Quotes.Single().Number}");
+        provider.FindAll("[data-testid=billed-quote-link]").Should().BeEmpty();
+        billedCalls.Should().Be(1, "the list drops its selection as soon as the run is over");
     }
 }

@@ -180,9 +180,30 @@ public sealed class BillingServiceTests : IAsyncLifetime
 
         second.Quotes.Should().BeEmpty();
         second.EntriesBilled.Should().Be(0);
-        second.Skipped.Should().ContainSingle().Which.Reason.Should().Be(SkipReasons.NoUnbilledTime);
+        second.Skipped.Should().ContainSingle().Which.Reason.Should().Be(SkipReasons.AlreadyBilled);
         await using var db = await world.DbFactory.CreateDbContextAsync();
         (await db.Quotes.CountAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_clerk_who_confirms_after_a_colleague_billed_the_same_preview_learns_who_billed_it_on_which_quote()
+    {
+        var ticket = await world.TicketAsync(world.CustomerA, subject: "Shared preview");
+        var untouched = await world.TicketAsync(world.CustomerB, subject: "Never had time");
+        await world.EntryAsync(ticket, world.Anna, 60);
+        (await world.Billing.PreviewAsync([ticket, untouched])).Quotes.Should().ContainSingle();
+        (await world.Billing.PreviewAsync([ticket, untouched])).Quotes.Should().ContainSingle();
+
+        var first = await world.Billing.BillAsync([ticket, untouched], world.Carla);
+        var second = await world.Billing.BillAsync([ticket, untouched], world.Anna);
+
+        second.Quotes.Should().BeEmpty();
+        second.EntriesBilled.Should().Be(0);
+        var skip = second.Skipped.Single(s => s.TicketId == ticket);
+        skip.Reason.Should().Be(SkipReasons.AlreadyBilled);
+        skip.BilledBy.Should().Be("carla");
+        skip.QuoteNumber.Should().Be(first.Quotes.Single().Number).And.Be("Q-2026-0001");
+        second.Skipped.Single(s => s.TicketId == untouched).Reason.Should().Be(SkipReasons.NoUnbilledTime, "that ticket never had time to bill");
     }
 
     [Fact]

@@ -54,6 +54,8 @@ public sealed class LostRaceTests : IAsyncLifetime
 
         lost.Quotes.Should().BeEmpty();
         lost.EntriesBilled.Should().Be(0);
+        lost.Skipped.Should().ContainSingle().Which.Should().Match<SkippedTicket>(
+            s => s.TicketId == ticket && s.Reason == SkipReasons.AlreadyBilled && s.QuoteNumber == "RIVAL", "the clerk learns why nothing was billed");
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
             (await db.Quotes.CountAsync()).Should().Be(1, "only the rival's quote");

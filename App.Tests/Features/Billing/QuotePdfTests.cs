@@ -69,4 +69,51 @@ public sealed class QuotePdfTests : IAsyncLifetime
             text.Should().Contain($"Task {i:00}");
         }
     }
+
+    [Fact]
+    public async Task Hours_rates_and_amounts_are_right_aligned_under_their_headers()
+    {
+        var long1 = await world.TicketAsync(world.CustomerA, subject: "Long job");
+        var short1 = await world.TicketAsync(world.CustomerA, subject: "Short job");
+        await world.EntryAsync(long1, world.Anna, 12 * 60 + 15); // 12.25 h, 1,163.75
+        await world.EntryAsync(short1, world.Anna, 30);          // 0.50 h, 47.50
+        var billed = await world.Billing.BillAsync([long1, short1], world.Anna);
+        var quote = (await world.Quotes.GetAsync(billed.Quotes.Single().QuoteId))!;
+
+        byte[] pdf;
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
+        try
+        {
+            pdf = QuotePdf.Render(quote, key => key);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+
+        using var document = PdfDocument.Open(pdf);
+        // Letters, not words: a number drawn too close to its neighbour would merge into one word.
+        var letters = document.GetPage(1).Letters.Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
+        var drawn = string.Concat(letters.Select(l => l.Value));
+        (double Left, double Right) Box(string text, bool once = true)
+        {
+            var at = drawn.IndexOf(text, StringComparison.Ordinal);
+            at.Should().BeGreaterThanOrEqualTo(0, $"'{text}' is on the page");
+            if (once)
+            {
+                drawn.IndexOf(text, at + 1, StringComparison.Ordinal).Should().Be(-1, $"'{text}' is on the page once");
+            }
+            return (letters[at].GlyphRectangle.Left, letters[at + text.Length - 1].GlyphRectangle.Right);
+        }
+        double RightOf(string text) => Box(text).Right;
+        double LeftOf(string text) => Box(text).Left;
+
+        LeftOf("12.25").Should().BeLessThan(LeftOf("0.50") - 3, "a longer number starts further left when right-aligned");
+        RightOf("12.25").Should().BeApproximately(RightOf("0.50"), 0.5);
+        RightOf("0.50").Should().BeApproximately(RightOf("Hours"), 0.5);
+        RightOf("1,163.75").Should().BeApproximately(RightOf("47.50"), 0.5);
+        RightOf("47.50").Should().BeApproximately(RightOf("Amount"), 0.5);
+        Box("Ticket-Support", once: false).Right.Should().BeLessThan(LeftOf("12.25"), "the group name ends before the hours begin");
+    }
 }

@@ -30,7 +30,7 @@ public sealed class UnbilledTimeFilterTests : IAsyncLifetime
 
         var row = page.Items.Should().ContainSingle().Subject;
         row.Id.Should().Be(unbilled);
-        row.Unbilled.Should().Be(new UnbilledAmount(1.83m, 182.10m));
+        row.Unbilled.Should().Be(new UnbilledAmount(1.83m, 182.10m, "EUR"));
         page.TotalCount.Should().Be(1);
         (await world.Tickets.QueryAsync(new TicketListFilter(), world.Anna, TicketSort.Default, 0, 25)).Items
             .Should().Contain(r => r.Id == noTime).And.OnlyContain(r => r.Unbilled == null, "the column belongs to the filter");

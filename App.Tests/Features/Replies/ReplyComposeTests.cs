@@ -1,3 +1,4 @@
+using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Replies.Components;
 using BlazorTickets.Features.Tickets;
@@ -13,6 +14,7 @@ namespace BlazorTickets.Tests.Features.Replies;
 public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
 {
     private TestServices app = null!;
+    private TestSmtpServer? smtp;
     private string agentId = "";
 
     public async Task InitializeAsync()
@@ -26,13 +28,45 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     {
         await DisposeAsync();
         await app.DisposeAsync();
+        if (smtp is not null)
+        {
+            await smtp.DisposeAsync();
+        }
     }
+
+    /// <summary>Gives the tenant a real SMTP server, so that Send queues.</summary>
+    private async Task SmtpReadyAsync()
+    {
+        smtp = await TestSmtpServer.StartAsync();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
+        await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
+    }
+
+    private async Task<List<OutboxMail>> OutboxOfAsync(int ticketId)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.Set<OutboxMail>().AsNoTracking().Include(o => o.TicketMessage).ThenInclude(m => m!.Attachments)
+            .Where(o => o.TicketId == ticketId).ToListAsync();
+    }
+
+    private async Task<int> TemplateIdAsync(string name)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        return await db.TextBlocks.Where(b => b.Name == name).Select(b => b.Id).SingleAsync();
+    }
+
+    private static IRenderedComponent<MudSelect<int?>> SelectOf(IRenderedComponent<ReplyCompose> cut, string testId) =>
+        cut.FindComponents<MudSelect<int?>>().Single(s => s.Markup.Contains(testId));
+
+    private string BodyOf(IRenderedComponent<ReplyCompose> cut) =>
+        cut.Find(InputOf("reply-body")).TextContent + cut.Find(InputOf("reply-body")).GetAttribute("value");
 
     private static string InputOf(string testId) =>
         $"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea";
 
     /// <summary>A ticket of customer Max with one mail from him under <paramref name="subject"/>.</summary>
-    private async Task<int> TicketWithMailAsync(int number, string subject)
+    private async Task<int> TicketWithMailAsync(int number, string subject, bool withExpectedDate = true)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var customer = await db.Customers.SingleAsync(c => c.Name == "Max Mustermann");
@@ -43,7 +77,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
             Status = TicketStatus.Open,
             TenantId = customer.TenantId,
             CustomerId = customer.Id,
-            ExpectedDate = new DateOnly(2026, 4, 1),
+            ExpectedDate = withExpectedDate ? new DateOnly(2026, 4, 1) : null,
             CreatedAt = FixedTimeProvider.DefaultNow.UtcDateTime,
             UpdatedAt = FixedTimeProvider.DefaultNow.UtcDateTime,
             Messages =
@@ -180,5 +214,165 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         second.Find(InputOf("reply-cc")).GetAttribute("value").Should().Be("boss@fabrikam.example");
         (second.Find(InputOf("reply-body")).TextContent + second.Find(InputOf("reply-body")).GetAttribute("value")).Should().Contain("Half a reply");
         second.Find("[data-testid=reply-draft-saved]").Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_template_placeholder_without_a_value_is_named_in_the_warning_and_the_reply_goes_out_only_once_confirmed()
+    {
+        await SmtpReadyAsync();
+        var ticketId = await TicketWithMailAsync(9010, "No expected date", withExpectedDate: false);
+        var cut = RenderCompose(ticketId);
+        var templateId = await TemplateIdAsync("Thank you, we are on it");
+
+        await cut.InvokeAsync(() => SelectOf(cut, "reply-template").Instance.ValueChanged.InvokeAsync(templateId));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=reply-empty-placeholders]").TextContent.Should().Contain("Expected processing date"));
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=reply-error]").Select(e => e.TextContent).Should().Contain(t => t.Contains("confirm")));
+        (await OutboxOfAsync(ticketId)).Should().BeEmpty("the agent has not confirmed the incomplete text");
+
+        cut.Find("input[data-testid=reply-confirm-empty], [data-testid=reply-confirm-empty] input").Change(true);
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=reply-empty-placeholders]").Should().BeEmpty());
+        (await OutboxOfAsync(ticketId)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task After_sending_the_form_is_empty_again_attachments_template_cc_status_and_draft_included()
+    {
+        await SmtpReadyAsync();
+        var ticketId = await TicketWithMailAsync(9011, "Clear after send");
+        var cut = RenderCompose(ticketId);
+        var templateId = await TemplateIdAsync("Thank you, we are on it");
+        // As a click on the option does: the select takes the value, then tells the form.
+        await cut.InvokeAsync(() => SelectOf(cut, "reply-template").Instance.SelectOption((int?)templateId));
+        cut.WaitForAssertion(() => BodyOf(cut).Should().Contain("Dear Max Mustermann"));
+        var fileInputBefore = cut.FindComponent<InputFile>().Instance;
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("report", "report.txt", contentType: "text/plain"));
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=reply-attachment]").Should().ContainSingle());
+        cut.Find(InputOf("reply-cc")).Change("boss@fabrikam.example");
+        await cut.InvokeAsync(() => cut.FindComponents<MudSelect<TicketStatus>>().Single().Instance.ValueChanged.InvokeAsync(TicketStatus.Closed));
+        await cut.Find("[data-testid=reply-save-draft]").ClickAsync(new());
+        cut.WaitForElement("[data-testid=reply-draft-saved]");
+
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => BodyOf(cut).Should().BeEmpty());
+        cut.FindAll("[data-testid=reply-attachment]").Should().BeEmpty();
+        cut.Find("[data-testid=reply-template]").TextContent.Should().NotContain("Thank you, we are on it");
+        cut.FindComponent<InputFile>().Instance.Should().NotBeSameAs(fileInputBefore, "the browser's file input must not keep the sent file, or picking it again adds nothing");
+        SelectOf(cut, "reply-template").Instance.Value.Should().BeNull();
+        cut.Find(InputOf("reply-cc")).GetAttribute("value").Should().BeNullOrEmpty();
+        cut.Find("[data-testid=reply-status]").TextContent.Should().Be("Answered");
+        cut.FindAll("[data-testid=reply-draft-saved]").Should().BeEmpty();
+        (await app.Get<ReplyService>().LoadDraftAsync(ticketId, agentId)).Should().BeNull();
+        var sent = (await OutboxOfAsync(ticketId)).Should().ContainSingle().Subject;
+        sent.TicketMessage!.Attachments.Select(a => a.FileName).Should().Equal("report.txt");
+        sent.StatusAfterSending.Should().Be(TicketStatus.Closed);
+
+        // The next reply carries exactly what its own form shows.
+        cut.Find(InputOf("reply-body")).Input("Second reply");
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("second", "second.txt", contentType: "text/plain"));
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=reply-attachment]").Select(a => a.TextContent).Should().ContainSingle().Which.Should().Contain("second.txt"));
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+        cut.WaitForAssertion(async () => (await OutboxOfAsync(ticketId)).Should().HaveCount(2));
+        (await OutboxOfAsync(ticketId)).OrderBy(o => o.Id).Last().TicketMessage!.Attachments.Select(a => a.FileName).Should().Equal("second.txt");
+    }
+
+    [Fact]
+    public async Task A_double_click_on_send_queues_one_reply_and_shows_no_error()
+    {
+        await SmtpReadyAsync();
+        var ticketId = await TicketWithMailAsync(9012, "Double click");
+        var cut = RenderCompose(ticketId);
+        cut.Find(InputOf("reply-body")).Input("Sent once");
+
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+        await cut.Find("[data-testid=reply-send]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => BodyOf(cut).Should().BeEmpty());
+        cut.Markup.Should().NotContain("Write the reply first");
+        cut.FindAll(".mud-input-error").Should().BeEmpty();
+        (await OutboxOfAsync(ticketId)).Should().ContainSingle();
+    }
+
+    private async Task<int> CustomerWritesAgainAsync(int ticketId, string subject)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var message = new TicketMessage
+        {
+            TicketId = ticketId,
+            Direction = MessageDirection.Inbound,
+            From = "Erika Muster <erika@fabrikam.example>",
+            To = "support@contoso.example",
+            Subject = subject,
+            Date = FixedTimeProvider.DefaultNow.UtcDateTime.AddMinutes(10),
+            TextBody = "One more thing",
+            MessageId = $"again{ticketId}@fabrikam.example",
+        };
+        db.TicketMessages.Add(message);
+        await db.SaveChangesAsync();
+        return message.Id;
+    }
+
+    [Fact]
+    public async Task A_new_customer_message_becomes_the_one_answered_and_typed_text_stays()
+    {
+        var ticketId = await TicketWithMailAsync(9013, "First question");
+        var cut = Render<ReplyCompose>(p => p.Add(x => x.TicketId, ticketId).Add(x => x.UserId, agentId).Add(x => x.MessageCount, 1));
+        cut.WaitForElement(InputOf("reply-subject"));
+        cut.Find(InputOf("reply-body")).Input("Typed while the customer wrote");
+
+        var newest = await CustomerWritesAgainAsync(ticketId, "Second question");
+        cut.Render(p => p.Add(x => x.MessageCount, 2));
+
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(newest));
+        cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("Re: Second question [#9013]");
+        cut.Find(InputOf("reply-to")).GetAttribute("value").Should().Be("erika@fabrikam.example");
+        BodyOf(cut).Should().Contain("Typed while the customer wrote");
+    }
+
+    [Fact]
+    public async Task A_new_customer_message_keeps_a_subject_the_agent_edited_and_a_message_the_agent_chose()
+    {
+        var ticketId = await TicketWithMailAsync(9014, "Original");
+        var first = (await app.Get<ReplyService>().GetContextAsync(ticketId, agentId))!.Messages.Single().Id;
+        await CustomerWritesAgainAsync(ticketId, "Follow-up");
+        var cut = Render<ReplyCompose>(p => p.Add(x => x.TicketId, ticketId).Add(x => x.UserId, agentId).Add(x => x.MessageCount, 2));
+        cut.WaitForElement(InputOf("reply-subject"));
+        cut.Find(InputOf("reply-subject")).Change("My own subject");
+
+        var third = await AddInboundAsync(ticketId, "Third");
+        cut.Render(p => p.Add(x => x.MessageCount, 3));
+
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(third));
+        cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("My own subject");
+
+        await cut.InvokeAsync(() => SelectOf(cut, "reply-answered").Instance.ValueChanged.InvokeAsync(first));
+        var fourth = await AddInboundAsync(ticketId, "Fourth");
+        cut.Render(p => p.Add(x => x.MessageCount, 4));
+
+        SelectOf(cut, "reply-answered").Instance.Value.Should().Be(first, "the agent picked that message on purpose");
+        (await app.Get<ReplyService>().GetContextAsync(ticketId, agentId))!.Messages.Select(m => m.Id).Should().Contain(fourth);
+    }
+
+    private async Task<int> AddInboundAsync(int ticketId, string subject)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var message = new TicketMessage
+        {
+            TicketId = ticketId,
+            Direction = MessageDirection.Inbound,
+            From = "Max Mustermann <max.mustermann@fabrikam.example>",
+            To = "support@contoso.example",
+            Subject = subject,
+            Date = FixedTimeProvider.DefaultNow.UtcDateTime.AddMinutes(20 + await db.TicketMessages.CountAsync(m => m.TicketId == ticketId)),
+            TextBody = subject,
+            MessageId = $"{subject}{ticketId}@fabrikam.example",
+        };
+        db.TicketMessages.Add(message);
+        await db.SaveChangesAsync();
+        return message.Id;
     }
 }

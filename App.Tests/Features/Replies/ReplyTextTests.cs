@@ -73,4 +73,27 @@ public sealed class ReplyTextTests
         Enumerable.Range(1, 8).Select(OutboxWorker.Backoff).Select(t => t.TotalSeconds)
             .Should().Equal(30, 60, 120, 240, 480, 960, 1800, 1800);
     }
+
+    [Fact]
+    public void A_template_placeholder_that_fills_to_nothing_is_reported_as_empty_and_one_with_a_value_is_not()
+    {
+        var context = new ReplyContext(1, 1028, "Heating", 1, "Max Mustermann", ExpectedDate: null, "Anna Agent", "", true, [], []);
+        var template = new ReplyTemplate(1, "On it", "Dear {{customer_name}}, we expect to finish it by {{expected_date}}.{{message}}");
+
+        var filled = ReplyService.FillTemplate(context, template, answered: null);
+
+        filled.Text.Should().Be("Dear Max Mustermann, we expect to finish it by .");
+        filled.Empty.Should().Equal(ReplyPlaceholders.ExpectedDate);
+        ReplyService.FillTemplate(context with { ExpectedDate = new DateOnly(2026, 4, 1) }, template, null).Empty.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_reply_with_an_unconfirmed_empty_placeholder_is_refused_before_anything_is_queued()
+    {
+        var input = new ReplyInput { To = "max@fabrikam.example", Subject = "Re: x", Body = "by .", EmptyPlaceholders = [ReplyPlaceholders.ExpectedDate] };
+
+        ReplyService.Validate(input).Should().ContainKey(ReplyInput.EmptyPlaceholdersKey);
+        input.EmptyPlaceholdersConfirmed = true;
+        ReplyService.Validate(input).Should().BeEmpty();
+    }
 }

@@ -13,7 +13,7 @@ namespace BlazorTickets.Tests.Features.TimeTracking;
 /// <summary>A bUnit context on the host's real singletons (ticker, timer registry, notifier) and services, signed in as someone.</summary>
 public static class TimeTrackingComponentContext
 {
-    public static void SignInForTimeTracking(this BunitContext context, TimeTrackingHost host, string userId, string name, bool teamLead = false)
+    public static void SignInForTimeTracking(this BunitContext context, TimeTrackingHost host, string userId, string name, bool teamLead = false, bool billingClerk = false)
     {
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
@@ -29,8 +29,8 @@ public static class TimeTrackingComponentContext
 
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized(name);
-        authorization.SetRoles(teamLead ? Groups.TeamLeads : Groups.TicketSupport);
-        authorization.SetPolicies(teamLead ? [Policies.Staff, Policies.TeamLead] : [Policies.Staff]);
+        authorization.SetRoles(teamLead ? Groups.TeamLeads : billingClerk ? Groups.Billing : Groups.TicketSupport);
+        authorization.SetPolicies(teamLead ? [Policies.Staff, Policies.TeamLead] : billingClerk ? [Policies.Staff, Policies.Billing] : [Policies.Staff]);
         authorization.SetClaims(
             new Claim(ClaimTypes.NameIdentifier, userId),
             new Claim(AppClaimsPrincipalFactory.DisplayNameClaim, name));

@@ -144,4 +144,73 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
             Count(ben).Should().Be(benBefore + 1);
         }, Patience);
     }
+
+    private async Task<int> UnassignedNewTicketAsync()
+    {
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var template = await db.Tickets.AsNoTracking().FirstAsync();
+        var ticket = new Ticket
+        {
+            Number = 880000 + await db.Tickets.CountAsync(),
+            Subject = "Nobody has taken this yet",
+            Status = TicketStatus.New,
+            TenantId = template.TenantId,
+            HandlerId = null,
+            ExpectedDate = DateOnly.FromDateTime(Host.Clock.GetUtcNow().UtcDateTime).AddDays(-3),
+            CreatedAt = Host.Clock.GetUtcNow().UtcDateTime,
+            UpdatedAt = Host.Clock.GetUtcNow().UtcDateTime,
+        };
+        db.Tickets.Add(ticket);
+        await db.SaveChangesAsync();
+        return ticket.Id;
+    }
+
+    [Fact]
+    public async Task Unassigned_open_tickets_are_counted_on_a_line_of_their_own()
+    {
+        await UnassignedNewTicketAsync();
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var unassignedNew = await db.Tickets.CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
+
+        var board = await Host.Workload.GetAsync(null);
+
+        board.Unassigned.Should().NotBeNull();
+        board.Unassigned!.Open(TicketStatus.New).Should().Be(unassignedNew).And.BeGreaterThan(0);
+        board.Unassigned.Overdue.Should().BeGreaterThan(0);
+        board.Agents.Sum(a => a.Open(TicketStatus.New)).Should().Be(await db.Tickets.CountAsync(t => t.HandlerId != null && t.Status == TicketStatus.New));
+        (await Host.Workload.GetAsync(await Host.UserIdAsync("anna@contoso.example"))).Unassigned.Should().BeNull("an agent's own view has no such line");
+        WorkloadService.TicketListUrl(null, [TicketStatus.New]).Should().Be("/tickets?status=New&unassigned=1");
+    }
+
+    [Fact]
+    public async Task A_team_lead_sees_the_unassigned_line_linking_to_the_list_of_unassigned_tickets()
+    {
+        await UnassignedNewTicketAsync();
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var unassignedNew = await db.Tickets.CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
+
+        var cut = await RenderAsLeadAsync();
+
+        var line = cut.Find("[data-testid=workload-unassigned]");
+        line.TextContent.Should().Contain("Unassigned");
+        var link = line.QuerySelector("[data-testid=open-New]")!;
+        link.TextContent.Should().Be(unassignedNew.ToString());
+        link.GetAttribute("href").Should().Be("/tickets?status=New&unassigned=1");
+        TicketListFilter.FromQuery(new Uri(new Uri("http://x"), link.GetAttribute("href")!).Query)
+            .Should().Be(new TicketListFilter { UnassignedOnly = true, Statuses = new HashSet<TicketStatus> { TicketStatus.New } });
+    }
+
+    [Fact]
+    public async Task A_billing_clerk_sees_the_teams_unbilled_time_instead_of_an_empty_line_of_their_own()
+    {
+        var bill = await Host.UserIdAsync("bill@contoso.example");
+        this.SignInForTimeTracking(Host, bill, "Bill Billing", billingClerk: true);
+        var anna = await Host.UserIdAsync("anna@contoso.example");
+
+        var cut = Render<WorkloadBoard>();
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Select(r => r.GetAttribute("data-user")).Should().Contain(anna), Patience);
+        cut.Find("[data-testid=billing-view-link]").GetAttribute("href").Should().Be("/tickets?unbilled=1");
+        cut.FindAll("[data-testid=own-line-only]").Should().BeEmpty();
+    }
 }

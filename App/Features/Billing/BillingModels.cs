@@ -22,13 +22,17 @@ public static class SkipReasons
         (NoBillingGroup, 1) => NoBillingGroupEntry,
         _ => reason,
     };
+    /// <summary>Formatted with who billed it and the quote's number: another run (often a colleague's) got there first.</summary>
+    public const string AlreadyBilled = "The time was already billed by {0} on quote {1}";
 }
 
 /// <summary>
 /// A ticket left out of a bill run (<see cref="WholeTicket"/>), or a billed ticket some of whose entries were left out.
-/// <see cref="Count"/> is the number of entries for the reasons that are formatted with it.
+/// <see cref="Count"/> is the number of entries for the reasons that are formatted with it;
+/// <see cref="BilledBy"/> and <see cref="QuoteNumber"/> tell where time already billed went (<see cref="SkipReasons.AlreadyBilled"/>).
 /// </summary>
-public sealed record SkippedTicket(int TicketId, int Number, string Subject, string Reason, bool WholeTicket, int Count = 0);
+public sealed record SkippedTicket(
+    int TicketId, int Number, string Subject, string Reason, bool WholeTicket, int Count = 0, string? BilledBy = null, string? QuoteNumber = null);
 
 public sealed record BillingPreviewLine(int UserGroupId, string UserGroupName, decimal Hours, decimal Rate, decimal Amount);
 

@@ -175,6 +175,7 @@ public sealed class BillingService(
                     .Select(g => new { LineId = g.Key, Minutes = g.Sum(e => (long)e.Minutes) })
                     .ToDictionaryAsync(g => g.LineId, g => g.Minutes, ct);
                 // The lines were priced from the entries seen before the claim; the claimed entries decide.
+                var keptTickets = new HashSet<int>();
                 foreach (var line in lines)
                 {
                     if (!linked.TryGetValue(line.Id, out var minutes))
@@ -194,8 +195,17 @@ public sealed class BillingService(
                     tally.Net += line.Amount;
                     tally.LineCount++;
                     billedTickets.Add(line.TicketId);
+                    keptTickets.Add(line.TicketId);
                 }
                 await db.SaveChangesAsync(ct);
+                var lost = analysis.Billable.Where(t => !keptTickets.Contains(t.Facts.Id)).Select(t => t.Facts).ToList();
+                if (lost.Count > 0)
+                {
+                    var billedBy = await LatestBillingAsync(db, lost.Select(t => t.Id).ToList(), ct);
+                    skipped.AddRange(lost.Select(t => billedBy.TryGetValue(t.Id, out var billing)
+                        ? AlreadyBilled(t.Id, t.Number, t.Subject, billing)
+                        : new SkippedTicket(t.Id, t.Number, t.Subject, SkipReasons.NoUnbilledTime, WholeTicket: true)));
+                }
                 db.ChangeTracker.Clear();
             }
             done += chunk.Length;
@@ -237,6 +247,33 @@ public sealed class BillingService(
     private static async Task<Dictionary<int, string>> CustomerNamesAsync(AppDbContext db, List<int> customerIds, CancellationToken ct) =>
         await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
 
+    private sealed record Billing(string Number, string By);
+
+    private static SkippedTicket AlreadyBilled(int ticketId, int number, string subject, Billing billing) =>
+        new(ticketId, number, subject, SkipReasons.AlreadyBilled, WholeTicket: true, BilledBy: billing.By, QuoteNumber: billing.Number);
+
+    /// <summary>For each ticket whose billable time is on a quote: the newest such quote and who created it.</summary>
+    private static async Task<Dictionary<int, Billing>> LatestBillingAsync(AppDbContext db, IReadOnlyCollection<int> ticketIds, CancellationToken ct)
+    {
+        if (ticketIds.Count == 0)
+        {
+            return [];
+        }
+        var rows = await db.QuoteLines.AsNoTracking()
+            .Where(l => ticketIds.Contains(l.TicketId) && l.TimeEntries.Any(e => e.Billable))
+            .Select(l => new
+            {
+                l.TicketId,
+                l.QuoteId,
+                l.Quote.Number,
+                By = db.Users.Where(u => u.Id == l.Quote.CreatedById).Select(u => u.DisplayName).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.TicketId)
+            .ToDictionary(g => g.Key, g => g.MaxBy(r => r.QuoteId)!)
+            .ToDictionary(p => p.Key, p => new Billing(p.Value.Number, p.Value.By ?? "?"));
+    }
+
     private sealed class QuoteTally(Quote quote)
     {
         public Quote Quote { get; } = quote;
@@ -265,6 +302,8 @@ public sealed class BillingService(
             .ToDictionaryAsync(t => t.Id, ct);
         var entries = await UnbilledTime.GroupsAsync(db, chunk, ct);
         var entriesByTicket = entries.ToLookup(e => e.TicketId);
+        var withoutTime = chunk.Where(id => !entriesByTicket[id].Any(e => e.Billable)).ToList();
+        var billedOn = await LatestBillingAsync(db, withoutTime, ct);
 
         var billable = new List<BillableTicket>();
         var skipped = new List<SkippedTicket>();
@@ -297,7 +336,9 @@ public sealed class BillingService(
             }
             else if (groups.Count == 0)
             {
-                skipped.Add(withoutGroup > 0 ? Skip(SkipReasons.NoBillingGroup, withoutGroup) : Skip(SkipReasons.NoUnbilledTime));
+                skipped.Add(withoutGroup > 0 ? Skip(SkipReasons.NoBillingGroup, withoutGroup)
+                    : billedOn.TryGetValue(id, out var billed) ? AlreadyBilled(ticket.Id, ticket.Number, ticket.Subject, billed)
+                    : Skip(SkipReasons.NoUnbilledTime));
             }
             else
             {

@@ -49,13 +49,16 @@ public static class QuotePdf
             new XRect(Margin, y - 12, width, 14), XStringFormats.TopRight);
         y += 25;
 
-        // Columns: text | group | hours | rate | amount.
-        double[] right = [0, 0, Margin + width - 190, Margin + width - 100, Margin + width];
-        var textWidth = width - 290;
+        // Columns: text | group | hours | rate | amount; the numbers right-aligned, each with room of its own so that
+        // a long group name is cut off before it reaches the hours.
+        double[] right = [0, 0, Margin + width - 160, Margin + width - 90, Margin + width];
+        const double groupWidth = 100;
+        var groupLeft = right[2] - 55 - groupWidth;
+        var textWidth = groupLeft - Margin - 10;
         void Header()
         {
             gfx.DrawString(text("Ticket"), bold, XBrushes.Black, Margin, y);
-            gfx.DrawString(text("User group"), bold, XBrushes.Black, Margin + textWidth + 5, y);
+            gfx.DrawString(text("User group"), bold, XBrushes.Black, groupLeft, y);
             DrawRight(gfx, text("Hours"), bold, right[2], y);
             DrawRight(gfx, text("Rate"), bold, right[3], y);
             DrawRight(gfx, text("Amount"), bold, right[4], y);
@@ -76,7 +79,7 @@ public static class QuotePdf
                 Header();
             }
             gfx.DrawString(Fit(gfx, line.Text, regular, textWidth), regular, XBrushes.Black, Margin, y);
-            gfx.DrawString(Fit(gfx, line.UserGroupName, regular, 120), regular, XBrushes.Black, Margin + textWidth + 5, y);
+            gfx.DrawString(Fit(gfx, line.UserGroupName, regular, groupWidth), regular, XBrushes.Black, groupLeft, y);
             DrawRight(gfx, Number(line.Hours), regular, right[2], y);
             DrawRight(gfx, Number(line.Rate), regular, right[3], y);
             DrawRight(gfx, Number(line.Amount), regular, right[4], y);

@@ -6,7 +6,8 @@ namespace BlazorTickets.Features.Billing;
 /// <summary>Unbilled minutes of a ticket for one (billable or not) kind and one billing group; null group: the user has none.</summary>
 public sealed record UnbilledGroup(int TicketId, bool Billable, int? GroupId, long Minutes, int Count);
 
-public sealed record UnbilledAmount(decimal Hours, decimal Amount);
+/// <param name="Currency">The ticket's tenant's currency, which the bill run will put on the quote.</param>
+public sealed record UnbilledAmount(decimal Hours, decimal Amount, string Currency = "");
 
 public static class UnbilledTime
 {
@@ -37,12 +38,17 @@ public static class UnbilledTime
         var groups = await GroupsAsync(db, ticketIds, ct);
         var groupIds = groups.Where(g => g.GroupId is not null).Select(g => g.GroupId!.Value).Distinct().ToList();
         var rates = await db.UserGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
+        var billableTickets = groups.Where(g => g.Billable).Select(g => g.TicketId).Distinct().ToList();
+        var currencies = await db.Tickets.AsNoTracking().Where(t => billableTickets.Contains(t.Id))
+            .Select(t => new { t.Id, t.Tenant.Currency })
+            .ToDictionaryAsync(t => t.Id, t => t.Currency, ct);
         return groups.Where(g => g.Billable)
             .GroupBy(g => g.TicketId)
             .ToDictionary(
                 t => t.Key,
                 t => new UnbilledAmount(
                     Money.Hours(t.Sum(g => g.Minutes)),
-                    t.Where(g => g.GroupId is not null).Sum(g => Money.Amount(Money.Hours(g.Minutes), rates[g.GroupId!.Value]))));
+                    t.Where(g => g.GroupId is not null).Sum(g => Money.Amount(Money.Hours(g.Minutes), rates[g.GroupId!.Value])),
+                    currencies.GetValueOrDefault(t.Key, "")));
     }
 }

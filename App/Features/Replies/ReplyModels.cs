@@ -26,6 +26,12 @@ public sealed class ReplyInput
     public TicketStatus StatusAfterSending { get; set; } = TicketStatus.Answered;
     public string Body { get; set; } = "";
     public List<ReplyAttachmentInput> Attachments { get; set; } = [];
+
+    /// <summary>Placeholders of inserted templates that filled to nothing; the reply is only sent once the agent confirmed.</summary>
+    public List<string> EmptyPlaceholders { get; set; } = [];
+    public bool EmptyPlaceholdersConfirmed { get; set; }
+
+    public const string EmptyPlaceholdersKey = "EmptyPlaceholders";
 }
 
 /// <summary>A message that can be answered, with what the form takes from it.</summary>

@@ -74,8 +74,12 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
     };
 
     /// <summary>A template's text with its placeholders filled, and the ones it does not know.</summary>
-    public static ReplyPlaceholders.Result FillTemplate(ReplyContext context, ReplyTemplate template, AnswerableMessage? answered) =>
-        ReplyPlaceholders.Fill(template.Body, PlaceholderValues(context, answered, "", context.TicketSubject));
+    /// <remarks>A template has no {{message}} of its own: that one never counts as empty.</remarks>
+    public static ReplyPlaceholders.Result FillTemplate(ReplyContext context, ReplyTemplate template, AnswerableMessage? answered)
+    {
+        var result = ReplyPlaceholders.Fill(template.Body, PlaceholderValues(context, answered, "", context.TicketSubject));
+        return result with { Empty = result.Empty.Where(p => p != ReplyPlaceholders.Message).ToList() };
+    }
 
     public static Dictionary<string, ReplyError> ValidateAttachments(IReadOnlyList<ReplyAttachmentInput> attachments)
     {
@@ -119,6 +123,10 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         if (string.IsNullOrWhiteSpace(input.Body))
         {
             errors[nameof(input.Body)] = new("Write the reply first.");
+        }
+        if (input.EmptyPlaceholders.Count > 0 && !input.EmptyPlaceholdersConfirmed)
+        {
+            errors[ReplyInput.EmptyPlaceholdersKey] = new("A placeholder was empty; check the text and confirm that it may go out like this.");
         }
         return errors;
     }

@@ -74,7 +74,25 @@ public static partial class ReplyPlaceholders
     [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}")]
     private static partial Regex Placeholder();
 
-    public sealed record Result(string Text, IReadOnlyList<string> Unknown);
+    /// <param name="Empty">Known placeholders that filled to nothing (no expected date on the ticket): the text around them may read wrong.</param>
+    public sealed record Result(string Text, IReadOnlyList<string> Unknown, IReadOnlyList<string>? Empty = null)
+    {
+        public IReadOnlyList<string> Empty { get; init; } = Empty ?? [];
+    }
+
+    /// <summary>What the agent reads for a placeholder (English, translated by the UI).</summary>
+    public static string DisplayName(string name) => name switch
+    {
+        Message => "Message",
+        QuotedOriginal => "Quoted original",
+        Signature => "Signature",
+        TicketNumber => "Ticket number",
+        Subject => "Subject",
+        CustomerName => "Customer name",
+        AgentName => "Agent name",
+        ExpectedDate => "Expected processing date",
+        _ => name,
+    };
 
     /// <summary>
     /// Fills the placeholders it has values for. Unknown ones stay in the text, so the agent sees where, and are listed.
@@ -83,11 +101,16 @@ public static partial class ReplyPlaceholders
     public static Result Fill(string template, IReadOnlyDictionary<string, string?> values)
     {
         var unknown = new List<string>();
+        var empty = new List<string>();
         var text = Placeholder().Replace(template ?? "", match =>
         {
             var name = match.Groups[1].Value.ToLowerInvariant();
             if (values.TryGetValue(name, out var value))
             {
+                if (string.IsNullOrWhiteSpace(value) && !empty.Contains(name))
+                {
+                    empty.Add(name);
+                }
                 return value ?? "";
             }
             if (!unknown.Contains(match.Value))
@@ -96,7 +119,7 @@ public static partial class ReplyPlaceholders
             }
             return match.Value;
         });
-        return new Result(text, unknown);
+        return new Result(text, unknown, empty);
     }
 
     /// <summary>Every placeholder still in a text; a reply with any left is not sent.</summary>

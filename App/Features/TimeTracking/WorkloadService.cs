@@ -19,8 +19,16 @@ public sealed record AgentWorkload(
     public int Open(TicketStatus status) => OpenByStatus.TryGetValue(status, out var count) ? count : 0;
 }
 
+/// <summary>Open tickets nobody handles yet: new mail lands here until someone takes it.</summary>
+public sealed record UnassignedWorkload(IReadOnlyDictionary<TicketStatus, int> OpenByStatus, int Overdue)
+{
+    public int OpenTotal => OpenByStatus.Values.Sum();
+    public int Open(TicketStatus status) => OpenByStatus.TryGetValue(status, out var count) ? count : 0;
+}
+
 /// <param name="WeekStart">Monday of the current week, in the server's time zone.</param>
-public sealed record WorkloadData(DateOnly Today, DateOnly WeekStart, IReadOnlyList<AgentWorkload> Agents)
+/// <param name="Unassigned">The line of tickets without handler; null when only one agent's line was asked for.</param>
+public sealed record WorkloadData(DateOnly Today, DateOnly WeekStart, IReadOnlyList<AgentWorkload> Agents, UnassignedWorkload? Unassigned = null)
 {
     /// <summary>The statuses that count as open, in board order.</summary>
     public static readonly IReadOnlyList<TicketStatus> OpenStatuses =
@@ -46,14 +54,14 @@ public sealed class WorkloadService(
 
         var open = await db.Tickets.AsNoTracking()
             .WhereTenantAllowed(access, t => t.TenantId)
-            .Where(t => t.HandlerId != null && t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
+            .Where(t => t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => new { t.HandlerId, t.Status })
             .Select(g => new { g.Key.HandlerId, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
         // The ticket list's "overdue": the expected processing date has passed and the ticket is not closed.
         var overdue = await db.Tickets.AsNoTracking()
             .WhereTenantAllowed(access, t => t.TenantId)
-            .Where(t => t.HandlerId != null && t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed
+            .Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed
                 && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => t.HandlerId)
             .Select(g => new { HandlerId = g.Key, Count = g.Count() })
@@ -76,7 +84,7 @@ public sealed class WorkloadService(
             : await db.Users.Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport)).Select(u => u.Id).ToListAsync(ct);
         if (onlyUserId is null)
         {
-            ids = ids.Concat(open.Select(o => o.HandlerId!)).Concat(week.Select(w => w.UserId)).Concat(timers.Keys).Distinct().ToList();
+            ids = ids.Concat(open.Where(o => o.HandlerId != null).Select(o => o.HandlerId!)).Concat(week.Select(w => w.UserId)).Concat(timers.Keys).Distinct().ToList();
         }
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
 
@@ -104,14 +112,21 @@ public sealed class WorkloadService(
             })
             .OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
-        return new WorkloadData(today, weekStart, agents);
+        var unassigned = onlyUserId is not null
+            ? null
+            : new UnassignedWorkload(
+                open.Where(o => o.HandlerId == null).ToDictionary(o => o.Status, o => o.Count),
+                overdue.SingleOrDefault(o => o.HandlerId == null)?.Count ?? 0);
+        return new WorkloadData(today, weekStart, agents, unassigned);
     }
 
     /// <summary>The ticket list's URL for one number on the board.</summary>
-    public static string TicketListUrl(string handlerId, IEnumerable<TicketStatus>? statuses = null, bool overdue = false) =>
+    /// <param name="handlerId">Null: the tickets nobody handles.</param>
+    public static string TicketListUrl(string? handlerId, IEnumerable<TicketStatus>? statuses = null, bool overdue = false) =>
         "/tickets" + new TicketListFilter
         {
             HandlerId = handlerId,
+            UnassignedOnly = handlerId is null,
             Statuses = (statuses ?? []).ToHashSet(),
             OverdueOnly = overdue,
         }.ToQuery();
