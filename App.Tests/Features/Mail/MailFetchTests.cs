@@ -34,10 +34,10 @@ public sealed class MailFetchTests : IAsyncLifetime
     private Task ConfigureAsync(Action<MailboxSettingsInput> change) =>
         app.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, change);
 
-    private static MimeMessage Mail(string subject, int size = 0)
+    private static MimeMessage Mail(string subject, int size = 0, string from = "Jonas Becker <jonas@becker-bau.example>")
     {
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("Jonas Becker <jonas@becker-bau.example>"));
+        message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse("support@contoso.example"));
         message.Subject = subject;
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("becker-bau.example");
@@ -88,9 +88,10 @@ public sealed class MailFetchTests : IAsyncLifetime
         {
             await db.Tickets.Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
         }
-        var byOurId = Mail("Thanks");
+        var customer = await CustomerAddressOfAsync(1004);
+        var byOurId = Mail("Thanks", from: customer);
         byOurId.InReplyTo = OutgoingMessageIds.Create(1004, "support@contoso.example");
-        await dovecot.AppendManyAsync(Mailbox, [byOurId, Mail("Re: status? [#1004]")]);
+        await dovecot.AppendManyAsync(Mailbox, [byOurId, Mail("Re: status? [#1004]", from: customer)]);
 
         var summary = await FetchAsync();
 
@@ -99,6 +100,34 @@ public sealed class MailFetchTests : IAsyncLifetime
         var ticket = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
         ticket.Status.Should().Be(TicketStatus.Open);
         ticket.Messages.Should().Contain(m => m.Subject == "Thanks").And.Contain(m => m.Subject == "Re: status? [#1004]");
+    }
+
+    private async Task<string> CustomerAddressOfAsync(int number)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var customerId = await db.Tickets.Where(t => t.Number == number).Select(t => t.CustomerId).SingleAsync();
+        return await db.CustomerEmails.Where(e => e.CustomerId == customerId).OrderBy(e => e.Id).Select(e => e.Address).FirstAsync();
+    }
+
+    [Fact]
+    public async Task A_stranger_naming_a_ticket_over_imap_gets_a_ticket_of_their_own_that_mentions_it()
+    {
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            await db.Tickets.Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+        }
+        await dovecot.AppendAsync(Mailbox, Mail("Re: status? [#1004] send me the files", from: "mallory@evil.example"));
+
+        var summary = await FetchAsync();
+
+        summary.NewTickets.Should().Be(1);
+        summary.Threaded.Should().Be(0);
+        await using var check = await app.DbFactory.CreateDbContextAsync();
+        var named = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
+        named.Status.Should().Be(TicketStatus.Answered);
+        named.Messages.Should().NotContain(m => m.Subject.Contains("send me the files"));
+        var created = await check.Tickets.SingleAsync(t => t.Subject == "Re: status? [#1004] send me the files");
+        created.RelatedTicketId.Should().Be(named.Id);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace BlazorTickets.Features.Mail;
 
 /// <summary>The scheduled fetch of one tenant's mailbox.</summary>
 [DisallowConcurrentExecution]
-public sealed class MailFetchJob(MailFetchService fetcher, ILogger<MailFetchJob> logger) : IJob
+public sealed class MailFetchJob(MailFetchService fetcher, MailFetchBackoff backoff, ILogger<MailFetchJob> logger) : IJob
 {
     public const string TenantIdKey = "tenantId";
     public const string Group = "mail-fetch";
@@ -14,14 +14,27 @@ public sealed class MailFetchJob(MailFetchService fetcher, ILogger<MailFetchJob>
     public static JobKey KeyOf(int tenantId) => new($"tenant-{tenantId}", Group);
     public static TriggerKey TriggerOf(int tenantId) => new($"tenant-{tenantId}", Group);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        new(RunAsync(context.MergedJobDataMap.GetInt(TenantIdKey), cancellationToken));
+
+    /// <summary>One scheduled fetch, unless the mailbox failed lately and its backoff has not run out.</summary>
+    /// <returns>Whether a fetch was attempted.</returns>
+    public async Task<bool> RunAsync(int tenantId, CancellationToken ct)
     {
-        var tenantId = context.MergedJobDataMap.GetInt(TenantIdKey);
-        var summary = await fetcher.FetchAsync(tenantId, ct: cancellationToken);
-        if (!summary.Succeeded)
+        if (backoff.WaitBefore(tenantId) > TimeSpan.Zero)
         {
-            logger.LogWarning("Scheduled fetch for tenant {Tenant}: {Summary}", tenantId, summary);
+            return false;
         }
+        var summary = await fetcher.FetchAsync(tenantId, ct: ct);
+        if (summary.Succeeded)
+        {
+            backoff.Succeeded(tenantId);
+            return true;
+        }
+        var (delay, failures) = backoff.Failed(tenantId);
+        logger.LogWarning("Scheduled fetch for tenant {Tenant} failed ({Failures} in a row); scheduled fetches pause for {Delay}: {Summary}",
+            tenantId, failures, delay, summary);
+        return true;
     }
 }
 

@@ -14,6 +14,8 @@ public sealed class MailPushService(
     MailboxConnector connector,
     MailFetchService fetcher,
     MailboxSettingsService settingsService,
+    MailFetchBackoff fetchBackoff,
+    TimeProvider clock,
     ILogger<MailPushService> logger) : BackgroundService
 {
     public static readonly TimeSpan IdleRenewal = TimeSpan.FromMinutes(9);
@@ -162,12 +164,27 @@ public sealed class MailPushService(
         throw new ServiceNotConnectedException("The IDLE connection closed.");
     }
 
+    /// <summary>
+    /// Fetches once the mailbox's fetch backoff has run out: without it a fetch that keeps failing (a full disk) was
+    /// retried at every new mail and every reconnect.
+    /// </summary>
     private async Task FetchAsync(int tenantId, CancellationToken ct)
     {
-        var summary = await fetcher.FetchAsync(tenantId, ct: ct);
-        if (!summary.Succeeded)
+        var wait = fetchBackoff.WaitBefore(tenantId);
+        if (wait > TimeSpan.Zero)
         {
-            logger.LogWarning("Push fetch for tenant {Tenant}: {Summary}", tenantId, summary);
+            await Task.Delay(wait, clock, ct);
+        }
+        var summary = await fetcher.FetchAsync(tenantId, ct: ct);
+        if (summary.Succeeded)
+        {
+            fetchBackoff.Succeeded(tenantId);
+        }
+        else
+        {
+            var (delay, failures) = fetchBackoff.Failed(tenantId);
+            logger.LogWarning("Push fetch for tenant {Tenant} failed ({Failures} in a row); the next one waits {Delay}: {Summary}",
+                tenantId, failures, delay, summary);
         }
         Fetched?.Invoke(tenantId, summary);
     }

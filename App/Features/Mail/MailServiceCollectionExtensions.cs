@@ -13,6 +13,7 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<MailboxLocks>();
         services.AddSingleton<MailImporter>();
         services.AddSingleton<MailFetchService>();
+        services.AddSingleton<MailFetchBackoff>();
         services.AddSingleton<MailboxSettingsService>();
         services.AddSingleton<MailQuarantineService>();
 

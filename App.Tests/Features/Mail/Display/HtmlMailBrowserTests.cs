@@ -83,6 +83,43 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(60)]
+    public async Task The_mail_frame_is_as_tall_as_the_mail(int paragraphs)
+    {
+        var baseUrl = app.ServerAddress;
+        var html = "<p id=\"greeting\">Hello from the customer</p>" + string.Concat(Enumerable.Range(1, paragraphs).Select(i => $"<p>Line {i}</p>"));
+        var (ticketId, _) = await AddInboundMailAsync(app.DbFactory, $"Short mail {paragraphs}", "short@fabrikam.example", html);
+        var page = await browser.SignInAsync(baseUrl, DeskComponentContext.AgentEmail, DemoDataSeeder.Password);
+        try
+        {
+            await page.GotoAsync($"/tickets/{ticketId}");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var frame = await MailFrameAsync(page);
+            var content = await frame.EvaluateAsync<double>("() => document.documentElement.getBoundingClientRect().height");
+
+            // The frame reports its height once loaded; the page then sets it (plus a 1 px border above and below).
+            double height = 0;
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                height = await page.Locator("[data-testid=mail-html-frame]").EvaluateAsync<double>("f => f.clientHeight");
+                if (Math.Abs(height - content) <= 2)
+                {
+                    break;
+                }
+                await Task.Delay(100);
+            }
+            height.Should().BeApproximately(content, 2, "the frame follows its content instead of a fixed height with blank space");
+            content.Should().BeGreaterThan(paragraphs * 10);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"mail-frame-{paragraphs}.png"), FullPage = true });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     /// <summary>Whatever frame holds the mail at the moment of each check.</summary>
     private static IFrameLocator MailFrame(IPage page) => page.FrameLocator("[data-testid=mail-html-frame]");
 

@@ -175,6 +175,33 @@ public sealed class MailHtmlSanitizerTests
         body.QuerySelector("a")!.GetAttribute("href").Should().Be("https://contoso.example/unsubscribe");
     }
 
+    [Theory]
+    [InlineData("<div style=\"background-image: image-set('https://tracker.example/a.png' 1x)\">x</div>")]
+    [InlineData("<div style=\"background-image: image-set(url(https://tracker.example/a.png) 1x, 'https://tracker.example/b.png' 2x)\">x</div>")]
+    [InlineData("<div style=\"border-image: url(https://tracker.example/a.png) 30 round; border: 5px solid\">x</div>")]
+    [InlineData("<div style=\"border-image-source: url('https://tracker.example/a.png')\">x</div>")]
+    [InlineData("<style>div { background-image: image-set(\"https://tracker.example/a.png\" 1x); }</style><div>x</div>")]
+    [InlineData("<style>div { border-image: url(https://tracker.example/a.png) 30 stretch; }</style><div>x</div>")]
+    public async Task Css_image_set_and_border_image_are_blocked_and_counted(string html)
+    {
+        var result = await SanitizeAsync(html);
+
+        result.BlockedRemoteImageCount.Should().BeGreaterThan(0, "the reader is told that remote images were left out");
+        result.Html.Should().NotContain("tracker.example");
+        Parsed(result).QuerySelector("div").Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Css_image_set_and_border_image_stay_when_the_reader_asks_for_remote_images()
+    {
+        var result = await SanitizeAsync(
+            "<div style=\"border-image: url(https://tracker.example/a.png) 30 round; background-image: image-set('https://tracker.example/b.png' 1x)\">x</div>",
+            loadRemoteImages: true);
+
+        result.BlockedRemoteImageCount.Should().Be(0);
+        result.Html.Should().Contain("https://tracker.example/a.png").And.Contain("https://tracker.example/b.png");
+    }
+
     [Fact]
     public async Task Remote_images_stay_when_the_reader_asks_for_them()
     {

@@ -46,13 +46,22 @@ public sealed class MailHtmlViewTests : BunitContext
         FrameDocument(cut).QuerySelector("meta[http-equiv='Content-Security-Policy']")!.GetAttribute("content")!;
 
     [Fact]
-    public void The_frame_is_sandboxed_without_scripts_or_same_origin()
+    public void The_frame_is_sandboxed_without_same_origin_forms_or_top_navigation()
     {
         var cut = RenderMail(HostileMail);
 
         var sandbox = Frame(cut).GetAttribute("sandbox");
         sandbox.Should().NotBeNull("without the attribute the frame would not be sandboxed at all");
-        sandbox!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().NotContain(["allow-scripts", "allow-same-origin", "allow-forms", "allow-top-navigation"]);
+        // allow-scripts is there for the sizing script alone, which the frame's CSP admits by its hash.
+        sandbox!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().NotContain(["allow-same-origin", "allow-forms", "allow-top-navigation"]);
+    }
+
+    /// <summary>The policy's script sources: only the hash of our sizing script, never 'unsafe-inline' or a host.</summary>
+    private static void ShouldAdmitOnlyTheSizingScript(string policy)
+    {
+        var scriptSources = policy.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ")).Split(' ').Skip(1).ToList();
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(MailHtmlView.SizingScript)));
+        scriptSources.Should().Equal($"'sha256-{hash}'");
     }
 
     [Fact]
@@ -62,9 +71,10 @@ public sealed class MailHtmlViewTests : BunitContext
 
         var document = FrameDocument(cut);
         var policy = FramePolicy(cut);
-        policy.Should().StartWith("default-src 'none';").And.Contain("img-src 'self' data:;").And.NotContain("script-src");
+        policy.Should().StartWith("default-src 'none';").And.Contain("img-src 'self' data:;");
+        ShouldAdmitOnlyTheSizingScript(policy);
         document.Head!.FirstElementChild!.GetAttribute("charset").Should().Be("utf-8", "the policy must come before any mail content");
-        document.QuerySelectorAll("script").Should().BeEmpty();
+        document.QuerySelectorAll("script").Select(s => s.TextContent).Should().Equal(MailHtmlView.SizingScript);
         document.Body!.InnerHtml.Should().NotContain("__xss");
         document.Body.TextContent.Should().Contain("Dear support,");
         document.QuerySelector("img[alt=screenshot]")!.GetAttribute("src").Should().StartWith("/attachments/7/inline?access=");
@@ -95,8 +105,9 @@ public sealed class MailHtmlViewTests : BunitContext
             cut.FindAll("[data-testid=load-remote-images]").Should().BeEmpty();
             FrameDocument(cut).QuerySelectorAll("img").Select(i => i.GetAttribute("src")).Should().Contain("https://tracker.example/pixel.gif");
         });
-        FramePolicy(cut).Should().Contain("img-src 'self' data: https: http:;").And.NotContain("script-src");
-        Frame(cut).GetAttribute("sandbox").Should().NotContain("allow-scripts");
+        FramePolicy(cut).Should().Contain("img-src 'self' data: https: http:;");
+        ShouldAdmitOnlyTheSizingScript(FramePolicy(cut));
+        Frame(cut).GetAttribute("sandbox").Should().NotContain("allow-same-origin");
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
             return SanitizedMailHtml.TooComplex;
         }
         sanitizer.SanitizeDom(document);
+        blocked += FilterCssImages(document, loadRemoteImages);
         using var output = new StringWriter();
         foreach (var styleSheet in document.Head?.QuerySelectorAll("style") ?? Enumerable.Empty<IElement>())
         {
@@ -124,6 +125,122 @@ public sealed partial class MailHtmlSanitizer(InlineImageLinks inlineImageLinks)
         }
         return new SanitizedMailHtml(output.ToString(), blocked);
     }
+
+    [GeneratedRegex(@"url\(\s*(?:""([^""]*)""|'([^']*)'|([^)\s]*))\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex CssUrl();
+
+    [GeneratedRegex(@"""([^""]*)""|'([^']*)'")]
+    private static partial Regex CssString();
+
+    /// <summary>
+    /// Images the sanitizer's URL filter does not see: <c>image-set()</c> takes bare strings as URLs, and
+    /// <c>border-image</c> in a style sheet keeps its <c>url()</c>. A declaration that still loads anything but our own
+    /// inline images, or a remote image before the reader asked, is removed; the remote ones count as blocked.
+    /// </summary>
+    private static int FilterCssImages(IHtmlDocument document, bool loadRemoteImages)
+    {
+        var blocked = 0;
+        foreach (var element in document.QuerySelectorAll("[style]"))
+        {
+            var style = element.GetAttribute("style")!;
+            var filtered = FilterCssDeclarations(style, loadRemoteImages, ref blocked);
+            if (filtered != style)
+            {
+                element.SetAttribute("style", filtered);
+            }
+        }
+        foreach (var sheet in document.QuerySelectorAll("style"))
+        {
+            var css = sheet.TextContent;
+            var filtered = FilterCssDeclarations(css, loadRemoteImages, ref blocked);
+            if (filtered != css)
+            {
+                sheet.TextContent = filtered;
+            }
+        }
+        return blocked;
+    }
+
+    /// <summary>Drops each declaration (the text between <c>;</c>, <c>{</c> and <c>}</c> outside strings and parentheses) that loads a forbidden image.</summary>
+    private static string FilterCssDeclarations(string css, bool loadRemoteImages, ref int blocked)
+    {
+        if (!css.Contains("url(", StringComparison.OrdinalIgnoreCase) && !css.Contains("image-set(", StringComparison.OrdinalIgnoreCase))
+        {
+            return css;
+        }
+        var result = new System.Text.StringBuilder(css.Length);
+        var removedRemote = 0;
+        var (segmentStart, parentheses, quote) = (0, 0, '\0');
+        for (var i = 0; i < css.Length; i++)
+        {
+            var c = css[i];
+            if (quote != '\0')
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == quote)
+                {
+                    quote = '\0';
+                }
+                continue;
+            }
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '\\':
+                    i++;
+                    break;
+                case '(':
+                    parentheses++;
+                    break;
+                case ')':
+                    parentheses = Math.Max(0, parentheses - 1);
+                    break;
+                case ';' or '{' or '}' when parentheses == 0:
+                    AppendDeclaration(css[segmentStart..i]);
+                    result.Append(c);
+                    segmentStart = i + 1;
+                    break;
+            }
+        }
+        AppendDeclaration(css[Math.Min(segmentStart, css.Length)..]);
+        blocked += removedRemote;
+        return result.ToString();
+
+        void AppendDeclaration(string declaration)
+        {
+            var urls = CssUrl().Matches(declaration).Select(m => m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value).ToList();
+            var isImageSet = declaration.Contains("image-set(", StringComparison.OrdinalIgnoreCase);
+            if (isImageSet)
+            {
+                urls.AddRange(CssString().Matches(declaration).Select(m => m.Groups[1].Value + m.Groups[2].Value));
+            }
+            if (urls.Count == 0 && !isImageSet || urls.Count > 0 && urls.All(url => IsOwnInlineImage(url) || loadRemoteImages && IsRemote(url)))
+            {
+                result.Append(declaration);
+                return;
+            }
+            if (!loadRemoteImages && urls.Any(IsRemote))
+            {
+                removedRemote++;
+            }
+        }
+    }
+
+    private static bool IsRemote(string url)
+    {
+        var trimmed = url.Trim();
+        return trimmed.StartsWith("//", StringComparison.Ordinal)
+               || Uri.TryCreate(trimmed, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https";
+    }
+
+    /// <summary>What a <c>cid:</c> image became: our inline URL with its own permission.</summary>
+    private static bool IsOwnInlineImage(string url) =>
+        url.StartsWith("/attachments/", StringComparison.Ordinal) && url.Contains("/inline?" + InlineImageLinks.AccessParameter + "=", StringComparison.Ordinal);
 
     /// <summary>A URL that is only followed on a click (a link, a citation), as opposed to one the page loads.</summary>
     private static bool IsLink(IElement? element, string url) =>

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+
+namespace BlazorTickets.Features.Mail;
+
+/// <summary>
+/// Spaces out automatic fetches (schedule and IDLE push) of a mailbox whose fetch keeps failing, for example on a
+/// full disk: the wait doubles from <see cref="FirstDelay"/> up to <see cref="MaxDelay"/>, and a success ends it.
+/// A fetch the user starts is not held back. Each step is logged once, so a lasting failure writes a line per step
+/// instead of one per attempt.
+/// </summary>
+public sealed class MailFetchBackoff(TimeProvider clock)
+{
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(30);
+
+    private sealed record State(int Failures, DateTimeOffset RetryAt);
+
+    private readonly ConcurrentDictionary<int, State> states = new();
+
+    /// <summary>How long an automatic fetch of the tenant must still wait; zero when it may run.</summary>
+    public TimeSpan WaitBefore(int tenantId) =>
+        states.TryGetValue(tenantId, out var state) && state.RetryAt > clock.GetUtcNow() ? state.RetryAt - clock.GetUtcNow() : TimeSpan.Zero;
+
+    /// <summary>Records a failed fetch and returns the wait before the next automatic one and the number of failures in a row.</summary>
+    public (TimeSpan Delay, int Failures) Failed(int tenantId)
+    {
+        var now = clock.GetUtcNow();
+        var state = states.AddOrUpdate(
+            tenantId,
+            _ => new State(1, now + FirstDelay),
+            (_, previous) => new State(previous.Failures + 1, now + DelayAfter(previous.Failures + 1)));
+        return (state.RetryAt - now, state.Failures);
+    }
+
+    public void Succeeded(int tenantId) => states.TryRemove(tenantId, out _);
+
+    public static TimeSpan DelayAfter(int failures) =>
+        TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, FirstDelay.Ticks << Math.Min(failures - 1, 20)));
+}
