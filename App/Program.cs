@@ -30,7 +30,14 @@ if (MailCommandLine.IsMailCommand(args))
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    // Only sent over HTTPS; tells browsers to stay there.
+    app.UseHsts();
 }
+if (SecurityHeaders.ServesHttps(app.Configuration))
+{
+    app.UseHttpsRedirection();
+}
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRequestLocalization();
 app.UseAuthentication();
@@ -46,7 +53,8 @@ app.MapMailEndpoints();
 app.MapPortalEndpoints();
 app.MapBillingEndpoints();
 app.MapMailDisplayEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The app's own Content-Security-Policy carries frame-ancestors; a second header from Blazor would only repeat it.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 await app.InitializeDatabaseAsync();
 app.Run();

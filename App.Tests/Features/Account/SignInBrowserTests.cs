@@ -28,4 +28,24 @@ public sealed class SignInBrowserTests(BrowserFixture browser, AppFactory app) :
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task The_email_box_is_styled_like_the_password_box()
+    {
+        var page = await browser.NewPageAsync(app.ServerAddress);
+        try
+        {
+            await page.GotoAsync(BlazorTickets.Features.Account.AccountServiceCollectionExtensions.LoginPath);
+            var email = (await page.Locator("#email").BoundingBoxAsync())!;
+            var password = (await page.Locator("#password").BoundingBoxAsync())!;
+
+            email.Height.Should().Be(password.Height, "the sign-in page's email box must not be an unstyled 18 px field");
+            email.Width.Should().Be(password.Width);
+            (await page.Locator("#email").GetAttributeAsync("type")).Should().Be("email");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
-/// <summary>The staff's "Invite to extranet" component, signed in as an agent, over a seeded SQLite file.</summary>
+/// <summary>The staff's "Invite to extranet" component, signed in as an agent or an admin, over a seeded SQLite file without outgoing mail.</summary>
 public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
 {
     private readonly TestServices app;
@@ -41,9 +41,12 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         return await db.Customers.Where(c => c.CustomerNumber == number).Select(c => c.Id).SingleAsync();
     }
 
+    private void SignInAsAdmin() => AddAuthorization().SetRoles(BlazorTickets.Features.Users.Groups.Admins);
+
     [Fact]
-    public async Task Creates_an_invitation_and_shows_the_link_to_copy_with_the_reason()
+    public async Task An_admin_creates_an_invitation_and_sees_the_link_to_copy_with_the_reason()
     {
+        SignInAsAdmin();
         var customerId = await CustomerIdAsync("C-1016");
         var invited = 0;
         var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId).Add(x => x.OnInvited, () => invited++));
@@ -64,6 +67,7 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
     [Fact]
     public async Task Shows_why_an_address_cannot_be_invited_and_keeps_what_was_typed()
     {
+        SignInAsAdmin();
         var customerId = await CustomerIdAsync("C-1017");
         var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId));
 
@@ -75,5 +79,21 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         Eventually(cut, () => cut.Find("[data-testid=invite-error]").TextContent.Should().Be(PortalAccessService.EmailTaken));
         cut.Find(InputOf("invite-email")).GetAttribute("value").Should().Be("anna@contoso.example");
         cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_agent_gets_no_invitation_link_and_is_told_that_mail_cannot_be_sent()
+    {
+        var customerId = await CustomerIdAsync("C-1018");
+        var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId));
+
+        await cut.Find("[data-testid=invite-customer]").ClickAsync(new());
+        Eventually(cut, () => cut.Find("[data-testid=create-invitation]"));
+        await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        Eventually(cut, () => cut.Find("[data-testid=invite-error]").TextContent.Should().Be(PortalAccessService.CannotMail));
+        cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.Users.AnyAsync(u => u.CustomerId == customerId)).Should().BeFalse("nothing is created that nobody may see");
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
     {
         await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
 
-        var invited = await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site);
+        var invited = await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site, LinkViewer.Admin);
 
         var created = invited.Should().BeOfType<AccessLinkResult.Created>().Subject;
         created.Mailed.Should().BeTrue();
@@ -90,7 +90,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
         System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
         try
         {
-            (await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site)).Should().BeOfType<AccessLinkResult.Created>();
+            (await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site, LinkViewer.Admin)).Should().BeOfType<AccessLinkResult.Created>();
         }
         finally
         {
@@ -106,9 +106,9 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
     [Fact]
     public async Task Without_smtp_the_link_is_only_shown_and_a_reset_request_waits_for_staff()
     {
-        var invited = await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site);
+        var invited = await Access.InviteAsync(customerId, Email, "Link Tester", "Anna Agent", Site, LinkViewer.Admin);
         var created = invited.Should().BeOfType<AccessLinkResult.Created>().Subject;
-        await Access.SetPasswordAsync(created.Token, "Portal-Test-2026");
+        await Access.SetPasswordAsync(created.Token!, "Portal-Test-2026");
 
         await Access.RequestPasswordResetAsync(Email, Site);
 

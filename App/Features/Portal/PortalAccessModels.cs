@@ -26,7 +26,8 @@ public abstract record AccessLinkResult
 {
     /// <summary>The token appears here once and is never stored; <see cref="PortalAccessService.LinkPath"/> makes the link.</summary>
     /// <param name="Mailed">True when the link also went to <paramref name="Email"/> through the mail outbox.</param>
-    public sealed record Created(string Token, string Email, PortalLinkPurpose Purpose, DateTime ExpiresAt, bool Mailed = false) : AccessLinkResult;
+    /// <param name="Token">Null when the caller may not see the link; it then went only to <paramref name="Email"/>.</param>
+    public sealed record Created(string? Token, string Email, PortalLinkPurpose Purpose, DateTime ExpiresAt, bool Mailed = false) : AccessLinkResult;
     public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : AccessLinkResult;
     public sealed record NotFound : AccessLinkResult;
 }
@@ -50,4 +51,11 @@ public abstract record SetPasswordResult
     public sealed record Done(string UserId) : SetPasswordResult;
     public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : SetPasswordResult;
     public sealed record Unusable(LinkState State) : SetPasswordResult;
+}
+
+/// <summary>Who asks for a link: only an administrator may see an invitation link; nobody sees a reset link.</summary>
+public enum LinkViewer
+{
+    Staff,
+    Admin,
 }

@@ -14,8 +14,9 @@ namespace BlazorTickets.Features.Portal;
 
 /// <summary>
 /// Extranet logins: invitations, password reset links and setting the password from such a link.
-/// Links are shown to the member of staff who made them, to pass on; when the tenant can send mail and the caller
-/// names the site's address, they also go to the customer through the mail outbox.
+/// A password reset link goes only to the login's address, by mail; staff never see it, or they could sign in as the
+/// customer. Only an administrator sees an invitation link (for a login that never set a password), to pass it on
+/// when mail cannot be sent; every link records who created it.
 /// </summary>
 public sealed class PortalAccessService(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -44,11 +45,13 @@ public sealed class PortalAccessService(
     public const string PasswordRequiresUpper = "The password must contain an upper-case letter (A-Z).";
     public const string PasswordRequiresNonAlphanumeric = "The password must contain a character that is neither a letter nor a digit.";
     public const string PasswordRequiresUniqueChars = "The password must use at least {0} different characters.";
+    public const string CannotMail = "This tenant cannot send mail yet, so no link was created. Set up its outgoing mail, or ask an administrator for an invitation link.";
 
     public static IReadOnlyList<string> AllMessages =>
     [
         EmailMissing, EmailInvalid, EmailTaken, AlreadyActive, NameMissing, NameTooLong, UserNameInvalid, PasswordTooShort,
         PasswordRequiresDigit, PasswordRequiresLower, PasswordRequiresUpper, PasswordRequiresNonAlphanumeric, PasswordRequiresUniqueChars,
+        CannotMail,
     ];
 
     public static string LinkPath(string token) => $"{SetPasswordPath}?token={Uri.EscapeDataString(token)}";
@@ -104,11 +107,13 @@ public sealed class PortalAccessService(
     /// Creates the extranet login for <paramref name="email"/> (without a password) if needed and a fresh invitation
     /// link; older open links of that login stop working.
     /// </summary>
-    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, CancellationToken ct = default) =>
-        await InviteAsync(customerId, email, displayName, createdBy, siteBase: null, ct);
+    /// <remarks>Hands the link to the caller and mails nothing: for tests and trusted tools, never for a page.</remarks>
+    internal async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, CancellationToken ct = default) =>
+        await InviteAsync(customerId, email, displayName, createdBy, siteBase: null, LinkViewer.Admin, ct);
 
     /// <param name="siteBase">The site's address for the link in the mail; null sends no mail.</param>
-    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, Uri? siteBase, CancellationToken ct = default)
+    /// <param name="viewer">Who asks: only an administrator gets the link back; anyone else's invitation must go out by mail.</param>
+    public async Task<AccessLinkResult> InviteAsync(int customerId, string email, string displayName, string createdBy, Uri? siteBase, LinkViewer viewer, CancellationToken ct = default)
     {
         email = (email ?? "").Trim();
         displayName = (displayName ?? "").Trim();
@@ -139,6 +144,10 @@ public sealed class PortalAccessService(
         {
             return new AccessLinkResult.NotFound();
         }
+        if (viewer != LinkViewer.Admin && (siteBase is null || !await CanMailLinksAsync(customerId, ct)))
+        {
+            return new AccessLinkResult.Invalid([new(CannotMail)]);
+        }
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
@@ -168,15 +177,30 @@ public sealed class PortalAccessService(
                 return new AccessLinkResult.Invalid(created.Errors.Select(e => IdentityProblem(e, email)).ToList());
             }
         }
-        return await MailAsync(await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct), user, customerId, siteBase, ct);
+        var invitation = await MailAsync(await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct), user, customerId, siteBase, ct);
+        return viewer == LinkViewer.Admin ? invitation : Hidden(invitation);
     }
 
     /// <summary>A password reset link for a login of this customer; a login that never set a password gets an invitation.</summary>
-    public Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, CancellationToken ct = default) =>
-        CreateResetLinkAsync(customerId, userId, createdBy, siteBase: null, ct);
+    /// <remarks>Hands the link to the caller and mails nothing: for tests and trusted tools, never for a page.</remarks>
+    internal Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, CancellationToken ct = default) =>
+        CreateLinkAsync(customerId, userId, createdBy, siteBase: null, mustMail: false, reveal: true, ct);
 
-    /// <param name="siteBase">The site's address for the link in the mail; null sends no mail.</param>
-    public async Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, Uri? siteBase, CancellationToken ct = default)
+    /// <summary>
+    /// For staff: a password reset goes only to the login's address by mail, and the link is not returned. An
+    /// administrator gets back an invitation link for a login that never set a password. When the link would have to
+    /// be mailed and the tenant cannot send mail, nothing is created (the login's open links stay) and the answer says so.
+    /// </summary>
+    /// <param name="siteBase">The site's address for the link in the mail.</param>
+    public async Task<AccessLinkResult> CreateResetLinkAsync(int customerId, string userId, string createdBy, Uri? siteBase, LinkViewer viewer, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hasPassword = await db.Users.Where(u => u.Id == userId && u.CustomerId == customerId).Select(u => (bool?)(u.PasswordHash != null)).SingleOrDefaultAsync(ct);
+        var reveal = viewer == LinkViewer.Admin && hasPassword == false;
+        return await CreateLinkAsync(customerId, userId, createdBy, siteBase, mustMail: !reveal, reveal, ct);
+    }
+
+    private async Task<AccessLinkResult> CreateLinkAsync(int customerId, string userId, string createdBy, Uri? siteBase, bool mustMail, bool reveal, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.CustomerId == customerId, ct);
@@ -184,11 +208,19 @@ public sealed class PortalAccessService(
         {
             return new AccessLinkResult.NotFound();
         }
+        if (mustMail && (siteBase is null || !ReplyAddresses.IsValidSingle(user.Email ?? "") || !await CanMailLinksAsync(customerId, ct)))
+        {
+            return new AccessLinkResult.Invalid([new(CannotMail)]);
+        }
         var purpose = user.PasswordHash is null ? PortalLinkPurpose.Invitation : PortalLinkPurpose.PasswordReset;
         var result = await NewLinkAsync(db, user, customerId, purpose, createdBy, ct);
         await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
-        return await MailAsync(result, user, customerId, siteBase, ct);
+        result = await MailAsync(result, user, customerId, siteBase, ct);
+        return reveal ? result : Hidden(result);
     }
+
+    private static AccessLinkResult Hidden(AccessLinkResult result) =>
+        result is AccessLinkResult.Created created ? created with { Token = null } : result;
 
     private async Task<bool> CanMailLinksAsync(int customerId, CancellationToken ct)
     {
@@ -210,7 +242,7 @@ public sealed class PortalAccessService(
         {
             return result;
         }
-        var url = new Uri(siteBase, LinkPath(created.Token)).ToString();
+        var url = new Uri(siteBase, LinkPath(created.Token!)).ToString();
         var until = created.ExpiresAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
         // In the language of whoever caused the mail: the agent's UI, or the customer's browser on "forgot password".
         var (subject, text) = created.Purpose == PortalLinkPurpose.Invitation
@@ -259,10 +291,11 @@ public sealed class PortalAccessService(
         {
             return;
         }
-        if (siteBase is not null && await CanMailLinksAsync(user.CustomerId.Value, ct))
+        // A login that never set a password waits on its invitation; a new link would withdraw it. Staff see the request.
+        if (user.PasswordHash is not null && siteBase is not null && await CanMailLinksAsync(user.CustomerId.Value, ct))
         {
             // Creating a link withdraws older ones, so only when it surely goes out by mail.
-            var mailed = await CreateResetLinkAsync(user.CustomerId.Value, user.Id, Text.Of("Password reset requested by the customer"), siteBase, ct);
+            var mailed = await CreateLinkAsync(user.CustomerId.Value, user.Id, Text.Of("Password reset requested by the customer"), siteBase, mustMail: true, reveal: false, ct);
             if (mailed is AccessLinkResult.Created { Mailed: true })
             {
                 return;

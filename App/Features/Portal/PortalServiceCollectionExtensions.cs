@@ -13,6 +13,7 @@ public static class PortalServiceCollectionExtensions
         services.AddScoped<PortalService>();
         services.AddScoped<PortalAccessService>();
         services.AddSingleton<PortalLinkAddress>();
+        services.AddSingleton<PasswordResetThrottle>();
         // A pasted log or a long description arrives as one circuit message; SignalR's default of 32 KB would drop the
         // circuit (and the typed text with it) instead of letting the portal answer with a clear error. Room for
         // PortalLimits.MaxTextLength characters of any script, JSON-escaped.
