@@ -5,7 +5,7 @@
 namespace BlazorTickets.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class TicketRelatedTicket : Migration
+    public partial class RelatedTicketsAndUserTenants : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,10 +16,39 @@ namespace BlazorTickets.Data.Migrations
                 type: "INTEGER",
                 nullable: true);
 
+            migrationBuilder.CreateTable(
+                name: "UserTenants",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserTenants", x => new { x.UserId, x.TenantId });
+                    table.ForeignKey(
+                        name: "FK_UserTenants_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_UserTenants_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_RelatedTicketId",
                 table: "Tickets",
                 column: "RelatedTicketId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserTenants_TenantId",
+                table: "UserTenants",
+                column: "TenantId");
 
             migrationBuilder.AddForeignKey(
                 name: "FK_Tickets_Tickets_RelatedTicketId",
@@ -36,6 +65,9 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.DropForeignKey(
                 name: "FK_Tickets_Tickets_RelatedTicketId",
                 table: "Tickets");
+
+            migrationBuilder.DropTable(
+                name: "UserTenants");
 
             migrationBuilder.DropIndex(
                 name: "IX_Tickets_RelatedTicketId",

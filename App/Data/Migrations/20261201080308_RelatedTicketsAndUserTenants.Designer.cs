@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201064007_TicketRelatedTicket")]
-    partial class TicketRelatedTicket
+    [Migration("20261201080308_RelatedTicketsAndUserTenants")]
+    partial class RelatedTicketsAndUserTenants
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1238,6 +1238,21 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("UserGroupMemberships");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Users.UserTenant", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("UserTenants");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1750,6 +1765,25 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Users.UserTenant", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BlazorTickets.Features.Users.AppUser", "User")
+                        .WithMany("Tenants")
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Tenant");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1838,6 +1872,8 @@ namespace BlazorTickets.Data.Migrations
             modelBuilder.Entity("BlazorTickets.Features.Users.AppUser", b =>
                 {
                     b.Navigation("Memberships");
+
+                    b.Navigation("Tenants");
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Users.UserGroup", b =>
