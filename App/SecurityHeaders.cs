@@ -25,7 +25,11 @@ public static class SecurityHeaders
                     headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 }
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "same-origin";
+                // A page with a token in its address (set-password) sends no referrer at all; keep that.
+                if (!headers.ContainsKey("Referrer-Policy"))
+                {
+                    headers["Referrer-Policy"] = "same-origin";
+                }
                 return Task.CompletedTask;
             });
             await next();
