@@ -8,8 +8,12 @@ public static class SecurityHeaders
     /// remote images because a mail's frame (srcdoc inherits this policy) may show them on request, and the frame's own
     /// stricter policy decides; the circuit's WebSocket to this site.
     /// </summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; " +
+    /// <remarks>
+    /// A srcdoc frame is bound by this policy as well as its own, so the mail frame's sizing script is admitted here
+    /// too, by its hash alone.
+    /// </remarks>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'self'; script-src 'self' 'sha256-{BlazorTickets.Features.Mail.Display.MailHtmlView.SizingScriptHash}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; " +
         "font-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'; frame-ancestors 'self'; base-uri 'self'; " +
         "form-action 'self'; object-src 'none'";
 

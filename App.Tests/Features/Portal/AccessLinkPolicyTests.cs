@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Parser;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Tests.Features.Replies;
@@ -84,6 +85,30 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
         var again = await Access.CreateResetLinkAsync(max.CustomerId, login.UserId, "Anna Agent", Site, LinkViewer.Staff);
         again.Should().BeOfType<AccessLinkResult.Invalid>();
         (await Access.CheckLinkAsync(created.Token)).Should().BeOfType<LinkCheck.Valid>("a refused request withdraws nothing");
+    }
+
+    [Fact]
+    public async Task Staff_invite_only_an_address_the_customer_already_has_an_admin_may_invite_a_new_one()
+    {
+        await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            db.Set<CustomerEmail>().Add(new CustomerEmail { CustomerId = max.CustomerId, TenantId = tenantId, Address = "office@fabrikam.example" });
+            await db.SaveChangesAsync();
+        }
+
+        var ownAddress = await Access.InviteAsync(max.CustomerId, "anna.agent@gmail.example", "Max", "Anna Agent", Site, LinkViewer.Staff);
+        var knownAddress = await Access.InviteAsync(max.CustomerId, "Office@Fabrikam.example", "Office", "Anna Agent", Site, LinkViewer.Staff);
+        var byAdmin = await Access.InviteAsync(max.CustomerId, "new.login@fabrikam.example", "New Login", "Alex Admin", Site, LinkViewer.Admin);
+
+        ownAddress.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Should().ContainSingle()
+            .Which.Message.Should().Be(PortalAccessService.UnknownAddress);
+        var mailed = knownAddress.Should().BeOfType<AccessLinkResult.Created>().Subject;
+        mailed.Mailed.Should().BeTrue();
+        mailed.Token.Should().BeNull("staff never see a link that signs in as the customer");
+        byAdmin.Should().BeOfType<AccessLinkResult.Created>();
+        var logins = (await Access.GetCustomerAccessAsync(max.CustomerId))!.Logins.Select(l => l.Email).ToList();
+        logins.Should().NotContain("anna.agent@gmail.example");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Features.Localization;
 using Microsoft.AspNetCore.Identity;
@@ -45,13 +46,14 @@ public sealed class PortalAccessService(
     public const string PasswordRequiresUpper = "The password must contain an upper-case letter (A-Z).";
     public const string PasswordRequiresNonAlphanumeric = "The password must contain a character that is neither a letter nor a digit.";
     public const string PasswordRequiresUniqueChars = "The password must use at least {0} different characters.";
+    public const string UnknownAddress = "Only an administrator can invite an address the customer does not have yet. Add it to the customer first.";
     public const string CannotMail = "This tenant cannot send mail yet, so no link was created. Set up its outgoing mail, or ask an administrator for an invitation link.";
 
     public static IReadOnlyList<string> AllMessages =>
     [
         EmailMissing, EmailInvalid, EmailTaken, AlreadyActive, NameMissing, NameTooLong, UserNameInvalid, PasswordTooShort,
         PasswordRequiresDigit, PasswordRequiresLower, PasswordRequiresUpper, PasswordRequiresNonAlphanumeric, PasswordRequiresUniqueChars,
-        CannotMail,
+        CannotMail, UnknownAddress,
     ];
 
     public static string LinkPath(string token) => $"{SetPasswordPath}?token={Uri.EscapeDataString(token)}";
@@ -147,6 +149,11 @@ public sealed class PortalAccessService(
         if (viewer != LinkViewer.Admin && (siteBase is null || !await CanMailLinksAsync(customerId, ct)))
         {
             return new AccessLinkResult.Invalid([new(CannotMail)]);
+        }
+        // The invitation mail signs its reader in as the customer, so staff may only send it to the customer's own address.
+        if (viewer != LinkViewer.Admin && !await db.Set<CustomerEmail>().AnyAsync(e => e.CustomerId == customerId && e.Address.ToLower() == email.ToLower(), ct))
+        {
+            return new AccessLinkResult.Invalid([new(UnknownAddress)]);
         }
 
         await using var scope = scopes.CreateAsyncScope();
