@@ -80,6 +80,38 @@ public sealed class SessionEndTests(SessionEndTests.Factory app) : IClassFixture
         (await provider.IsStillValidAsync(principal)).Should().BeFalse("the circuit must not keep the removed role");
     }
 
+    [Fact]
+    public async Task A_disabled_user_loses_cookie_and_open_page_and_cannot_sign_in_again_until_unlocked()
+    {
+        var email = "ben@contoso.example";
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(user);
+        var provider = (RevalidatingIdentityAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
+        using (var before = await client.GetAsync("/tickets"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await scope.ServiceProvider.GetRequiredService<UserAdminService>().DisableAsync(user.Id)).Succeeded.Should().BeTrue();
+
+        using (var after = await client.GetAsync("/tickets"))
+        {
+            after.StatusCode.Should().Be(HttpStatusCode.Redirect, "the disabled user's cookie must stop working");
+            PathOf(after).Should().Be(AccountServiceCollectionExtensions.LoginPath);
+        }
+        (await provider.IsStillValidAsync(principal)).Should().BeFalse("an open page must lose the disabled user's sign-in");
+        var signIn = () => app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        await signIn.Should().ThrowAsync<InvalidOperationException>("a disabled user cannot sign in again");
+
+        (await scope.ServiceProvider.GetRequiredService<UserAdminService>().UnlockAsync(user.Id)).Succeeded.Should().BeTrue();
+        using var again = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        using var page = await again.GetAsync("/tickets");
+        page.StatusCode.Should().Be(HttpStatusCode.OK, "unlocking undoes the disable");
+    }
+
     private async Task SetAdminAsync(string email, bool admin)
     {
         await using var scope = app.Services.CreateAsyncScope();

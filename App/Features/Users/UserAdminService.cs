@@ -242,6 +242,19 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         return AdminResult.Saved(user.Id);
     }
 
+    /// <summary>
+    /// Stops a user from signing in until an admin unlocks them. The new security stamp ends their cookies and open
+    /// pages at the next check (within a minute).
+    /// </summary>
+    public Task<AdminResult<string>> DisableAsync(string id) =>
+        WithStaffUserAsync(id, async (userManager, user) =>
+        {
+            user.LockoutEnabled = true;
+            user.LockoutEnd = DateTimeOffset.MaxValue;
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            return await userManager.UpdateAsync(user);
+        });
+
     /// <summary>Lifts a lockout after too many failed sign-ins.</summary>
     public Task<AdminResult<string>> UnlockAsync(string id) =>
         WithStaffUserAsync(id, async (userManager, user) =>
