@@ -112,6 +112,33 @@ public sealed class SessionEndTests(SessionEndTests.Factory app) : IClassFixture
         page.StatusCode.Should().Be(HttpStatusCode.OK, "unlocking undoes the disable");
     }
 
+    [Fact]
+    public async Task A_revoked_customer_login_loses_its_cookie_cannot_sign_in_and_cannot_ask_for_a_new_password()
+    {
+        var email = "max.mustermann@fabrikam.example";
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        using (var before = await client.GetAsync("/portal"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        await using var scope = app.Services.CreateAsyncScope();
+        var user = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email))!;
+        var access = scope.ServiceProvider.GetRequiredService<BlazorTickets.Features.Portal.PortalAccessService>();
+
+        (await access.RevokeLoginAsync(user.CustomerId!.Value, user.Id)).Should().BeTrue();
+
+        using (var after = await client.GetAsync("/portal"))
+        {
+            after.StatusCode.Should().Be(HttpStatusCode.Redirect, "the revoked login's cookie must stop working");
+            PathOf(after).Should().Be(AccountServiceCollectionExtensions.LoginPath);
+        }
+        var signIn = () => app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        await signIn.Should().ThrowAsync<InvalidOperationException>("a revoked login cannot sign in again");
+        await access.RequestPasswordResetAsync(email);
+        (await access.GetCustomerAccessAsync(user.CustomerId.Value))!.Logins.Single(l => l.UserId == user.Id)
+            .ResetRequestedAt.Should().BeNull("a revoked login cannot win its access back through forgot password");
+    }
+
     private async Task SetAdminAsync(string email, bool admin)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -263,6 +263,31 @@ public sealed class PortalAccessService(
         return created with { Mailed = true };
     }
 
+    /// <summary>
+    /// Ends a customer login's access: it cannot sign in, its open pages and cookies end at the next check, its open
+    /// links are withdrawn and "forgot password" no longer reaches it. A new link from staff restores it.
+    /// </summary>
+    public async Task<bool> RevokeLoginAsync(int customerId, string userId, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || user.CustomerId != customerId)
+        {
+            return false;
+        }
+        user.DisableSignIn();
+        if (!(await users.UpdateAsync(user)).Succeeded)
+        {
+            return false;
+        }
+        var now = Now();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await OpenLinks(db, now).Where(l => l.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), ct);
+        await db.Set<PortalPasswordResetRequest>().Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        return true;
+    }
+
     /// <summary>Withdraws an open link; false when there is no such open link of this customer.</summary>
     public async Task<bool> RevokeLinkAsync(int customerId, int linkId, CancellationToken ct = default)
     {
@@ -294,7 +319,7 @@ public sealed class PortalAccessService(
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.FindByEmailAsync(email);
-        if (user?.CustomerId is null)
+        if (user?.CustomerId is null || user.IsSignInDisabled)
         {
             return;
         }

@@ -15,4 +15,20 @@ public class AppUser : IdentityUser
     public List<UserGroupMembership> Memberships { get; set; } = [];
     /// <summary>The tenants this staff user is limited to; none means every tenant.</summary>
     public List<UserTenant> Tenants { get; set; } = [];
+
+    /// <summary>
+    /// The lockout end that means "disabled until someone with the right lifts it" rather than "too many failed
+    /// sign-ins"; far enough out to never pass, near enough that converting it to any local time cannot overflow.
+    /// </summary>
+    public static readonly DateTimeOffset SignInDisabled = new(9999, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public bool IsSignInDisabled => LockoutEnd >= SignInDisabled;
+
+    /// <summary>Stops sign-in and ends existing sessions: the new stamp fails the cookie and circuit checks.</summary>
+    public void DisableSignIn()
+    {
+        LockoutEnabled = true;
+        LockoutEnd = SignInDisabled;
+        SecurityStamp = Guid.NewGuid().ToString("N");
+    }
 }

@@ -249,9 +249,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     public Task<AdminResult<string>> DisableAsync(string id) =>
         WithStaffUserAsync(id, async (userManager, user) =>
         {
-            user.LockoutEnabled = true;
-            user.LockoutEnd = DateTimeOffset.MaxValue;
-            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            user.DisableSignIn();
             return await userManager.UpdateAsync(user);
         });
 
