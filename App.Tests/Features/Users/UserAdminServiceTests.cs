@@ -71,6 +71,21 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_last_administrator_who_can_sign_in_cannot_be_disabled()
+    {
+        var first = await CreateAsync(NewUser("alex@contoso.example", admins));
+        var second = await CreateAsync(NewUser("olga@contoso.example", admins));
+
+        (await Users.DisableAsync(second)).Succeeded.Should().BeTrue("another admin can still sign in");
+        var refused = await Users.DisableAsync(first);
+
+        refused.Succeeded.Should().BeFalse();
+        refused.Errors.Values.Should().ContainSingle().Which.Should().Contain("last administrator");
+        (await Users.ListAsync()).Single(u => u.Id == first).IsLockedOut.Should().BeFalse("nothing was written");
+        (await Users.ListAsync()).Single(u => u.Id == second).LockedOutUntil.Should().Be(AppUser.SignInDisabled);
+    }
+
+    [Fact]
     public async Task A_user_in_several_groups_gets_no_billing_group_unless_one_is_chosen()
     {
         var id = await CreateAsync(NewUser("carla@contoso.example", support, senior));

@@ -246,12 +246,26 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     /// Stops a user from signing in until an admin unlocks them. The new security stamp ends their cookies and open
     /// pages at the next check (within a minute).
     /// </summary>
-    public Task<AdminResult<string>> DisableAsync(string id) =>
-        WithStaffUserAsync(id, async (userManager, user) =>
+    public async Task<AdminResult<string>> DisableAsync(string id, CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // SQLite cannot compare DateTimeOffset; the admins are few.
+            var admins = await db.UserGroupMemberships.Where(m => m.Group.Name == Groups.Admins)
+                .Select(m => new { m.UserId, m.User.LockoutEnd }).ToListAsync(ct);
+            var isAdmin = admins.Any(a => a.UserId == id);
+            var otherAdminCanSignIn = admins.Any(a => a.UserId != id && !(a.LockoutEnd >= AppUser.SignInDisabled));
+            if (isAdmin && !otherAdminCanSignIn)
+            {
+                return AdminResult.Failed<string>(Text.Of("This is the last administrator who can sign in; someone must stay able to administer the app."));
+            }
+        }
+        return await WithStaffUserAsync(id, async (userManager, user) =>
         {
             user.DisableSignIn();
             return await userManager.UpdateAsync(user);
         });
+    }
 
     /// <summary>Lifts a lockout after too many failed sign-ins.</summary>
     public Task<AdminResult<string>> UnlockAsync(string id) =>
