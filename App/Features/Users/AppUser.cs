@@ -24,11 +24,14 @@ public class AppUser : IdentityUser
 
     public bool IsSignInDisabled => LockoutEnd >= SignInDisabled;
 
-    /// <summary>Stops sign-in and ends existing sessions: the new stamp fails the cookie and circuit checks.</summary>
+    /// <summary>Stops sign-in and ends existing sessions.</summary>
     public void DisableSignIn()
     {
         LockoutEnabled = true;
         LockoutEnd = SignInDisabled;
-        SecurityStamp = Guid.NewGuid().ToString("N");
+        EndSessions();
     }
+
+    /// <summary>A new security stamp: cookies and open pages fail their next check and must sign in again.</summary>
+    public void EndSessions() => SecurityStamp = Guid.NewGuid().ToString("N");
 }

@@ -216,7 +216,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         if (removed.Count > 0)
         {
             // Roles live in the cookie and the open pages' sign-in: a new stamp makes both sign in again without them.
-            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            user.EndSessions();
         }
         db.UserGroupMemberships.RemoveRange(removed);
         foreach (var groupId in groupIds.Where(id => memberships.All(m => m.GroupId != id)))
