@@ -6,7 +6,9 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["desk"] = DeskQueryBenchmark.RunAsync,
     ["hostile-html"] = HostileHtmlBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["pickers"] = PickerBenchmark.RunAsync,
     ["push-latency"] = PushLatencyBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
     ["timers"] = TimersBenchmark.RunAsync,
 };
 

@@ -28,6 +28,7 @@ public static class DeskComponentContext
         context.Services.AddScoped<CircuitPresence>();
         context.Services.AddScoped(sp => new TenantScope(sp, app.Get<UserTenantCache>()));
         context.Services.AddScoped(sp => new TicketService(app.DbFactory, app.Get<TimeProvider>(), sp.GetRequiredService<TenantScope>()));
+        context.Services.AddScoped(sp => new PickerService(app.DbFactory, sp.GetRequiredService<TenantScope>()));
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailboxSettingsService>());
         context.Services.AddSingleton(app.Get<BlazorTickets.Features.Mail.MailFetchService>());
 

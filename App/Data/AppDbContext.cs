@@ -24,6 +24,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<TicketAssignedCustomer> TicketAssignedCustomers => Set<TicketAssignedCustomer>();
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<TicketSearchEntry> TicketSearch => Set<TicketSearchEntry>();
     public DbSet<TextBlock> TextBlocks => Set<TextBlock>();
     public DbSet<TimeEntry> TimeEntries => Set<TimeEntry>();
     public DbSet<RunningTimer> RunningTimers => Set<RunningTimer>();

@@ -17,7 +17,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<AppDbContext>((sp, db) =>
         {
             db.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
-            db.AddInterceptors(sp.GetRequiredService<TicketChangeInterceptor>());
+            db.AddInterceptors(sp.GetRequiredService<TicketChangeInterceptor>(), SqliteFunctionsInterceptor.Instance);
         });
 
         services.AddDataProtection()

@@ -62,7 +62,9 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
         var annaIds = await AsAsync(Anna, s => s.GetRequiredService<TicketService>().QueryIdsAsync(new TicketListFilter(), null));
         var annaOpens = await AsAsync(Anna, s => s.GetRequiredService<TicketService>().GetAsync(Foreign.TicketId));
         var annaTenants = await AsAsync(Anna, s => s.GetRequiredService<TicketService>().GetTenantsAsync());
-        var annaCustomers = await AsAsync(Anna, s => s.GetRequiredService<TicketService>().GetCustomersAsync(null));
+        var annaCustomers = await AsAsync(Anna, s => s.GetRequiredService<PickerService>().SearchCustomersAsync(Foreign.HomeTenantId, ""));
+        var annaFindsFiona = await AsAsync(Anna, s => s.GetRequiredService<PickerService>().SearchCustomersAsync(null, "Fiona"));
+        var adminFindsFiona = await AsAsync(Admin, s => s.GetRequiredService<PickerService>().SearchCustomersAsync(null, "Fiona"));
         var annaSees = await AsAsync(Anna, s => SearchAsync(s, new TicketListFilter()));
 
         adminFinds.TotalCount.Should().Be(1);
@@ -74,6 +76,8 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
         annaOpens.Should().BeNull();
         annaTenants.Select(t => t.Id).Should().Equal(Foreign.HomeTenantId);
         annaCustomers.Should().NotBeEmpty().And.OnlyContain(c => c.TenantId == Foreign.HomeTenantId);
+        adminFindsFiona.Select(c => c.Id).Should().Contain(Foreign.CustomerId);
+        annaFindsFiona.Should().BeEmpty();
         annaSees.TotalCount.Should().BeGreaterThan(0, "her own tenant's tickets stay visible");
     }
 
@@ -148,7 +152,7 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
         var list = await AsAsync(Bill, s => s.GetRequiredService<QuoteService>().QueryAsync(new QuoteListFilter(), 0, 200));
         var byTenant = await AsAsync(Bill, s => s.GetRequiredService<QuoteService>().QueryAsync(new QuoteListFilter { TenantId = Foreign.TenantId }, 0, 200));
         var quote = await AsAsync(Bill, s => s.GetRequiredService<QuoteService>().GetAsync(Foreign.QuoteId));
-        var customers = await AsAsync(Bill, s => s.GetRequiredService<QuoteService>().GetCustomersWithQuotesAsync());
+        var customers = await AsAsync(Bill, s => s.GetRequiredService<PickerService>().SearchCustomersAsync(null, "Fiona"));
         var status = await AsAsync(Bill, s => s.GetRequiredService<QuoteService>().SetStatusAsync(Foreign.QuoteId, QuoteStatus.Sent));
         var streamed = await AsAsync(Bill, async s =>
         {

@@ -1023,6 +1023,29 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("TicketMessages");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Tickets.TicketSearchEntry", b =>
+                {
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rowid");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("TicketSearch");
+
+                    b.Property<double>("Rank")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rank");
+
+                    b.HasKey("TicketId");
+
+                    b.ToTable("TicketSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.Tickets.TicketWatcher", b =>
                 {
                     b.Property<int>("TicketId")

@@ -160,16 +160,4 @@ public sealed class QuoteService(
         quoteNotifier.Publish([id]);
         return new QuoteStatusResult.Changed(next, released);
     }
-
-    public async Task<IReadOnlyList<Option<int>>> GetCustomersWithQuotesAsync(CancellationToken ct = default)
-    {
-        var access = await AccessAsync(ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Customers.AsNoTracking()
-            .WhereTenantAllowed(access, c => c.TenantId)
-            .Where(c => db.Quotes.Any(q => q.CustomerId == c.Id))
-            .OrderBy(c => c.Name)
-            .Select(c => new Option<int>(c.Id, c.Name))
-            .ToListAsync(ct);
-    }
 }

@@ -31,7 +31,8 @@ public sealed record TicketListRow(
     bool IsOverdue,
     DateTime UpdatedAt,
     DateTime? LastMessageAt,
-    UnbilledAmount? Unbilled = null)
+    UnbilledAmount? Unbilled = null,
+    string? Snippet = null)
 {
     public string Tag => Ticket.FormatNumber(Number);
 }
@@ -40,9 +41,13 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount);
 
 public sealed record Option<TKey>(TKey Id, string Name);
 
-public sealed record CustomerOption(int Id, string Name, string Company, int TenantId)
+/// <summary>A customer as the pickers show it.</summary>
+public sealed record CustomerOption(int Id, string Name, string Company, int TenantId, string CustomerNumber = "", string Email = "")
 {
     public string Label => string.IsNullOrWhiteSpace(Company) ? Name : $"{Name} ({Company})";
+
+    /// <summary>What tells two customers of the same name apart.</summary>
+    public string Detail => string.Join(" · ", new[] { CustomerNumber, Email }.Where(s => !string.IsNullOrWhiteSpace(s)));
 }
 
 public sealed record MessageView(

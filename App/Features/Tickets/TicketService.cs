@@ -8,6 +8,8 @@ namespace BlazorTickets.Features.Tickets;
 public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TenantScope? tenantScope = null)
 {
     public const int MaxPageSize = 200;
+    /// <summary>A search counts its matches exactly up to this many; beyond, the count is this plus one ("10,000+").</summary>
+    public const int SearchCountCap = 10_000;
 
     private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
@@ -21,10 +23,23 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = ApplyFilter(db, filter, currentUserId, today, access);
-        var total = await query.CountAsync(ct);
-        var rows = await ApplySort(query, sort)
-            .Skip(page * pageSize)
-            .Take(pageSize)
+        var search = SearchOf(filter);
+        // A common word matches a large part of a million tickets: count exactly only up to the cap.
+        var total = search is null ? await query.CountAsync(ct) : await query.Take(SearchCountCap + 1).CountAsync(ct);
+        List<int>? relevanceOrder = null;
+        IQueryable<Ticket> pageQuery;
+        if (search is not null && sort == TicketSort.Default)
+        {
+            // Without a chosen sort a search lists the best matches first.
+            relevanceOrder = await TicketSearchRanking.PageIdsAsync(
+                db, search, range => ApplyFilter(db, filter, currentUserId, today, access, range), page * pageSize, pageSize, ct);
+            pageQuery = db.Tickets.AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
+        }
+        else
+        {
+            pageQuery = ApplySort(query, sort).Skip(page * pageSize).Take(pageSize);
+        }
+        var rows = await pageQuery
             .Select(t => new TicketListRow(
                 t.Id,
                 t.Number,
@@ -39,6 +54,14 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 t.LastMessageAt,
                 null))
             .ToListAsync(ct);
+        if (relevanceOrder is not null)
+        {
+            rows = rows.OrderBy(r => relevanceOrder.IndexOf(r.Id)).ToList();
+        }
+        if (search is not null && rows.Count > 0)
+        {
+            rows = await TicketSearchRanking.WithSnippetsAsync(db, search, rows, ct);
+        }
         if (filter.UnbilledOnly && rows.Count > 0)
         {
             // One grouped query for the page, priced like the bill run.
@@ -56,7 +79,15 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return await ApplyFilter(db, filter, currentUserId, Today(), access).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
     }
 
-    internal static IQueryable<Ticket> ApplyFilter(AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access)
+    /// <summary>The full-text search the filter's text asks for; null for none or a ticket number ("#1234", "1234").</summary>
+    private static TicketSearchQuery? SearchOf(TicketListFilter filter)
+    {
+        var text = filter.Text?.Trim();
+        return string.IsNullOrEmpty(text) || int.TryParse(text.TrimStart('#'), out _) ? null : TicketSearchQuery.Parse(text);
+    }
+
+    internal static IQueryable<Ticket> ApplyFilter(
+        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access, TicketIdRange? searchRange = null)
     {
         var query = db.Tickets.AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
         if (filter.Statuses.Count > 0)
@@ -107,20 +138,23 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 // "#1234" is unmistakably a ticket number: use the unique index instead of scanning subjects.
                 query = query.Where(t => t.Number == number);
             }
+            else if (TicketSearchQuery.Parse(text) is { } search)
+            {
+                // Subject, message bodies and customers, through the FTS index (TicketSearchSql).
+                var range = searchRange ?? TicketIdRange.All;
+                var matches = db.TicketSearch.Where(s => s.Match == search.Match && s.TicketId >= range.From && s.TicketId < range.Below);
+                query = number is null
+                    ? query.Join(matches, t => t.Id, s => s.TicketId, (t, _) => t)
+                    : query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id));
+            }
             else
             {
-                var pattern = $"%{EscapeLike(text)}%";
-                query = query.Where(t =>
-                    (number != null && t.Number == number)
-                    || EF.Functions.Like(t.Subject, pattern, "\\")
-                    || (t.Customer != null && (EF.Functions.Like(t.Customer.Name, pattern, "\\") || EF.Functions.Like(t.Customer.Company, pattern, "\\"))));
+                // Only punctuation: nothing a word could match.
+                query = query.Where(_ => false);
             }
         }
         return query;
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     private static IQueryable<Ticket> ApplySort(IQueryable<Ticket> query, TicketSort sort)
     {
@@ -214,31 +248,8 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     };
 
     /// <summary>Users who may handle or watch tickets: members of group Ticket-Support.</summary>
-    public async Task<IReadOnlyList<Option<string>>> GetSupportUsersAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await SupportUsers(db)
-            .OrderBy(u => u.DisplayName)
-            .Select(u => new Option<string>(u.Id, u.DisplayName))
-            .ToListAsync(ct);
-    }
-
     private static IQueryable<AppUser> SupportUsers(AppDbContext db) =>
         db.Users.Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport));
-
-    public async Task<IReadOnlyList<CustomerOption>> GetCustomersAsync(int? tenantId, CancellationToken ct = default)
-    {
-        var access = await AccessAsync(ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Customers.AsNoTracking().WhereTenantAllowed(access, c => c.TenantId);
-        if (tenantId is int id)
-        {
-            query = query.Where(c => c.TenantId == id);
-        }
-        return await query.OrderBy(c => c.Name)
-            .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId))
-            .ToListAsync(ct);
-    }
 
     public async Task<IReadOnlyList<Option<int>>> GetTenantsAsync(CancellationToken ct = default)
     {

@@ -15,6 +15,7 @@ public static class TicketsServiceCollectionExtensions
         services.AddScoped<CircuitPresence>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());
         services.AddScoped<TicketService>();
+        services.AddScoped<PickerService>();
         return services;
     }
 

@@ -1,0 +1,237 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorTickets.Tests.Features.Tickets;
+
+/// <summary>The search index stays in step through every write path: edits, notes, mail import, renames, deletes, migration.</summary>
+public sealed class TicketSearchIndexTests : IAsyncLifetime
+{
+    private TestServices services = null!;
+    private int tenantId;
+
+    public async Task InitializeAsync()
+    {
+        services = await TestServices.CreateAsync();
+        tenantId = await TicketSearchData.AddAsync(services, 50, seed: 5);
+    }
+
+    public Task DisposeAsync() => services.DisposeAsync().AsTask();
+
+    private async Task<List<int>> FindAsync(string text)
+    {
+        await using var scope = services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<TicketService>().QueryIdsAsync(new TicketListFilter { Text = text }, null)).ToList();
+    }
+
+    private async Task ShouldMatchThePlainScanAsync(params string[] words)
+    {
+        var documents = await SearchReference.LoadAsync(services.DbFactory);
+        foreach (var word in words)
+        {
+            (await FindAsync(word)).Should().BeEquivalentTo(SearchReference.Find(documents, word), $"'{word}' after the change");
+        }
+    }
+
+    [Fact]
+    public async Task A_word_only_in_an_HTML_body_is_found_with_entities_decoded_and_tags_left_out()
+    {
+        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_001, "Question", text: "",
+            html: "<div class=\"quuxclass\"><p>Der <b>Kyocera</b>-Dr&uuml;cker &amp; das Fax</p><script>var zorglub = 1;</script></div>");
+
+        (await FindAsync("kyocera")).Should().Equal(id);
+        (await FindAsync("Drücker")).Should().Equal(id);
+        (await FindAsync("quuxclass")).Should().BeEmpty();
+        (await FindAsync("zorglub")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_subject_edit_replaces_the_old_words_with_the_new()
+    {
+        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_002, "Flurbo machine broken", "nothing here");
+        await using var scope = services.CreateScope();
+        var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
+        var details = await tickets.GetAsync(id);
+        var edited = details!.Edit.Clone();
+        edited.Subject = "Glorpington machine broken";
+
+        var result = await tickets.SaveAsync(details.Edit, edited, "Anna Agent");
+
+        result.Should().BeOfType<SaveTicketResult.Saved>();
+        (await FindAsync("flurbo")).Should().BeEmpty();
+        (await FindAsync("glorpington")).Should().Equal(id);
+        await ShouldMatchThePlainScanAsync("machine", "printer");
+    }
+
+    [Fact]
+    public async Task A_customer_rename_changes_what_finds_their_tickets()
+    {
+        await using var scope = services.CreateScope();
+        var admin = scope.ServiceProvider.GetRequiredService<CustomerAdminService>();
+        int customerId;
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            customerId = await db.Customers.Where(c => c.TenantId == tenantId && db.Tickets.Any(t => t.CustomerId == c.Id)).Select(c => c.Id).FirstAsync();
+        }
+        var edit = (await admin.GetAsync(customerId))!;
+        edit.Name = "Wilhelmina Quastenflosser";
+        edit.Company = "Quastenflosser Hafenbetrieb";
+        edit.Emails = [.. edit.Emails, "wilhelmina@hafen.example"];
+
+        (await admin.SaveAsync(edit)).Succeeded.Should().BeTrue();
+
+        var theirTickets = await TicketsOfCustomerAsync(customerId);
+        (await FindAsync("Quastenflosser")).Should().BeEquivalentTo(theirTickets).And.NotBeEmpty();
+        (await FindAsync("Hafenbetrieb")).Should().BeEquivalentTo(theirTickets);
+        (await FindAsync("wilhelmina@hafen.example")).Should().BeEquivalentTo(theirTickets);
+        await ShouldMatchThePlainScanAsync("Müller", "Schmidt", "Quastenflosser", "kunde1");
+    }
+
+    [Fact]
+    public async Task An_assigned_customer_is_searchable_on_the_ticket()
+    {
+        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            var customer = new Customer { TenantId = tenantId, CustomerNumber = "X-1", Name = "Ottokar Blauwal", Company = "" };
+            db.Customers.Add(customer);
+            await db.SaveChangesAsync();
+            db.TicketAssignedCustomers.Add(new TicketAssignedCustomer { TicketId = id, CustomerId = customer.Id });
+            await db.SaveChangesAsync();
+        }
+
+        (await FindAsync("Blauwal")).Should().Equal(id);
+
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            await db.TicketAssignedCustomers.Where(a => a.TicketId == id).ExecuteDeleteAsync();
+        }
+        (await FindAsync("Blauwal")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_internal_note_is_found_and_a_deleted_ticket_is_not()
+    {
+        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_004, "Anything", "first mail");
+        await using var scope = services.CreateScope();
+        var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
+
+        string agentId;
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            var agent = new BlazorTickets.Features.Users.AppUser { UserName = "agent@example.test", Email = "agent@example.test", DisplayName = "Anna Agent" };
+            db.Users.Add(agent);
+            await db.SaveChangesAsync();
+            agentId = agent.Id;
+        }
+
+        await tickets.AddInternalNoteAsync(id, "Called them: the Snorkelwhistle firmware fixes it.", agentId, "Anna Agent");
+
+        (await FindAsync("snorkelwhistle")).Should().Equal(id);
+        (await FindAsync("first mail")).Should().Contain(id, "the earlier mail stays in the ticket's text");
+
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            db.Tickets.Remove(await db.Tickets.SingleAsync(t => t.Id == id));
+            await db.SaveChangesAsync();
+        }
+        (await FindAsync("snorkelwhistle")).Should().BeEmpty();
+        await ShouldMatchThePlainScanAsync("printer", "Drucker", "first");
+    }
+
+    [Fact]
+    public async Task Deleting_a_message_removes_its_words()
+    {
+        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            db.TicketMessages.Add(new TicketMessage { TicketId = id, Date = DateTime.UtcNow, TextBody = "second mail" });
+            await db.SaveChangesAsync();
+            (await FindAsync("vintagebanana")).Should().Equal(id);
+
+            await db.TicketMessages.Where(m => m.TicketId == id && m.TextBody.Contains("Vintagebanana")).ExecuteDeleteAsync();
+        }
+
+        (await FindAsync("vintagebanana")).Should().BeEmpty();
+        (await FindAsync("second mail")).Should().Equal(id);
+    }
+
+    [Fact]
+    public async Task Every_mail_of_the_corpus_imported_the_real_way_is_found_by_a_word_of_its_text()
+    {
+        var importer = services.Get<MailImporter>();
+        uint uid = 0;
+        var corpus = MimeCorpus.Messages();
+        foreach (var batch in corpus.Chunk(20))
+        {
+            await importer.ImportBatchAsync(tenantId, batch.Select(item => new MailImporter.IncomingMail(item.Raw, new MailPosition("INBOX", 1, ++uid))).ToList());
+        }
+
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        var imported = await db.TicketMessages.Where(m => m.RawMime != null)
+            .Select(m => new { m.Id, m.TicketId, m.TextBody, m.HtmlBody }).ToListAsync();
+        imported.Should().HaveCountGreaterThan(corpus.Count / 2);
+        var checkedMessages = 0;
+        foreach (var message in imported)
+        {
+            var text = TicketSearchText.MessageText(message.TextBody, message.HtmlBody);
+            // The longest plain word: distinctive enough to keep the result small.
+            var word = SearchReference.Words(text).Where(w => w.Length >= 4 && w.All(char.IsAsciiLetterLower)).MaxBy(w => (w.Length, w));
+            if (word is null)
+            {
+                continue;
+            }
+            (await FindAsync(word)).Should().Contain(message.TicketId, $"message {message.Id} contains '{word}'");
+            checkedMessages++;
+        }
+        checkedMessages.Should().BeGreaterThan(imported.Count / 2);
+        await ShouldMatchThePlainScanAsync("the", "message", "Müller");
+    }
+
+    [Fact]
+    public async Task Migrating_an_existing_database_indexes_its_tickets()
+    {
+        await using var fresh = await TestServices.CreateAsync(initializeDatabase: false);
+        await using (var db = await fresh.DbFactory.CreateDbContextAsync())
+        {
+            var migrator = db.GetService<IMigrator>();
+            var all = db.Database.GetMigrations().ToList();
+            var beforeSearch = all[all.FindIndex(m => m.EndsWith("_TicketSearch", StringComparison.Ordinal)) - 1];
+            await migrator.MigrateAsync(beforeSearch);
+            var tenant = new Tenant { Name = "Old tenant" };
+            db.Tenants.Add(tenant);
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
+                VALUES (1, 'Old Kühlschrank ticket', 0, {tenant.Id}, 0, '2026-01-01', '2026-01-01', 0, '', '')
+                """);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO TicketMessages (TicketId, Direction, "From", "To", Cc, Subject, Date, TextBody, HtmlBody, IsAutomatic)
+                VALUES ((SELECT Id FROM Tickets WHERE Number = 1), 0, '', '', '', '', '2026-01-01', '', '<p>Gefrierfach &auml;ltester Art</p>', 0)
+                """);
+        }
+
+        await using (var scope = fresh.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        }
+
+        await using var ticketScope = fresh.CreateScope();
+        var tickets = ticketScope.ServiceProvider.GetRequiredService<TicketService>();
+        (await tickets.QueryIdsAsync(new TicketListFilter { Text = "kuehlschrank" }, null)).Should().ContainSingle();
+        (await tickets.QueryIdsAsync(new TicketListFilter { Text = "gefrierfach aeltester" }, null)).Should().ContainSingle();
+    }
+
+    private async Task<List<int>> TicketsOfCustomerAsync(int customerId)
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        return await db.Tickets.Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(a => a.CustomerId == customerId)).Select(t => t.Id).ToListAsync();
+    }
+}

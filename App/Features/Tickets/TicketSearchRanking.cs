@@ -1,0 +1,69 @@
+using BlazorTickets.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Tickets;
+
+/// <summary>The ticket ids a search's filter admits, as a range of ids: lets the FTS index skip the rest.</summary>
+public readonly record struct TicketIdRange(int From, int Below)
+{
+    public static readonly TicketIdRange All = new(0, int.MaxValue);
+}
+
+/// <summary>
+/// Relevance order for a search. bm25 over every match of a common word (hundreds of thousands at a million
+/// tickets) costs far more than a page may, so only the newest <see cref="RankedWindow"/> matches are ranked, best
+/// first; older matches follow, newest first. Each step reads at most a window or a page from the index.
+/// </summary>
+public static class TicketSearchRanking
+{
+    public const int RankedWindow = 1_000;
+
+    /// <param name="filtered">The list's filter with the search limited to a range of ticket ids.</param>
+    public static async Task<List<int>> PageIdsAsync(
+        AppDbContext db, TicketSearchQuery search, Func<TicketIdRange, IQueryable<Ticket>> filtered, int skip, int take, CancellationToken ct)
+    {
+        var newest = await db.TicketSearch
+            .Where(s => s.Match == search.Match)
+            .OrderByDescending(s => s.TicketId)
+            .Take(RankedWindow)
+            .Select(s => new { s.TicketId, s.Rank })
+            .ToListAsync(ct);
+        var cutoff = newest.Count == RankedWindow ? newest[^1].TicketId : 0;
+        var rank = newest.ToDictionary(s => s.TicketId, s => s.Rank);
+
+        var windowIds = await filtered(new TicketIdRange(cutoff, int.MaxValue)).Select(t => t.Id).ToListAsync(ct);
+        var ranked = windowIds.OrderBy(id => rank.GetValueOrDefault(id, double.MaxValue)).ThenByDescending(id => id).ToList();
+        var page = ranked.Skip(skip).Take(take).ToList();
+        if (page.Count < take && cutoff > 0)
+        {
+            page.AddRange(await filtered(new TicketIdRange(0, cutoff))
+                .OrderByDescending(t => t.Id)
+                .Skip(Math.Max(0, skip - ranked.Count))
+                .Take(take - page.Count)
+                .Select(t => t.Id)
+                .ToListAsync(ct));
+        }
+        return page;
+    }
+
+    /// <summary>The page's rows with a snippet of the first message that matches; rows matched only by subject or customer get none.</summary>
+    public static async Task<List<TicketListRow>> WithSnippetsAsync(AppDbContext db, TicketSearchQuery search, List<TicketListRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.Id).ToList();
+        var messages = await db.TicketMessages.AsNoTracking()
+            .Where(m => ids.Contains(m.TicketId))
+            .OrderBy(m => m.Date).ThenBy(m => m.Id)
+            .Select(m => new { m.TicketId, m.TextBody, HtmlBody = m.TextBody.Trim() == "" ? m.HtmlBody : null })
+            .ToListAsync(ct);
+        var snippets = new Dictionary<int, string>();
+        foreach (var message in messages)
+        {
+            if (!snippets.ContainsKey(message.TicketId)
+                && search.Snippet(TicketSearchText.MessageText(message.TextBody, message.HtmlBody)) is { } snippet)
+            {
+                snippets[message.TicketId] = snippet;
+            }
+        }
+        return rows.Select(r => r with { Snippet = snippets.GetValueOrDefault(r.Id) }).ToList();
+    }
+}

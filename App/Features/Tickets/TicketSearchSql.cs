@@ -1,0 +1,114 @@
+namespace BlazorTickets.Features.Tickets;
+
+/// <summary>
+/// The full-text index of tickets: an FTS5 table with one document per ticket (subject, customers, message bodies),
+/// kept in step with the tables by triggers, so every write path (EF, ExecuteUpdate, raw SQL) keeps it right.
+/// The index holds German-folded text (ä → ae, ß → ss, see <see cref="TicketSearchText"/>); the tokenizer folds case
+/// and the remaining diacritics. It stores no copy of the text (contentless): snippets come from the tables.
+/// The triggers call the SQL functions that <see cref="TicketSearchText.RegisterFunctions"/> adds to every connection.
+/// </summary>
+public static class TicketSearchSql
+{
+    public const string Table = "TicketSearch";
+
+    private const string TicketsOfCustomer =
+        "SELECT Id FROM Tickets WHERE CustomerId = {0} UNION SELECT TicketId FROM TicketAssignedCustomers WHERE CustomerId = {0}";
+
+    /// <summary>The documents of the tickets whose ids the SQL expression lists (a list or a subquery), or of all tickets.</summary>
+    private static string Documents(string? ticketIds) => $"""
+        INSERT INTO {Table}(rowid, Subject, Customer, Body)
+        SELECT t.Id,
+            {TicketSearchText.FoldFunction}(t.Subject),
+            (SELECT {TicketSearchText.FoldFunction}(group_concat(c.Name || ' ' || c.Company || ' '
+                    || ifnull((SELECT group_concat(e.Address, ' ') FROM CustomerEmails e WHERE e.CustomerId = c.Id), ''), ' '))
+                FROM Customers c
+                WHERE c.Id = t.CustomerId OR c.Id IN (SELECT a.CustomerId FROM TicketAssignedCustomers a WHERE a.TicketId = t.Id)),
+            (SELECT group_concat({TicketSearchText.MessageFunction}(m.TextBody, m.HtmlBody), char(10))
+                FROM TicketMessages m WHERE m.TicketId = t.Id)
+        FROM Tickets t{(ticketIds is null ? "" : $" WHERE t.Id IN ({ticketIds})")};
+        """;
+
+    private static string Rebuild(string ticketIds) => $"""
+        DELETE FROM {Table} WHERE rowid IN ({ticketIds});
+        {Documents(ticketIds)}
+        """;
+
+    public const string CreateTable = $"""
+        CREATE VIRTUAL TABLE {Table} USING fts5(
+            Subject, Customer, Body,
+            content='', contentless_delete=1,
+            tokenize='unicode61 remove_diacritics 2');
+        INSERT INTO {Table}({Table}, rank) VALUES('rank', 'bm25(4.0, 2.0, 1.0)');
+        """;
+
+    public static readonly string CreateTriggers = $"""
+        CREATE TRIGGER TicketSearch_TicketInserted AFTER INSERT ON Tickets BEGIN
+        {Documents("new.Id")}
+        END;
+        CREATE TRIGGER TicketSearch_TicketChanged AFTER UPDATE OF Subject, CustomerId ON Tickets BEGIN
+        {Rebuild("new.Id")}
+        END;
+        CREATE TRIGGER TicketSearch_TicketDeleted AFTER DELETE ON Tickets BEGIN
+            DELETE FROM {Table} WHERE rowid = old.Id;
+        END;
+        CREATE TRIGGER TicketSearch_MessageInserted AFTER INSERT ON TicketMessages BEGIN
+        {Rebuild("new.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_MessageChanged AFTER UPDATE OF TextBody, HtmlBody, TicketId ON TicketMessages BEGIN
+        {Rebuild("new.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_MessageMoved AFTER UPDATE OF TicketId ON TicketMessages WHEN old.TicketId <> new.TicketId BEGIN
+        {Rebuild("old.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_MessageDeleted AFTER DELETE ON TicketMessages BEGIN
+        {Rebuild("old.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_AssignedCustomerAdded AFTER INSERT ON TicketAssignedCustomers BEGIN
+        {Rebuild("new.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_AssignedCustomerRemoved AFTER DELETE ON TicketAssignedCustomers BEGIN
+        {Rebuild("old.TicketId")}
+        END;
+        CREATE TRIGGER TicketSearch_CustomerChanged AFTER UPDATE OF Name, Company ON Customers BEGIN
+        {Rebuild(string.Format(TicketsOfCustomer, "new.Id"))}
+        END;
+        CREATE TRIGGER TicketSearch_CustomerEmailAdded AFTER INSERT ON CustomerEmails BEGIN
+        {Rebuild(string.Format(TicketsOfCustomer, "new.CustomerId"))}
+        END;
+        CREATE TRIGGER TicketSearch_CustomerEmailChanged AFTER UPDATE OF Address, CustomerId ON CustomerEmails BEGIN
+        {Rebuild(string.Format(TicketsOfCustomer, "new.CustomerId"))}
+        {Rebuild(string.Format(TicketsOfCustomer, "old.CustomerId"))}
+        END;
+        CREATE TRIGGER TicketSearch_CustomerEmailRemoved AFTER DELETE ON CustomerEmails BEGIN
+        {Rebuild(string.Format(TicketsOfCustomer, "old.CustomerId"))}
+        END;
+        """;
+
+    public const string DropTriggers = """
+        DROP TRIGGER IF EXISTS TicketSearch_TicketInserted;
+        DROP TRIGGER IF EXISTS TicketSearch_TicketChanged;
+        DROP TRIGGER IF EXISTS TicketSearch_TicketDeleted;
+        DROP TRIGGER IF EXISTS TicketSearch_MessageInserted;
+        DROP TRIGGER IF EXISTS TicketSearch_MessageChanged;
+        DROP TRIGGER IF EXISTS TicketSearch_MessageMoved;
+        DROP TRIGGER IF EXISTS TicketSearch_MessageDeleted;
+        DROP TRIGGER IF EXISTS TicketSearch_AssignedCustomerAdded;
+        DROP TRIGGER IF EXISTS TicketSearch_AssignedCustomerRemoved;
+        DROP TRIGGER IF EXISTS TicketSearch_CustomerChanged;
+        DROP TRIGGER IF EXISTS TicketSearch_CustomerEmailAdded;
+        DROP TRIGGER IF EXISTS TicketSearch_CustomerEmailChanged;
+        DROP TRIGGER IF EXISTS TicketSearch_CustomerEmailRemoved;
+        """;
+
+    /// <summary>Indexes every ticket that exists (a migration of an existing database, or after a bulk load without triggers).</summary>
+    public static readonly string Backfill = $"""
+        INSERT INTO {Table}({Table}) VALUES('delete-all');
+        {Documents(null)}
+        INSERT INTO {Table}({Table}) VALUES('optimize');
+        """;
+
+    /// <summary>For the migration: table, existing rows, then the triggers.</summary>
+    public static readonly string Create = CreateTable + "\n" + Backfill + "\n" + CreateTriggers;
+
+    public static readonly string Drop = DropTriggers + $"\nDROP TABLE IF EXISTS {Table};";
+}
