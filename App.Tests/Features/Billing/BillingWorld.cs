@@ -44,6 +44,7 @@ public sealed class BillingWorld : IAsyncDisposable
     public QuoteService Quotes => new(DbFactory, Clock, services.Get<TicketChangeNotifier>(), QuoteNotifier);
     public QuoteChangeNotifier QuoteNotifier => services.Get<QuoteChangeNotifier>();
     public TicketService Tickets => new(DbFactory, Clock);
+    public PickerService Pickers => new(DbFactory);
 
     public static async Task<BillingWorld> CreateAsync()
     {

@@ -23,6 +23,7 @@ public sealed class QuotePagesLiveTests : IAsyncLifetime
         context.Services.AddLocalization();
         context.Services.AddScoped(_ => world.Quotes);
         context.Services.AddScoped(_ => world.Tickets);
+        context.Services.AddScoped(_ => world.Pickers);
         context.Services.AddSingleton(world.QuoteNotifier);
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized("bill@billing.example");
