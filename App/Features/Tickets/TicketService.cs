@@ -14,7 +14,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
     public async Task<PagedResult<TicketListRow>> QueryAsync(
-        TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default)
+        TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default, TicketListRow? after = null)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(page, 0);
@@ -69,6 +69,13 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             rows = rows.Select(r => r with { Unbilled = unbilled.GetValueOrDefault(r.Id) }).ToList();
         }
         return new PagedResult<TicketListRow>(rows, total);
+    }
+
+    public async Task<PagedResult<TicketListRow>> QueryLastPageAsync(
+        TicketListFilter filter, string? currentUserId, TicketSort sort, int pageSize, CancellationToken ct = default)
+    {
+        var first = await QueryAsync(filter, currentUserId, sort, 0, 1, ct);
+        return await QueryAsync(filter, currentUserId, sort, Math.Max(0, (first.TotalCount - 1) / pageSize), pageSize, ct);
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
