@@ -179,7 +179,7 @@ public static class DeskFill
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await db.Database.ExecuteSqlRawAsync(TicketSearchSql.DropTriggers);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;");
+        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF; PRAGMA cache_size=-400000; PRAGMA foreign_keys=OFF;");
         var now = DateTime.UtcNow;
         var customerCount = Math.Clamp(ticketCount / 50, 200, 50_000);
         var agentIds = Enumerable.Range(1, AgentCount).Select(i => $"agent-{i:00}").ToList();
@@ -326,7 +326,7 @@ public static class DeskFill
         }
         await db.Database.ExecuteSqlRawAsync(TicketSearchSql.Backfill);
         await db.Database.ExecuteSqlRawAsync(TicketSearchSql.CreateTriggers);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);");
+        await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);");
     }
 
     private static int Pick(Random random, double[] shares)
