@@ -49,7 +49,8 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 ? TicketListOrder.Apply(query, sort).Skip(page * pageSize).Take(pageSize)
                 : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after)), sort).Take(pageSize);
             // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
-            var pageIds = ids.Select(t => t.Id);
+            // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
+            var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
             pageQuery = TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort);
         }
         var rows = await ToRowsAsync(db, pageQuery, filter, search, today, ct);
@@ -80,7 +81,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var query = ApplyFilter(db, filter, currentUserId, today, access);
         var (total, capped) = await CountAsync(query, ct);
         var reversed = sort with { Descending = !sort.Descending };
-        var pageIds = TicketListOrder.Apply(query, reversed).Take(pageSize).Select(t => t.Id);
+        var pageIds = await TicketListOrder.Apply(query, reversed).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
         var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), filter, SearchOf(filter), today, ct);
         return new PagedResult<TicketListRow>(rows, total, capped);
     }
