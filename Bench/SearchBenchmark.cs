@@ -79,11 +79,11 @@ public static class SearchBenchmark
     private static double DatabaseMegabytes(string folder) =>
         Directory.EnumerateFiles(folder, "blazortickets.db*").Sum(f => new FileInfo(f).Length) / 1048576.0;
 
-    private static readonly string[] FirstNames = ["Jürgen", "Anna", "Hans", "Olivia", "Björn", "Ute", "Liam", "Zoë", "Sven", "Mia", "Klaus", "Emma", "Jörg", "Noah", "Käthe", "Lukas"];
-    private static readonly string[] LastNames = ["Müller", "Schmidt", "Mueller", "Weiß", "Smith", "Brown", "Öztürk", "Groß", "Fischer", "Jones", "Schäfer", "Wagner", "Becker", "Taylor", "Krüger", "Hoffmann"];
-    private static readonly string[] Companies = ["Maschinenbau", "Logistik", "Contoso", "Northwind", "Fabrikam", "Straßenbau", "Bäckerei", "Consulting", "Handel", "Praxis", "Kanzlei", "Werkstatt"];
+    internal static readonly string[] FirstNames = ["Jürgen", "Anna", "Hans", "Olivia", "Björn", "Ute", "Liam", "Zoë", "Sven", "Mia", "Klaus", "Emma", "Jörg", "Noah", "Käthe", "Lukas"];
+    internal static readonly string[] LastNames = ["Müller", "Schmidt", "Mueller", "Weiß", "Smith", "Brown", "Öztürk", "Groß", "Fischer", "Jones", "Schäfer", "Wagner", "Becker", "Taylor", "Krüger", "Hoffmann"];
+    internal static readonly string[] Companies = ["Maschinenbau", "Logistik", "Contoso", "Northwind", "Fabrikam", "Straßenbau", "Bäckerei", "Consulting", "Handel", "Praxis", "Kanzlei", "Werkstatt"];
     private static readonly string[] Devices = ["printer", "laptop", "scanner", "router", "monitor", "phone", "Drucker", "Kopierer", "server", "VPN client", "docking station", "label printer"];
-    private static readonly string[] Subjects =
+    internal static readonly string[] Subjects =
         ["{device} offline", "{device} does not work", "{device} geht nicht", "Problem mit {device}", "Invoice {number} wrong", "Rechnung {number} falsch",
          "Cannot log in", "Anmeldung schlägt fehl", "Backup failed", "Sicherung fehlgeschlagen", "Order {number} not delivered", "Bestellung {number} fehlt",
          "Question about {device}", "Frage zu Ihrem Angebot", "Urgent: {device} error {code}", "Passwort zurücksetzen"];
@@ -107,7 +107,7 @@ public static class SearchBenchmark
          "We have tried the steps from your last mail without success.", "Die Schritte aus Ihrer letzten Mail haben nicht geholfen.",
          "Kind regards", "Best regards", "Mit freundlichen Grüßen", "Viele Grüße"];
 
-    private static string Fill(string template, Random random) => template
+    internal static string Fill(string template, Random random) => template
         .Replace("{device}", Devices[Zipf(random, Devices.Length)])
         .Replace("{number}", random.Next(1000, 99999).ToString())
         .Replace("{code}", $"0x{random.Next():X8}")
@@ -116,7 +116,7 @@ public static class SearchBenchmark
     /// <summary>Small indexes much more often than large ones, like words in real mail.</summary>
     private static int Zipf(Random random, int count) => Math.Min(count - 1, (int)(count * Math.Pow(random.NextDouble(), 2.2)));
 
-    private static string Body(Random random, string signature)
+    internal static string Body(Random random, string signature)
     {
         var text = new StringBuilder();
         var sentences = 3 + random.Next(7);
@@ -205,7 +205,7 @@ public static class SearchBenchmark
         await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -218,7 +218,7 @@ public static class SearchBenchmark
         return command;
     }
 
-    private static void Run(SqliteCommand command, params object[] values)
+    internal static void Run(SqliteCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

@@ -853,6 +853,10 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<int?>("CustomerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CustomerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CustomerNote")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -865,6 +869,10 @@ namespace BlazorTickets.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("HandlerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandlerName")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InternalNote")
@@ -915,9 +923,11 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("CustomerId");
+                    b.HasIndex("CustomerName");
 
                     b.HasIndex("ExpectedDate");
+
+                    b.HasIndex("HandlerName");
 
                     b.HasIndex("LastMessageAt");
 
@@ -926,15 +936,26 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("RelatedTicketId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Subject");
 
                     b.HasIndex("TimeTrackingAllowed");
 
                     b.HasIndex("UpdatedAt");
 
+                    b.HasIndex("CustomerId", "UpdatedAt");
+
                     b.HasIndex("HandlerId", "Status");
 
+                    b.HasIndex("HandlerId", "UpdatedAt");
+
+                    b.HasIndex("Status", "UpdatedAt");
+
                     b.HasIndex("TenantId", "Status");
+
+                    b.HasIndex("TenantId", "UpdatedAt");
+
+                    b.HasIndex(new[] { "ExpectedDate" }, "IX_Tickets_ExpectedDate_NotClosed")
+                        .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
                     b.ToTable("Tickets");
                 });
@@ -1133,6 +1154,9 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("UserId", "Start");
 
                     b.HasIndex("TicketId", "Billable", "QuoteLineId");
+
+                    b.HasIndex(new[] { "TicketId" }, "IX_TimeEntries_Unbilled")
+                        .HasFilter("\"Billable\" AND \"QuoteLineId\" IS NULL");
 
                     b.ToTable("TimeEntries");
                 });

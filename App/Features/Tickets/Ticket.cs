@@ -36,6 +36,11 @@ public class Ticket
     public string? UpdatedBy { get; set; }
     public DateTime? LastMessageAt { get; set; }
 
+    /// <summary>The handler's display name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>), never written by EF.</summary>
+    public string? HandlerName { get; private set; }
+    /// <summary>The customer's name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>), never written by EF.</summary>
+    public string? CustomerName { get; private set; }
+
     /// <summary>Concurrency token, bumped on every save.</summary>
     public int Version { get; set; }
 

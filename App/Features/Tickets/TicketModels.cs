@@ -37,7 +37,8 @@ public sealed record TicketListRow(
     public string Tag => Ticket.FormatNumber(Number);
 }
 
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount);
+/// <param name="TotalIsCapped">The count stopped at <paramref name="TotalCount"/>: there are more ("10,000+").</param>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount, bool TotalIsCapped = false);
 
 public sealed record Option<TKey>(TKey Id, string Name);
 

@@ -8,13 +8,22 @@ namespace BlazorTickets.Features.Tickets;
 public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TenantScope? tenantScope = null)
 {
     public const int MaxPageSize = 200;
-    /// <summary>A search counts its matches exactly up to this many; beyond, the count is this plus one ("10,000+").</summary>
-    public const int SearchCountCap = 10_000;
+    /// <summary>
+    /// A list counts its matches exactly up to this many; beyond, the count is this plus one and
+    /// <see cref="PagedResult{T}.TotalIsCapped"/> is set ("10,000+"). Counting a million matches for a page of 25 costs
+    /// far more than the page.
+    /// </summary>
+    public const int CountCap = 10_000;
+    public const int SearchCountCap = CountCap;
 
     private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
+    /// <param name="after">
+    /// The last row of the page before, for the next page: the page then starts right after that row in the sort
+    /// (keyset paging, as fast at the millionth row as at the first) and <paramref name="page"/> is not used.
+    /// </param>
     public async Task<PagedResult<TicketListRow>> QueryAsync(
-        TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default)
+        TicketListFilter filter, string? currentUserId, TicketSort sort, int page, int pageSize, CancellationToken ct = default, TicketListRow? after = null)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(page, 0);
@@ -24,8 +33,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = ApplyFilter(db, filter, currentUserId, today, access);
         var search = SearchOf(filter);
-        // A common word matches a large part of a million tickets: count exactly only up to the cap.
-        var total = search is null ? await query.CountAsync(ct) : await query.Take(SearchCountCap + 1).CountAsync(ct);
+        var (total, capped) = await CountAsync(query, ct);
         List<int>? relevanceOrder = null;
         IQueryable<Ticket> pageQuery;
         if (search is not null && sort == TicketSort.Default)
@@ -37,16 +45,64 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         else
         {
-            pageQuery = ApplySort(query, sort).Skip(page * pageSize).Take(pageSize);
+            var ids = after is null
+                ? TicketListOrder.Apply(query, sort).Skip(page * pageSize).Take(pageSize)
+                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after)), sort).Take(pageSize);
+            // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
+            // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
+            var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
+            pageQuery = TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort);
         }
+        var rows = await ToRowsAsync(db, pageQuery, filter, search, today, ct);
+        if (relevanceOrder is not null)
+        {
+            rows = rows.OrderBy(r => relevanceOrder.IndexOf(r.Id)).ToList();
+        }
+        return new PagedResult<TicketListRow>(rows, total, capped);
+    }
+
+    /// <summary>
+    /// The last page of the list: the first page of the reversed sort, turned round. Needs no count, so it is as fast
+    /// as the first page however many tickets match.
+    /// </summary>
+    public async Task<PagedResult<TicketListRow>> QueryLastPageAsync(
+        TicketListFilter filter, string? currentUserId, TicketSort sort, int pageSize, CancellationToken ct = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        if (SearchOf(filter) is not null && sort == TicketSort.Default)
+        {
+            // Relevance has no reverse: count (capped) and page.
+            var counted = await QueryAsync(filter, currentUserId, sort, 0, 1, ct);
+            return await QueryAsync(filter, currentUserId, sort, Math.Max(0, (counted.TotalCount - 1) / pageSize), pageSize, ct);
+        }
+        var today = Today();
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = ApplyFilter(db, filter, currentUserId, today, access);
+        var (total, capped) = await CountAsync(query, ct);
+        var reversed = sort with { Descending = !sort.Descending };
+        var pageIds = await TicketListOrder.Apply(query, reversed).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
+        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), filter, SearchOf(filter), today, ct);
+        return new PagedResult<TicketListRow>(rows, total, capped);
+    }
+
+    private static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Ticket> query, CancellationToken ct)
+    {
+        var total = await query.Take(CountCap + 1).CountAsync(ct);
+        return (total, total > CountCap);
+    }
+
+    private static async Task<List<TicketListRow>> ToRowsAsync(
+        AppDbContext db, IQueryable<Ticket> pageQuery, TicketListFilter filter, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
+    {
         var rows = await pageQuery
             .Select(t => new TicketListRow(
                 t.Id,
                 t.Number,
                 t.Subject,
                 t.Status,
-                t.Handler != null ? t.Handler.DisplayName : null,
-                t.Customer != null ? t.Customer.Name : null,
+                t.HandlerName,
+                t.CustomerName,
                 t.Tenant.Name,
                 t.ExpectedDate,
                 t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
@@ -54,10 +110,6 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 t.LastMessageAt,
                 null))
             .ToListAsync(ct);
-        if (relevanceOrder is not null)
-        {
-            rows = rows.OrderBy(r => relevanceOrder.IndexOf(r.Id)).ToList();
-        }
         if (search is not null && rows.Count > 0)
         {
             rows = await TicketSearchRanking.WithSnippetsAsync(db, search, rows, ct);
@@ -68,7 +120,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             var unbilled = await UnbilledTime.ForTicketsAsync(db, rows.Select(r => r.Id).ToList(), ct);
             rows = rows.Select(r => r with { Unbilled = unbilled.GetValueOrDefault(r.Id) }).ToList();
         }
-        return new PagedResult<TicketListRow>(rows, total);
+        return rows;
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
@@ -126,8 +178,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.UnbilledOnly)
         {
-            query = query.Where(t => t.TimeTrackingAllowed
-                && db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
+            // IN over the partial index of unbilled entries: reads only the few tickets that have any.
+            var unbilledTicketIds = db.TimeEntries.Where(e => e.Billable && e.QuoteLineId == null).Select(e => e.TicketId);
+            query = query.Where(t => t.TimeTrackingAllowed && unbilledTicketIds.Contains(t.Id));
         }
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
@@ -154,31 +207,6 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             }
         }
         return query;
-    }
-
-    private static IQueryable<Ticket> ApplySort(IQueryable<Ticket> query, TicketSort sort)
-    {
-        IOrderedQueryable<Ticket> ordered = (sort.Field, sort.Descending) switch
-        {
-            (TicketSortField.Number, false) => query.OrderBy(t => t.Number),
-            (TicketSortField.Number, true) => query.OrderByDescending(t => t.Number),
-            (TicketSortField.Subject, false) => query.OrderBy(t => t.Subject),
-            (TicketSortField.Subject, true) => query.OrderByDescending(t => t.Subject),
-            (TicketSortField.Status, false) => query.OrderBy(t => t.Status),
-            (TicketSortField.Status, true) => query.OrderByDescending(t => t.Status),
-            (TicketSortField.Handler, false) => query.OrderBy(t => t.Handler!.DisplayName),
-            (TicketSortField.Handler, true) => query.OrderByDescending(t => t.Handler!.DisplayName),
-            (TicketSortField.Customer, false) => query.OrderBy(t => t.Customer!.Name),
-            (TicketSortField.Customer, true) => query.OrderByDescending(t => t.Customer!.Name),
-            (TicketSortField.ExpectedDate, false) => query.OrderBy(t => t.ExpectedDate),
-            (TicketSortField.ExpectedDate, true) => query.OrderByDescending(t => t.ExpectedDate),
-            (TicketSortField.LastMessageAt, false) => query.OrderBy(t => t.LastMessageAt),
-            (TicketSortField.LastMessageAt, true) => query.OrderByDescending(t => t.LastMessageAt),
-            (TicketSortField.UpdatedAt, false) => query.OrderBy(t => t.UpdatedAt),
-            _ => query.OrderByDescending(t => t.UpdatedAt),
-        };
-        // A stable tie-breaker keeps paging deterministic.
-        return sort.Descending ? ordered.ThenByDescending(t => t.Id) : ordered.ThenBy(t => t.Id);
     }
 
     public async Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default)

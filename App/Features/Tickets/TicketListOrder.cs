@@ -1,0 +1,95 @@
+using System.Linq.Expressions;
+
+namespace BlazorTickets.Features.Tickets;
+
+/// <summary>
+/// The list's sorts, each with the ticket id as tie-breaker in the same direction, so every sort has one index that
+/// delivers it (an index on the column also orders by rowid), and the seek predicate for keyset paging.
+/// SQLite orders NULL before any value: first ascending, last descending.
+/// </summary>
+public static class TicketListOrder
+{
+    public static IOrderedQueryable<Ticket> Apply(IQueryable<Ticket> query, TicketSort sort) => sort.Field switch
+    {
+        TicketSortField.Number => By(query, t => t.Number, sort.Descending),
+        TicketSortField.Subject => By(query, t => t.Subject, sort.Descending),
+        TicketSortField.Status => By(query, t => t.Status, sort.Descending),
+        TicketSortField.Handler => By(query, t => t.HandlerName, sort.Descending),
+        TicketSortField.Customer => By(query, t => t.CustomerName, sort.Descending),
+        TicketSortField.ExpectedDate => By(query, t => t.ExpectedDate, sort.Descending),
+        TicketSortField.LastMessageAt => By(query, t => t.LastMessageAt, sort.Descending),
+        _ => By(query, t => t.UpdatedAt, sort.Descending),
+    };
+
+    /// <summary>The tickets that come after <paramref name="row"/> in <paramref name="sort"/>.</summary>
+    public static Expression<Func<Ticket, bool>> After(TicketSort sort, TicketListRow row) => sort.Field switch
+    {
+        TicketSortField.Number => Beyond(t => t.Number, row.Number, row.Id, sort.Descending),
+        TicketSortField.Subject => Beyond(t => t.Subject, row.Subject, row.Id, sort.Descending),
+        TicketSortField.Status => Beyond(t => (int)t.Status, (int)row.Status, row.Id, sort.Descending),
+        TicketSortField.Handler => Beyond(t => t.HandlerName, row.HandlerName, row.Id, sort.Descending),
+        TicketSortField.Customer => Beyond(t => t.CustomerName, row.CustomerName, row.Id, sort.Descending),
+        TicketSortField.ExpectedDate => Beyond(t => t.ExpectedDate, row.ExpectedDate, row.Id, sort.Descending),
+        TicketSortField.LastMessageAt => Beyond(t => t.LastMessageAt, row.LastMessageAt, row.Id, sort.Descending),
+        _ => Beyond(t => t.UpdatedAt, row.UpdatedAt, row.Id, sort.Descending),
+    };
+
+    private static IOrderedQueryable<Ticket> By<TKey>(IQueryable<Ticket> query, Expression<Func<Ticket, TKey>> key, bool descending) =>
+        descending ? query.OrderByDescending(key).ThenByDescending(t => t.Id) : query.OrderBy(key).ThenBy(t => t.Id);
+
+    /// <summary>A value EF sends as a parameter, not as a literal in the SQL text.</summary>
+    private sealed class Boxed<T>(T value)
+    {
+        public T Value { get; } = value;
+    }
+
+    /// <summary>
+    /// key &gt; value, or key = value and Id &gt; id (mirrored for descending), with NULL as the smallest key:
+    /// ascending, after a NULL come the other NULLs with a larger id and then every value; descending, after a value
+    /// come the smaller values and then all NULLs.
+    /// </summary>
+    private static Expression<Func<Ticket, bool>> Beyond<TKey>(Expression<Func<Ticket, TKey>> key, TKey value, int id, bool descending)
+    {
+        var ticket = key.Parameters[0];
+        var column = key.Body;
+        var nullable = !typeof(TKey).IsValueType || Nullable.GetUnderlyingType(typeof(TKey)) is not null;
+        Expression Parameter<T>(T v) => Expression.Property(Expression.Constant(new Boxed<T>(v)), nameof(Boxed<T>.Value));
+        var idColumn = Expression.Property(ticket, nameof(Ticket.Id));
+        var idBeyond = descending ? Expression.LessThan(idColumn, Parameter(id)) : Expression.GreaterThan(idColumn, Parameter(id));
+        var isNull = nullable ? Expression.Equal(column, Expression.Constant(null, typeof(TKey))) : null;
+        var isNotNull = nullable ? Expression.NotEqual(column, Expression.Constant(null, typeof(TKey))) : null;
+
+        Expression body;
+        if (value is null)
+        {
+            body = descending
+                ? Expression.AndAlso(isNull!, idBeyond)
+                : Expression.OrElse(Expression.AndAlso(isNull!, idBeyond), isNotNull!);
+        }
+        else
+        {
+            var boxed = Parameter(value);
+            var valueBeyond = Compare(column, boxed, descending);
+            var tie = Expression.AndAlso(Expression.Equal(column, boxed), idBeyond);
+            body = Expression.OrElse(valueBeyond, tie);
+            if (descending && nullable)
+            {
+                body = Expression.OrElse(body, isNull!);
+            }
+        }
+        return Expression.Lambda<Func<Ticket, bool>>(body, ticket);
+    }
+
+    private static readonly System.Reflection.MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+    private static Expression Compare(Expression column, Expression value, bool less)
+    {
+        if (column.Type == typeof(string))
+        {
+            // EF turns string.Compare(a, b) > 0 into a > b (SQLite's binary collation, as ORDER BY uses).
+            var compared = Expression.Call(StringCompare, column, value);
+            return less ? Expression.LessThan(compared, Expression.Constant(0)) : Expression.GreaterThan(compared, Expression.Constant(0));
+        }
+        return less ? Expression.LessThan(column, value) : Expression.GreaterThan(column, value);
+    }
+}
