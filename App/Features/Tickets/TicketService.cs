@@ -71,6 +71,19 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return new PagedResult<TicketListRow>(rows, total);
     }
 
+    /// <summary>
+    /// The row <paramref name="ticketId"/> has in the list <paramref name="filter"/> shows, or null if the filter does not
+    /// match it (any more): a live list patches one row instead of reloading its page.
+    /// </summary>
+    public async Task<TicketListRow?> GetListRowAsync(int ticketId, TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
+    {
+        var today = Today();
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var filtered = ApplyFilter(db, filter, currentUserId, today, access);
+        return await TicketListRows.ReadAsync(db, filtered, ticketId, today, SearchOf(filter), filter.UnbilledOnly, ct);
+    }
+
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
     public async Task<IReadOnlyList<int>> QueryIdsAsync(TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
     {
