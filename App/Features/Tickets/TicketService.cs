@@ -194,7 +194,12 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return sort.Descending ? ordered.ThenByDescending(t => t.Id) : ordered.ThenBy(t => t.Id);
     }
 
-    public async Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default)
+    public Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default) => GetAsync(ticketId, withMessages: true, ct);
+
+    /// <summary>The ticket without its conversation (Messages empty): what a change of its fields needs reloaded.</summary>
+    public Task<TicketDetails?> GetHeaderAsync(int ticketId, CancellationToken ct = default) => GetAsync(ticketId, withMessages: false, ct);
+
+    private async Task<TicketDetails?> GetAsync(int ticketId, bool withMessages, CancellationToken ct)
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -216,7 +221,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             return null;
         }
 
-        var messages = await db.TicketMessages.AsNoTracking()
+        var messages = !withMessages ? [] : await db.TicketMessages.AsNoTracking()
             .Where(m => m.TicketId == ticketId)
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new MessageView(
