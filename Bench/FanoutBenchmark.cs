@@ -5,7 +5,6 @@ using System.Text;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,8 +33,8 @@ public static class FanoutBenchmark
         var ticketCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var third = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : fanout ? 30 : 10;
 
-        await using var app = new AppFactory { Environment = "Production" };
-        var baseUrl = app.ServerAddress;
+        await using var app = await InProcessApp.StartAsync();
+        var baseUrl = app.BaseUrl;
         var filled = Stopwatch.StartNew();
         await FillAsync(app.DbFactory, ticketCount);
         Console.WriteLine($"data: demo data + {ticketCount:N0} generated tickets ({filled.Elapsed.TotalSeconds:F0} s)");
@@ -87,7 +86,7 @@ public static class FanoutBenchmark
         }
     }
 
-    private static async Task MeasureFanoutAsync(AppFactory app, List<BlazorCircuitClient> clients, int changes)
+    private static async Task MeasureFanoutAsync(InProcessApp app, List<BlazorCircuitClient> clients, int changes)
     {
         var notifier = app.Services.GetRequiredService<TicketChangeNotifier>();
         var tickets = new TicketService(app.DbFactory, TimeProvider.System);
@@ -279,6 +278,119 @@ public static class FanoutBenchmark
                 });
             }
             await batchDb.SaveChangesAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The app's own Program, started in this process on a free loopback port over a fresh data folder with the demo data.
+/// Its services are taken from the hosting diagnostics ("HostBuilt"), as WebApplicationFactory does.
+/// </summary>
+public sealed class InProcessApp : IAsyncDisposable, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+{
+    private readonly TaskCompletionSource<Microsoft.Extensions.Hosting.IHost> built = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("blazortickets-fanout-");
+    private IDisposable? listeners;
+    private Microsoft.Extensions.Hosting.IHost? host;
+    private Task? running;
+
+    public string BaseUrl { get; private set; } = "";
+    public IServiceProvider Services => host!.Services;
+    public IDbContextFactory<AppDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    public static async Task<InProcessApp> StartAsync()
+    {
+        var app = new InProcessApp();
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        app.BaseUrl = $"http://127.0.0.1:{port}";
+        app.listeners = DiagnosticListener.AllListeners.Subscribe(app);
+        string[] args =
+        [
+            $"--urls={app.BaseUrl}",
+            "--environment=Production",
+            $"--BlazorTickets:DataFolder={app.folder.FullName}",
+            "--BlazorTickets:SeedDemoData=true",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
+        ];
+        var entryPoint = typeof(BlazorTickets.Features.Tickets.Ticket).Assembly.EntryPoint!;
+        app.running = Task.Run(() =>
+        {
+            var result = entryPoint.Invoke(null, [args]);
+            if (result is Task task)
+            {
+                task.GetAwaiter().GetResult();
+            }
+        });
+        app.host = await app.built.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        for (var i = 0; ; i++)
+        {
+            if (app.running.IsFaulted)
+            {
+                await app.running;
+            }
+            try
+            {
+                using var response = await http.GetAsync(BlazorTickets.Features.Account.AccountServiceCollectionExtensions.LoginPath);
+                if (response.IsSuccessStatusCode)
+                {
+                    return app;
+                }
+            }
+            catch (HttpRequestException) when (i < 600)
+            {
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == "Microsoft.Extensions.Hosting")
+        {
+            listener.Subscribe(this);
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key == "HostBuilt" && value.Value is Microsoft.Extensions.Hosting.IHost built)
+        {
+            this.built.TrySetResult(built);
+        }
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        listeners?.Dispose();
+        if (host is not null)
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stopping.Token);
+        }
+        if (running is not null)
+        {
+            await Task.WhenAny(running, Task.Delay(5000));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            folder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 }
