@@ -3,7 +3,9 @@ using BlazorTickets.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["bill"] = BillBenchmark.RunAsync,
+    ["circuits"] = FanoutBenchmark.RunCircuitsAsync,
     ["desk"] = DeskQueryBenchmark.RunAsync,
+    ["fanout"] = FanoutBenchmark.RunFanoutAsync,
     ["hostile-html"] = HostileHtmlBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["pickers"] = PickerBenchmark.RunAsync,

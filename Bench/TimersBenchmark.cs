@@ -403,7 +403,7 @@ public static partial class TimersBenchmark
     [GeneratedRegex("""<input[^>]*name="(?<name>__RequestVerificationToken|_handler)"[^>]*value="(?<value>[^"]*)"|<input[^>]*value="(?<value2>[^"]*)"[^>]*name="(?<name2>__RequestVerificationToken|_handler)" """)]
     private static partial Regex HiddenField();
 
-    private static async Task<CookieContainer> SignInAsync(string baseUrl, string email, string password)
+    internal static async Task<CookieContainer> SignInAsync(string baseUrl, string email, string password)
     {
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };

@@ -25,6 +25,7 @@ public static class DeskComponentContext
         context.Services.AddLocalization();
         context.Services.AddSingleton(app.Get<TicketChangeNotifier>());
         context.Services.AddSingleton(app.Get<PresenceTracker>());
+        context.Services.AddSingleton(app.Get<LiveTicketRows>());
         context.Services.AddScoped<CircuitPresence>();
         context.Services.AddScoped(sp => new TenantScope(sp, app.Get<UserTenantCache>()));
         context.Services.AddScoped(sp => new TicketService(app.DbFactory, app.Get<TimeProvider>(), sp.GetRequiredService<TenantScope>()));

@@ -59,7 +59,7 @@ public sealed class LiveUpdateCultureTests
             seen.TrySetResult(Now());
         }));
 
-        OnThreadIn(English, () => notifier.Publish([1]));
+        OnThreadIn(English, () => notifier.Publish([1], TicketFields.Other));
 
         (await SeenAsync(seen)).Should().Be((German, German));
     }
@@ -121,7 +121,7 @@ public sealed class LiveUpdateCultureTests
         cut.WaitForAssertion(() => cut.Markup.Should().Contain("Betreff").And.Contain(newestUpdate));
         var rendersBefore = cut.RenderCount;
 
-        OnThreadIn(English, () => app.Get<TicketChangeNotifier>().Publish([newest.Id]));
+        OnThreadIn(English, () => app.Get<TicketChangeNotifier>().Publish([newest.Id], TicketFields.Other));
 
         cut.WaitForState(() => cut.RenderCount > rendersBefore, TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() =>

@@ -80,7 +80,7 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
         var billed = ((TimeEntryResult.Saved)await Host.TimeTracking.SaveEntryAsync(
             new TimeEntryInput { TicketId = ticket, Date = "2026-03-17", WithTimes = false, Duration = "2:00", Billable = true }, actor)).Id;
         await Host.BillAsync(billed);
-        Host.Notifier.Publish([ticket]);
+        Host.Notifier.Publish([ticket], BlazorTickets.Features.Tickets.TicketFields.Billing);
 
         cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{billed}'] [data-testid=entry-billed]"), Patience);
 

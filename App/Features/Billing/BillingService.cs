@@ -238,7 +238,7 @@ public sealed class BillingService(
 
         if (billedTickets.Count > 0)
         {
-            notifier.Publish(billedTickets.ToArray());
+            notifier.Publish(billedTickets, TicketFields.Billing);
         }
         quoteNotifier.Publish(billed.Select(q => q.QuoteId).ToArray());
         return new BillResult(billed, skipped.OrderBy(s => s.Number).ToList(), entriesBilled);

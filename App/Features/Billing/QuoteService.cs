@@ -156,7 +156,7 @@ public sealed class QuoteService(
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.QuoteLineId, (int?)null), ct);
         }
         await transaction.CommitAsync(ct);
-        notifier.Publish(ticketIds.ToArray());
+        notifier.Publish(ticketIds, TicketFields.Billing);
         quoteNotifier.Publish([id]);
         return new QuoteStatusResult.Changed(next, released);
     }

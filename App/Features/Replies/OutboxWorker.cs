@@ -313,9 +313,12 @@ public sealed class OutboxWorker(
     {
         if (ticketId is int id)
         {
-            notifier.Publish([id]);
+            notifier.Publish([id], SentFields);
         }
     }
 
-    private void Publish(IReadOnlyCollection<int> ticketIds) => notifier.Publish(ticketIds.Distinct().ToArray());
+    private void Publish(IReadOnlyCollection<int> ticketIds) => notifier.Publish(ticketIds, SentFields);
+
+    // Written with ExecuteUpdate, which the change tracker does not see: the delivery state and, once sent, the ticket's status and dates.
+    private const TicketFields SentFields = TicketFields.Delivery | TicketFields.Status | TicketFields.LastMessageAt | TicketFields.Updated;
 }

@@ -323,7 +323,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         }
         if (ticketId is int id)
         {
-            notifier.Publish([id]);
+            notifier.Publish([id], TicketFields.Delivery);
         }
         signal.Wake();
         return true;

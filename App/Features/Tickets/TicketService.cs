@@ -96,19 +96,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         AppDbContext db, IQueryable<Ticket> pageQuery, TicketListFilter filter, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
     {
         var rows = await pageQuery
-            .Select(t => new TicketListRow(
-                t.Id,
-                t.Number,
-                t.Subject,
-                t.Status,
-                t.HandlerName,
-                t.CustomerName,
-                t.Tenant.Name,
-                t.ExpectedDate,
-                t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
-                t.UpdatedAt,
-                t.LastMessageAt,
-                null))
+            .Select(TicketListRows.Projection(today))
             .ToListAsync(ct);
         if (search is not null && rows.Count > 0)
         {
@@ -121,6 +109,19 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             rows = rows.Select(r => r with { Unbilled = unbilled.GetValueOrDefault(r.Id) }).ToList();
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The row <paramref name="ticketId"/> has in the list <paramref name="filter"/> shows, or null if the filter does not
+    /// match it (any more): a live list patches one row instead of reloading its page.
+    /// </summary>
+    public async Task<TicketListRow?> GetListRowAsync(int ticketId, TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
+    {
+        var today = Today();
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var filtered = ApplyFilter(db, filter, currentUserId, today, access);
+        return await TicketListRows.ReadAsync(db, filtered, ticketId, today, SearchOf(filter), filter.UnbilledOnly, ct);
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
@@ -209,7 +210,12 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return query;
     }
 
-    public async Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default)
+    public Task<TicketDetails?> GetAsync(int ticketId, CancellationToken ct = default) => GetAsync(ticketId, withMessages: true, ct);
+
+    /// <summary>The ticket without its conversation (Messages empty): what a change of its fields needs reloaded.</summary>
+    public Task<TicketDetails?> GetHeaderAsync(int ticketId, CancellationToken ct = default) => GetAsync(ticketId, withMessages: false, ct);
+
+    private async Task<TicketDetails?> GetAsync(int ticketId, bool withMessages, CancellationToken ct)
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -231,7 +237,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             return null;
         }
 
-        var messages = await db.TicketMessages.AsNoTracking()
+        var messages = !withMessages ? [] : await db.TicketMessages.AsNoTracking()
             .Where(m => m.TicketId == ticketId)
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new MessageView(

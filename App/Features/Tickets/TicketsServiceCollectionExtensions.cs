@@ -11,6 +11,7 @@ public static class TicketsServiceCollectionExtensions
     {
         services.AddSingleton<TicketChangeNotifier>();
         services.AddSingleton<TicketChangeInterceptor>();
+        services.AddSingleton<LiveTicketRows>();
         services.AddSingleton<PresenceTracker>();
         services.AddScoped<CircuitPresence>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());

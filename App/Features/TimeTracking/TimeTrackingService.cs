@@ -122,7 +122,7 @@ public sealed class TimeTrackingService(
         {
             return await RefusalAsync(db, input.Id, input.TicketId, ct);
         }
-        notifier.Publish([input.TicketId]);
+        notifier.Publish([input.TicketId], TicketFields.TimeEntries);
         return new TimeEntryResult.Saved(input.Id);
     }
 
@@ -139,7 +139,7 @@ public sealed class TimeTrackingService(
         {
             return await RefusalAsync(db, entryId, ticketId, ct);
         }
-        notifier.Publish([ticketId]);
+        notifier.Publish([ticketId], TicketFields.TimeEntries);
         return new TimeEntryResult.Deleted();
     }
 

@@ -1,0 +1,396 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BlazorTickets.Data;
+using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorTickets.Bench;
+
+/// <summary>
+/// Open desk lists and ticket changes. The app runs in this process on Kestrel (loopback), over the demo data plus
+/// generated tickets; real Blazor circuits (<see cref="BlazorCircuitClient"/>) show /tickets signed in as agents.
+/// <c>fanout</c>: one ticket change at a time, timed from its commit (the notifier's first subscriber) until every
+/// circuit has received the render batch with the new subject; database commands and process CPU per change.
+/// <c>circuits</c>: managed heap after a full GC per open desk circuit, and idle CPU.
+/// Arguments: [circuits=100] [tickets=100000] [changes=30 | idle seconds=10].
+/// The client side of the circuits runs in the same process: CPU and memory figures include it and are upper bounds.
+/// </summary>
+public static class FanoutBenchmark
+{
+    private static readonly string[] Agents = ["anna@contoso.example", "ben@contoso.example", "carla@contoso.example"];
+
+    public static Task RunFanoutAsync(string[] args) => RunAsync(args, fanout: true);
+
+    public static Task RunCircuitsAsync(string[] args) => RunAsync(args, fanout: false);
+
+    private static async Task RunAsync(string[] args, bool fanout)
+    {
+        var circuits = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+        var ticketCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        var third = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : fanout ? 30 : 10;
+
+        await using var app = await InProcessApp.StartAsync();
+        var baseUrl = app.BaseUrl;
+        var filled = Stopwatch.StartNew();
+        await FillAsync(app.DbFactory, ticketCount);
+        Console.WriteLine($"data: demo data + {ticketCount:N0} generated tickets ({filled.Elapsed.TotalSeconds:F0} s)");
+
+        var cookies = new List<System.Net.CookieContainer>();
+        foreach (var agent in Agents)
+        {
+            cookies.Add(await TimersBenchmark.SignInAsync(baseUrl, agent, DemoDataSeeder.Password));
+        }
+
+        // Warm-up: JIT, caches and pools are not per circuit.
+        await using (var warm = await BlazorCircuitClient.OpenAsync(baseUrl, "/tickets", cookies[0], CancellationToken.None))
+        {
+            await Task.Delay(2000);
+        }
+        await Task.Delay(1000);
+        var heapBefore = FullGcHeap();
+
+        var clients = new List<BlazorCircuitClient>();
+        var opened = Stopwatch.StartNew();
+        for (var i = 0; i < circuits; i++)
+        {
+            clients.Add(await BlazorCircuitClient.OpenAsync(baseUrl, "/tickets", cookies[i % cookies.Count], CancellationToken.None));
+        }
+        await Task.Delay(3000);
+        Console.WriteLine($"opened {circuits} desk circuits on /tickets in {opened.Elapsed.TotalSeconds:F1} s; {clients.Count(c => !c.Closed)} open");
+        var notifier = app.Services.GetRequiredService<TicketChangeNotifier>();
+        Console.WriteLine($"ticket change subscribers: {notifier.SubscriberCount}");
+
+        if (fanout)
+        {
+            await MeasureFanoutAsync(app, clients, third);
+        }
+        else
+        {
+            var heapAfter = FullGcHeap();
+            Console.WriteLine($"managed heap after full GC          {heapBefore / 1048576.0:F1} MiB before, {heapAfter / 1048576.0:F1} MiB with {circuits} circuits: {(heapAfter - heapBefore) / 1024.0 / circuits:F0} KiB per circuit (server and bench client)");
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(third));
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+            Console.WriteLine($"idle CPU over {wall.Elapsed.TotalSeconds:F0} s                  {cpu:F0} ms in all, {cpu / circuits / wall.Elapsed.TotalSeconds:F3} ms per circuit per second ({cpu / wall.Elapsed.TotalMilliseconds * 100:F2} % of one core)");
+        }
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    private static async Task MeasureFanoutAsync(InProcessApp app, List<BlazorCircuitClient> clients, int changes)
+    {
+        var notifier = app.Services.GetRequiredService<TicketChangeNotifier>();
+        var tickets = new TicketService(app.DbFactory, TimeProvider.System);
+        using var commands = new CommandCounter();
+        var latencies = new List<double>();
+        var queries = new List<int>();
+        var cpuPerChange = new List<double>();
+        var random = new Random(11);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var ids = await db.Tickets.Select(t => t.Id).ToListAsync();
+        var process = Process.GetCurrentProcess();
+
+        for (var round = 0; round < changes; round++)
+        {
+            var marker = $"Fanout probe {round:000} {Guid.NewGuid():N}";
+            var markerBytes = Encoding.UTF8.GetBytes(marker);
+            var committedAt = 0L;
+            var arrivals = new ConcurrentBag<long>();
+            var handlers = new List<Action<DateTimeOffset, ReadOnlyMemory<byte>>>();
+            foreach (var client in clients)
+            {
+                var seen = 0;
+                Action<DateTimeOffset, ReadOnlyMemory<byte>> handler = (_, data) =>
+                {
+                    if (data.Span.IndexOf(markerBytes) >= 0 && Interlocked.Exchange(ref seen, 1) == 0)
+                    {
+                        arrivals.Add(Stopwatch.GetTimestamp());
+                    }
+                };
+                client.BatchReceived += handler;
+                handlers.Add(handler);
+            }
+            var ticketId = ids[random.Next(ids.Count)];
+            using var first = notifier.Subscribe(change =>
+            {
+                if (change.TicketIds.Contains(ticketId))
+                {
+                    Interlocked.CompareExchange(ref committedAt, Stopwatch.GetTimestamp(), 0);
+                    commands.Start();
+                }
+                return Task.CompletedTask;
+            });
+            // The probe's own subscription must hear the commit first: move it to the front by re-subscribing the lists
+            // is not possible, so the commit time is taken from the interceptor's publish call instead (see below).
+            var original = (await tickets.GetAsync(ticketId))!.Edit;
+            var edited = original.Clone();
+            edited.Subject = marker;
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var saveStarted = Stopwatch.GetTimestamp();
+            await tickets.SaveAsync(original, edited, "Fanout bench");
+            var deadline = Stopwatch.StartNew();
+            while (arrivals.Count < clients.Count && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(1);
+            }
+            var done = Stopwatch.GetTimestamp();
+            await Task.Delay(100);
+            process.Refresh();
+            cpuPerChange.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+            queries.Add(commands.Stop());
+            foreach (var (client, handler) in clients.Zip(handlers))
+            {
+                client.BatchReceived -= handler;
+            }
+            var start = committedAt != 0 ? committedAt : saveStarted;
+            foreach (var arrival in arrivals)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(start, arrival).TotalMilliseconds);
+            }
+            if (arrivals.Count < clients.Count)
+            {
+                Console.WriteLine($"change {round}: only {arrivals.Count} of {clients.Count} circuits showed it within 10 s");
+            }
+            _ = done;
+            await Task.Delay(200);
+        }
+
+        latencies.Sort();
+        double Percentile(List<double> values, double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
+        cpuPerChange.Sort();
+        Console.WriteLine();
+        Console.WriteLine($"changes                             {changes}, each to a random ticket of {ids.Count:N0} (new subject; it moves to the top of every list)");
+        Console.WriteLine($"commit → rendered in each circuit   p50 {Percentile(latencies, 0.5):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms ({latencies.Count} of {changes * clients.Count} renders)");
+        Console.WriteLine($"database commands per change        mean {queries.Average():F1}, max {queries.Max()} (after the commit, all {clients.Count} circuits together)");
+        Console.WriteLine($"process CPU per change              p50 {Percentile(cpuPerChange, 0.5):F0} ms, mean {cpuPerChange.Average():F0} ms (save, fan-out, renders, and the bench's own {clients.Count} clients)");
+    }
+
+    private static long FullGcHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>Counts EF Core's database commands in this process between Start and Stop.</summary>
+    private sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly IDisposable allListeners;
+        private readonly List<IDisposable> subscriptions = [];
+        private int counting;
+        private int count;
+
+        public CommandCounter() => allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+
+        public void Start()
+        {
+            if (Interlocked.Exchange(ref counting, 1) == 0)
+            {
+                Interlocked.Exchange(ref count, 0);
+            }
+        }
+
+        public int Stop()
+        {
+            Interlocked.Exchange(ref counting, 0);
+            return Interlocked.Exchange(ref count, 0);
+        }
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == "Microsoft.EntityFrameworkCore")
+            {
+                lock (subscriptions)
+                {
+                    subscriptions.Add(listener.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuting" && Volatile.Read(ref counting) == 1)
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            allListeners.Dispose();
+            lock (subscriptions)
+            {
+                subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+
+    /// <summary>Tickets in the demo tenant, for its customers and agents: the lists have a realistic table under them.</summary>
+    private static async Task FillAsync(IDbContextFactory<AppDbContext> dbFactory, int ticketCount)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
+        var customerIds = await db.Customers.Where(c => c.TenantId == tenantId).Select(c => c.Id).ToListAsync();
+        var handlerIds = await db.Users.Where(u => Agents.Contains(u.Email!)).Select(u => u.Id).ToListAsync();
+        var number = await db.Tickets.MaxAsync(t => t.Number);
+        string[] subjects = ["Printer offline", "Invoice wrong", "Cannot log in", "Order not delivered", "VPN drops", "Backup failed"];
+        var random = new Random(7);
+        var now = DateTime.UtcNow;
+        const int batch = 5_000;
+        for (var start = 0; start < ticketCount; start += batch)
+        {
+            await using var batchDb = await dbFactory.CreateDbContextAsync();
+            batchDb.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = start; i < Math.Min(start + batch, ticketCount); i++)
+            {
+                // Older than the demo's tickets, so the first page shows demo tickets until a change moves one up.
+                var updated = now.AddDays(-30).AddMinutes(-random.Next(0, 60 * 24 * 365));
+                batchDb.Tickets.Add(new Ticket
+                {
+                    Number = ++number,
+                    Subject = $"{subjects[random.Next(subjects.Length)]} {i}",
+                    Status = (TicketStatus)random.Next(6),
+                    HandlerId = random.Next(5) == 0 ? null : handlerIds[random.Next(handlerIds.Count)],
+                    CustomerId = customerIds[random.Next(customerIds.Count)],
+                    TenantId = tenantId,
+                    CreatedAt = updated,
+                    UpdatedAt = updated,
+                    LastMessageAt = updated,
+                });
+            }
+            await batchDb.SaveChangesAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The app's own Program, started in this process on a free loopback port over a fresh data folder with the demo data.
+/// Its services are taken from the hosting diagnostics ("HostBuilt"), as WebApplicationFactory does.
+/// </summary>
+public sealed class InProcessApp : IAsyncDisposable, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+{
+    private readonly TaskCompletionSource<Microsoft.Extensions.Hosting.IHost> built = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("blazortickets-fanout-");
+    private IDisposable? listeners;
+    private Microsoft.Extensions.Hosting.IHost? host;
+    private Task? running;
+
+    public string BaseUrl { get; private set; } = "";
+    public IServiceProvider Services => host!.Services;
+    public IDbContextFactory<AppDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    public static async Task<InProcessApp> StartAsync()
+    {
+        var app = new InProcessApp();
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        app.BaseUrl = $"http://127.0.0.1:{port}";
+        app.listeners = DiagnosticListener.AllListeners.Subscribe(app);
+        string[] args =
+        [
+            $"--urls={app.BaseUrl}",
+            "--environment=Production",
+            $"--BlazorTickets:DataFolder={app.folder.FullName}",
+            "--BlazorTickets:SeedDemoData=true",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
+        ];
+        var entryPoint = typeof(BlazorTickets.Features.Tickets.Ticket).Assembly.EntryPoint!;
+        app.running = Task.Run(() =>
+        {
+            var result = entryPoint.Invoke(null, [args]);
+            if (result is Task task)
+            {
+                task.GetAwaiter().GetResult();
+            }
+        });
+        app.host = await app.built.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        for (var i = 0; ; i++)
+        {
+            if (app.running.IsFaulted)
+            {
+                await app.running;
+            }
+            try
+            {
+                using var response = await http.GetAsync(BlazorTickets.Features.Account.AccountServiceCollectionExtensions.LoginPath);
+                if (response.IsSuccessStatusCode)
+                {
+                    return app;
+                }
+            }
+            catch (HttpRequestException) when (i < 600)
+            {
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == "Microsoft.Extensions.Hosting")
+        {
+            listener.Subscribe(this);
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key == "HostBuilt" && value.Value is Microsoft.Extensions.Hosting.IHost built)
+        {
+            this.built.TrySetResult(built);
+        }
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        listeners?.Dispose();
+        if (host is not null)
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stopping.Token);
+        }
+        if (running is not null)
+        {
+            await Task.WhenAny(running, Task.Delay(5000));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            folder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
