@@ -26,10 +26,14 @@ public static class DeskQueryBenchmark
     private const int FillVersion = 1;
     private const int PageSize = 25;
 
+    /// <summary>Where the filled database of <paramref name="ticketCount"/> tickets is kept between runs.</summary>
+    public static string CacheFolderOf(int ticketCount) =>
+        Path.Combine(Path.GetTempPath(), "blazortickets-desk-cache", $"desk-{ticketCount}-fill{FillVersion}");
+
     public static async Task RunAsync(string[] args)
     {
         var ticketCount = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 100_000;
-        var folder = Path.Combine(Path.GetTempPath(), "blazortickets-desk-cache", $"desk-{ticketCount}-fill{FillVersion}");
+        var folder = CacheFolderOf(ticketCount);
         var complete = Path.Combine(folder, "fill-complete");
         if (!File.Exists(complete) && Directory.Exists(folder))
         {
