@@ -63,16 +63,6 @@ public static class DeskQueryBenchmark
         await using var provider = services.BuildServiceProvider();
         try
         {
-            if (Environment.GetEnvironmentVariable("DESK_RESET_SQL") is { } resetFile && File.Exists(Path.Combine(folder, "blazortickets.db")))
-            {
-                await using var c = new SqliteConnection($"Data Source={Path.Combine(folder, "blazortickets.db")}");
-                await c.OpenAsync();
-                foreach (var statement in File.ReadAllText(resetFile).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var cmd = c.CreateCommand(); cmd.CommandText = statement;
-                    try { cmd.ExecuteNonQuery(); } catch (Exception e) { Console.WriteLine($"reset: {e.Message}"); }
-                }
-            }
             var migrate = Stopwatch.StartNew();
             await using (var scope = provider.CreateAsyncScope())
             {
