@@ -936,6 +936,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("RelatedTicketId");
 
+                    b.HasIndex("Status");
+
                     b.HasIndex("Subject");
 
                     b.HasIndex("TimeTrackingAllowed");
@@ -944,17 +946,17 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("CustomerId", "UpdatedAt");
 
-                    b.HasIndex("HandlerId", "Status");
-
                     b.HasIndex("HandlerId", "UpdatedAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 
-                    b.HasIndex("TenantId", "Status");
-
                     b.HasIndex("TenantId", "UpdatedAt");
 
-                    b.HasIndex(new[] { "ExpectedDate" }, "IX_Tickets_ExpectedDate_NotClosed")
+                    b.HasIndex("HandlerId", "Status", "UpdatedAt");
+
+                    b.HasIndex("TenantId", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
                     b.ToTable("Tickets");
@@ -1155,7 +1157,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TicketId", "Billable", "QuoteLineId");
 
-                    b.HasIndex(new[] { "TicketId" }, "IX_TimeEntries_Unbilled")
+                    b.HasIndex(new[] { "QuoteLineId", "TicketId" }, "IX_TimeEntries_Unbilled")
                         .HasFilter("\"Billable\" AND \"QuoteLineId\" IS NULL");
 
                     b.ToTable("TimeEntries");

@@ -9,17 +9,26 @@ namespace BlazorTickets.Features.Tickets;
 /// </summary>
 public static class TicketListOrder
 {
-    public static IOrderedQueryable<Ticket> Apply(IQueryable<Ticket> query, TicketSort sort) => sort.Field switch
+    /// <param name="bySort">
+    /// False when the filter matches few tickets: a leading constant key (Id * 0) that no index delivers keeps SQLite
+    /// from walking the sort's index past a million non-matching rows; it reads the matches by the filter's index and
+    /// sorts them. True lets it walk the sort's index, which finds a page of many matches almost at once.
+    /// </param>
+    public static IOrderedQueryable<Ticket> Apply(IQueryable<Ticket> query, TicketSort sort, bool bySort = true)
     {
-        TicketSortField.Number => By(query, t => t.Number, sort.Descending),
-        TicketSortField.Subject => By(query, t => t.Subject, sort.Descending),
-        TicketSortField.Status => By(query, t => t.Status, sort.Descending),
-        TicketSortField.Handler => By(query, t => t.HandlerName, sort.Descending),
-        TicketSortField.Customer => By(query, t => t.CustomerName, sort.Descending),
-        TicketSortField.ExpectedDate => By(query, t => t.ExpectedDate, sort.Descending),
-        TicketSortField.LastMessageAt => By(query, t => t.LastMessageAt, sort.Descending),
-        _ => By(query, t => t.UpdatedAt, sort.Descending),
-    };
+        var ordered = bySort ? null : query.OrderBy(t => t.Id * 0);
+        return sort.Field switch
+        {
+            TicketSortField.Number => By(query, ordered, t => t.Number, sort.Descending),
+            TicketSortField.Subject => By(query, ordered, t => t.Subject, sort.Descending),
+            TicketSortField.Status => By(query, ordered, t => t.Status, sort.Descending),
+            TicketSortField.Handler => By(query, ordered, t => t.HandlerName, sort.Descending),
+            TicketSortField.Customer => By(query, ordered, t => t.CustomerName, sort.Descending),
+            TicketSortField.ExpectedDate => By(query, ordered, t => t.ExpectedDate, sort.Descending),
+            TicketSortField.LastMessageAt => By(query, ordered, t => t.LastMessageAt, sort.Descending),
+            _ => By(query, ordered, t => t.UpdatedAt, sort.Descending),
+        };
+    }
 
     /// <summary>The tickets that come after <paramref name="row"/> in <paramref name="sort"/>.</summary>
     public static Expression<Func<Ticket, bool>> After(TicketSort sort, TicketListRow row) => sort.Field switch
@@ -34,8 +43,10 @@ public static class TicketListOrder
         _ => Beyond(t => t.UpdatedAt, row.UpdatedAt, row.Id, sort.Descending),
     };
 
-    private static IOrderedQueryable<Ticket> By<TKey>(IQueryable<Ticket> query, Expression<Func<Ticket, TKey>> key, bool descending) =>
-        descending ? query.OrderByDescending(key).ThenByDescending(t => t.Id) : query.OrderBy(key).ThenBy(t => t.Id);
+    private static IOrderedQueryable<Ticket> By<TKey>(
+        IQueryable<Ticket> query, IOrderedQueryable<Ticket>? ordered, Expression<Func<Ticket, TKey>> key, bool descending) => ordered is not null
+        ? (descending ? ordered.ThenByDescending(key).ThenByDescending(t => t.Id) : ordered.ThenBy(key).ThenBy(t => t.Id))
+        : (descending ? query.OrderByDescending(key).ThenByDescending(t => t.Id) : query.OrderBy(key).ThenBy(t => t.Id));
 
     /// <summary>A value EF sends as a parameter, not as a literal in the SQL text.</summary>
     private sealed class Boxed<T>(T value)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202002200_DeskAtScale")]
+    [Migration("20261202004945_DeskAtScale")]
     partial class DeskAtScale
     {
         /// <inheritdoc />
@@ -939,6 +939,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("RelatedTicketId");
 
+                    b.HasIndex("Status");
+
                     b.HasIndex("Subject");
 
                     b.HasIndex("TimeTrackingAllowed");
@@ -947,17 +949,17 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("CustomerId", "UpdatedAt");
 
-                    b.HasIndex("HandlerId", "Status");
-
                     b.HasIndex("HandlerId", "UpdatedAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 
-                    b.HasIndex("TenantId", "Status");
-
                     b.HasIndex("TenantId", "UpdatedAt");
 
-                    b.HasIndex(new[] { "ExpectedDate" }, "IX_Tickets_ExpectedDate_NotClosed")
+                    b.HasIndex("HandlerId", "Status", "UpdatedAt");
+
+                    b.HasIndex("TenantId", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
                     b.ToTable("Tickets");
@@ -1158,7 +1160,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TicketId", "Billable", "QuoteLineId");
 
-                    b.HasIndex(new[] { "TicketId" }, "IX_TimeEntries_Unbilled")
+                    b.HasIndex(new[] { "QuoteLineId", "TicketId" }, "IX_TimeEntries_Unbilled")
                         .HasFilter("\"Billable\" AND \"QuoteLineId\" IS NULL");
 
                     b.ToTable("TimeEntries");

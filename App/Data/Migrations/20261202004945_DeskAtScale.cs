@@ -16,7 +16,11 @@ namespace BlazorTickets.Data.Migrations
                 table: "Tickets");
 
             migrationBuilder.DropIndex(
-                name: "IX_Tickets_Status",
+                name: "IX_Tickets_HandlerId_Status",
+                table: "Tickets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_TenantId_Status",
                 table: "Tickets");
 
             migrationBuilder.AddColumn<string>(
@@ -36,7 +40,7 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_TimeEntries_Unbilled",
                 table: "TimeEntries",
-                column: "TicketId",
+                columns: new[] { "QuoteLineId", "TicketId" },
                 filter: "\"Billable\" AND \"QuoteLineId\" IS NULL");
 
             migrationBuilder.CreateIndex(
@@ -52,8 +56,13 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_ExpectedDate_NotClosed",
                 table: "Tickets",
-                column: "ExpectedDate",
+                columns: new[] { "ExpectedDate", "UpdatedAt" },
                 filter: "\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_HandlerId_Status_UpdatedAt",
+                table: "Tickets",
+                columns: new[] { "HandlerId", "Status", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_HandlerId_UpdatedAt",
@@ -74,6 +83,11 @@ namespace BlazorTickets.Data.Migrations
                 name: "IX_Tickets_Subject",
                 table: "Tickets",
                 column: "Subject");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_TenantId_Status_UpdatedAt",
+                table: "Tickets",
+                columns: new[] { "TenantId", "Status", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_TenantId_UpdatedAt",
@@ -105,6 +119,10 @@ namespace BlazorTickets.Data.Migrations
                 table: "Tickets");
 
             migrationBuilder.DropIndex(
+                name: "IX_Tickets_HandlerId_Status_UpdatedAt",
+                table: "Tickets");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Tickets_HandlerId_UpdatedAt",
                 table: "Tickets");
 
@@ -118,6 +136,10 @@ namespace BlazorTickets.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Tickets_Subject",
+                table: "Tickets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_TenantId_Status_UpdatedAt",
                 table: "Tickets");
 
             migrationBuilder.DropIndex(
@@ -138,9 +160,14 @@ namespace BlazorTickets.Data.Migrations
                 column: "CustomerId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_Status",
+                name: "IX_Tickets_HandlerId_Status",
                 table: "Tickets",
-                column: "Status");
+                columns: new[] { "HandlerId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_TenantId_Status",
+                table: "Tickets",
+                columns: new[] { "TenantId", "Status" });
         }
     }
 }
