@@ -226,4 +226,36 @@ public sealed class PortalTicketViewTests : BunitContext, IClassFixture<SeededDa
         Eventually(cut, () => cut.Find("[data-testid=conversation]").TextContent.Should().Contain("The technician is on the way."),
             TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task Ignores_an_internal_note_but_follows_a_change_the_customer_can_see()
+    {
+        var ticketId = await PortalTestData.CreateTicketAsync(app.DbFactory, max, "Live portal ticket");
+        var cut = RenderTicket(ticketId);
+        Eventually(cut, () => cut.Markup.Should().Contain("Live portal ticket"));
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var agent = await db.Users.FirstAsync(u => u.Email == "anna@contoso.example");
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = app.Get<TicketChangeNotifier>().Subscribe(change =>
+        {
+            if (change.TicketIds.Contains(ticketId))
+            {
+                heard.TrySetResult();
+            }
+            return Task.CompletedTask;
+        });
+        var rendersBefore = cut.RenderCount;
+
+        await new TicketService(app.DbFactory, app.Get<TimeProvider>()).AddInternalNoteAsync(ticketId, "Agents only: call back", agent.Id, agent.DisplayName);
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+
+        cut.RenderCount.Should().Be(rendersBefore, "an internal note is nothing the customer sees");
+
+        var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+        ticket.CustomerNote = "Technician comes on Monday";
+        await db.SaveChangesAsync();
+
+        Eventually(cut, () => cut.Markup.Should().Contain("Technician comes on Monday"));
+    }
 }
