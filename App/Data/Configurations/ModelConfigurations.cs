@@ -124,6 +124,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
             property.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
             property.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         }
+        var hasUnbilledTime = b.Property(t => t.HasUnbilledTime).HasDefaultValue(false);
+        hasUnbilledTime.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        hasUnbilledTime.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
 
         // One index per list filter and sort. An index on X also orders by Id (the rowid) within X: the list's tie-breaker.
         // The filters' indexes end in UpdatedAt, the default sort, so a filter's first page needs no sort.
@@ -144,6 +147,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => t.Subject);
         b.HasIndex(t => t.HandlerName);
         b.HasIndex(t => t.CustomerName);
+        // Unbilled time: the few tickets that have any, in the default sort's order.
+        b.HasIndex(t => t.UpdatedAt, "IX_Tickets_Unbilled_UpdatedAt").HasFilter("\"HasUnbilledTime\" AND \"TimeTrackingAllowed\"");
     }
 }
 

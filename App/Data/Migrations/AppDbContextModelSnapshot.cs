@@ -875,6 +875,11 @@ namespace BlazorTickets.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("HasUnbilledTime")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
+
                     b.Property<string>("InternalNote")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -958,6 +963,9 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
+
+                    b.HasIndex(new[] { "UpdatedAt" }, "IX_Tickets_Unbilled_UpdatedAt")
+                        .HasFilter("\"HasUnbilledTime\" AND \"TimeTrackingAllowed\"");
 
                     b.ToTable("Tickets");
                 });

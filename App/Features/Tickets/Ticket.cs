@@ -40,6 +40,8 @@ public class Ticket
     public string? HandlerName { get; private set; }
     /// <summary>The customer's name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>), never written by EF.</summary>
     public string? CustomerName { get; private set; }
+    /// <summary>Whether billable time not yet on a quote exists, for the unbilled filter's index; kept by triggers (<see cref="TicketUnbilledSql"/>), never written by EF.</summary>
+    public bool HasUnbilledTime { get; private set; }
 
     /// <summary>Concurrency token, bumped on every save.</summary>
     public int Version { get; set; }

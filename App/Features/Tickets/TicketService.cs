@@ -191,9 +191,8 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.UnbilledOnly)
         {
-            // IN over the partial index of unbilled entries: reads only the few tickets that have any.
-            var unbilledTicketIds = db.TimeEntries.Where(e => e.Billable && e.QuoteLineId == null).Select(e => e.TicketId);
-            query = query.Where(t => t.TimeTrackingAllowed && unbilledTicketIds.Contains(t.Id));
+            // The flag the time entries' triggers keep, read through its partial index (TicketUnbilledSql).
+            query = query.Where(t => t.TimeTrackingAllowed && t.HasUnbilledTime);
         }
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
