@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
-using BlazorTickets.Data;
-using BlazorTickets.Features.Billing;
-using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Tickets;
 
@@ -23,30 +20,6 @@ public static class TicketListRows
         t.LastMessageAt,
         null,
         null);
-
-    /// <summary>
-    /// Whether <paramref name="ticketId"/> matches the filter and if so its row, with snippet and unbilled time as the
-    /// page would show them. One query (two with a search or the unbilled filter).
-    /// </summary>
-    internal static async Task<TicketListRow?> ReadAsync(
-        AppDbContext db, IQueryable<Ticket> filtered, int ticketId, DateOnly today, TicketSearchQuery? search, bool withUnbilled, CancellationToken ct)
-    {
-        var row = await filtered.Where(t => t.Id == ticketId).Select(Projection(today)).SingleOrDefaultAsync(ct);
-        if (row is null)
-        {
-            return null;
-        }
-        if (search is not null)
-        {
-            row = (await TicketSearchRanking.WithSnippetsAsync(db, search, [row], ct))[0];
-        }
-        if (withUnbilled)
-        {
-            var unbilled = await UnbilledTime.ForTicketsAsync(db, [row.Id], ct);
-            row = row with { Unbilled = unbilled.GetValueOrDefault(row.Id) };
-        }
-        return row;
-    }
 }
 
 /// <summary>

@@ -130,7 +130,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var filtered = ApplyFilter(db, filter, currentUserId, today, access);
-        return await TicketListRows.ReadAsync(db, filtered, ticketId, today, SearchOf(filter), filter.UnbilledOnly, ct);
+        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), filter, SearchOf(filter), today, ct)).SingleOrDefault();
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
