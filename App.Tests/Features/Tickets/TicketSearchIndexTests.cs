@@ -196,6 +196,118 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_mail_import_indexes_exactly_what_the_triggers_would_have_indexed()
+    {
+        var importer = services.Get<MailImporter>();
+        uint uid = 0;
+        async Task ImportAsync(IEnumerable<byte[]> batch) =>
+            await importer.ImportBatchAsync(tenantId, batch.Select(raw => new MailImporter.IncomingMail(raw, new MailPosition("INBOX", 1, ++uid))).ToList());
+        foreach (var batch in MimeCorpus.Messages().Chunk(20))
+        {
+            await ImportAsync(batch.Select(item => item.Raw));
+        }
+        // A new ticket and its reply in one batch; in the next a reply to it (a ticket the import created earlier is
+        // indexed again from the tables) and another new ticket with its reply (indexed from memory, in mail order).
+        await ImportAsync([
+            Mail("kettle-1@example.test", null, "Kettle failure", "The kettle flurbles since Tuesday."),
+            Mail("kettle-2@example.test", "kettle-1@example.test", "Re: Kettle failure", "Still flurbling, and now the toaster too."),
+        ]);
+        await ImportAsync([
+            Mail("kettle-3@example.test", "kettle-2@example.test", "Re: Kettle failure", "Third mail: the grommets are loose."),
+            Mail("lamp-1@example.test", null, "Lamp flickers", "The desk lamp flickers snarfwise twice an hour."),
+            Mail("lamp-2@example.test", "lamp-1@example.test", "Re: Lamp flickers", "Replaced the glimmerquork bulb, the lamp still flickers at night."),
+        ]);
+
+        var kettle = await FindAsync("flurbles");
+        kettle.Should().ContainSingle();
+        (await FindAsync("toaster")).Should().Equal(kettle);
+        (await FindAsync("grommets flurbles")).Should().Equal(kettle, "the earlier mails stay in the ticket's text");
+        var lamp = await FindAsync("glimmerquork");
+        lamp.Should().ContainSingle().And.NotIntersectWith(kettle);
+        (await FindAsync("snarfwise")).Should().Equal(lamp);
+        var imported = await IndexedInstancesAsync();
+
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync(TicketSearchSql.Backfill);
+        }
+
+        // Every word at its ticket, column and position, compared with the documents the triggers' SQL builds.
+        imported.Should().HaveCountGreaterThan(10_000).And.Equal(await IndexedInstancesAsync());
+    }
+
+    [Fact]
+    public async Task After_deferred_indexing_the_same_connection_indexes_through_the_triggers_again()
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            using (TicketSearchSql.DeferInsertTriggers(db))
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
+                    VALUES (800001, 'Deferred zanzibar', 0, {tenantId}, 0, '2026-01-01', '2026-01-01', 0, '', '')
+                    """);
+            }
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
+                VALUES (800002, 'Resumed xylophone', 0, {tenantId}, 0, '2026-01-01', '2026-01-01', 0, '', '')
+                """);
+            await transaction.CommitAsync();
+        }
+
+        (await FindAsync("zanzibar")).Should().BeEmpty("the writer that deferred indexing did not index it");
+        (await FindAsync("xylophone")).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Deferring_without_a_transaction_is_refused()
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+
+        var defer = () => TicketSearchSql.DeferInsertTriggers(db);
+
+        defer.Should().Throw<InvalidOperationException>().WithMessage("*transaction*");
+    }
+
+    private static byte[] Mail(string messageId, string? inReplyTo, string subject, string text)
+    {
+        var message = new MimeKit.MimeMessage();
+        message.From.Add(new MimeKit.MailboxAddress("Kettle Owner", "kettle.owner@example.test"));
+        message.To.Add(MimeKit.MailboxAddress.Parse("support@example.test"));
+        message.Subject = subject;
+        message.MessageId = messageId;
+        if (inReplyTo is not null)
+        {
+            message.InReplyTo = inReplyTo;
+        }
+        message.Date = DateTimeOffset.UtcNow;
+        message.Body = new MimeKit.TextPart("plain") { Text = text };
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>The index's word instances after merging its segments (which drops replaced documents' words).</summary>
+    private async Task<List<(string Term, long Row, string Column, int Offset)>> IndexedInstancesAsync()
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO {TicketSearchSql.Table}({TicketSearchSql.Table}) VALUES('optimize')");
+        await db.Database.ExecuteSqlRawAsync($"CREATE VIRTUAL TABLE IF NOT EXISTS temp.SearchInstances USING fts5vocab(main, '{TicketSearchSql.Table}', 'instance')");
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT term, doc, col, offset FROM temp.SearchInstances ORDER BY doc, col, offset, term";
+        var instances = new List<(string, long, string, int)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            instances.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+        return instances;
+    }
+
+    [Fact]
     public async Task Migrating_an_existing_database_indexes_its_tickets()
     {
         await using var fresh = await TestServices.CreateAsync(initializeDatabase: false);

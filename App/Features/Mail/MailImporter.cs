@@ -139,6 +139,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
 
         var results = new ImportResult?[mails.Count];
         var tickets = new Ticket?[mails.Count];
+        var messages = new TicketMessage?[mails.Count];
         for (var i = 0; i < mails.Count; i++)
         {
             batch.StillToImport = mails.Count - i;
@@ -191,6 +192,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
 
             var message = NewMessage(ticket, parsed, raw, now);
             db.TicketMessages.Add(message);
+            messages[i] = message;
             (await ParticipantsAsync(db, ticket, batch, ct)).UnionWith(AddressesOf(message.From, message.To, message.Cc));
             if (parsed.MessageId is not null)
             {
@@ -220,13 +222,48 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await batch.TicketNumbers.ReturnUnusedAsync(db, ct);
         await batch.CustomerNumbers.ReturnUnusedAsync(db, ct);
         db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(ct);
+        using (TicketSearchSql.DeferInsertTriggers(db))
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        await IndexForSearchAsync(db, results, tickets, messages, ct);
         foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
         }
         await transaction.CommitAsync(ct);
         return results.Select((r, i) => tickets[i] is { } t ? r! with { TicketId = t.Id } : r!).ToList();
+    }
+
+    /// <summary>
+    /// The batch's search documents, in its transaction: a new ticket's from the bodies still in memory (all of its
+    /// messages when the batch brought several), a ticket that existed before from the tables.
+    /// </summary>
+    private static Task IndexForSearchAsync(AppDbContext db, ImportResult?[] results, Ticket?[] tickets, TicketMessage?[] messages, CancellationToken ct)
+    {
+        var newTickets = new Dictionary<Ticket, List<(string?, string?)>>(ReferenceEqualityComparer.Instance);
+        var changedTicketIds = new HashSet<int>();
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (tickets[i] is not { } ticket || messages[i] is not { } message)
+            {
+                continue;
+            }
+            if (results[i]!.Outcome == ImportOutcome.NewTicket)
+            {
+                newTickets[ticket] = [];
+            }
+            if (newTickets.TryGetValue(ticket, out var bodies))
+            {
+                bodies.Add((message.TextBody, message.HtmlBody));
+            }
+            else
+            {
+                changedTicketIds.Add(ticket.Id);
+            }
+        }
+        return TicketSearchSql.IndexImportedAsync(
+            db, newTickets.Select(t => (t.Key.Id, TicketSearchText.BodyOf(t.Value))).ToList(), changedTicketIds, ct);
     }
 
     private static TicketMessage NewMessage(Ticket ticket, ParsedMail parsed, byte[] raw, DateTime now) => new()

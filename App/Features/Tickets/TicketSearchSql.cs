@@ -1,3 +1,7 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
 namespace BlazorTickets.Features.Tickets;
 
 /// <summary>
@@ -14,18 +18,34 @@ public static class TicketSearchSql
     private const string TicketsOfCustomer =
         "SELECT Id FROM Tickets WHERE CustomerId = {0} UNION SELECT TicketId FROM TicketAssignedCustomers WHERE CustomerId = {0}";
 
+    /// <summary>The customers' words of ticket <paramref name="ticket"/>: its customer and its assigned customers.</summary>
+    private static string CustomerTextOf(string ticket) => $"""
+        (SELECT {TicketSearchText.FoldFunction}(group_concat(c.Name || ' ' || c.Company || ' '
+                || ifnull((SELECT group_concat(e.Address, ' ') FROM CustomerEmails e WHERE e.CustomerId = c.Id), ''), ' '))
+            FROM Customers c
+            WHERE c.Id IN (SELECT {ticket}.CustomerId UNION ALL SELECT a.CustomerId FROM TicketAssignedCustomers a WHERE a.TicketId = {ticket}.Id))
+        """;
+
     /// <summary>The documents of the tickets whose ids the SQL expression lists (a list or a subquery), or of all tickets.</summary>
     private static string Documents(string? ticketIds) => $"""
         INSERT INTO {Table}(rowid, Subject, Customer, Body)
         SELECT t.Id,
             {TicketSearchText.FoldFunction}(t.Subject),
-            (SELECT {TicketSearchText.FoldFunction}(group_concat(c.Name || ' ' || c.Company || ' '
-                    || ifnull((SELECT group_concat(e.Address, ' ') FROM CustomerEmails e WHERE e.CustomerId = c.Id), ''), ' '))
-                FROM Customers c
-                WHERE c.Id = t.CustomerId OR c.Id IN (SELECT a.CustomerId FROM TicketAssignedCustomers a WHERE a.TicketId = t.Id)),
+            {CustomerTextOf("t")},
             (SELECT group_concat({TicketSearchText.MessageFunction}(m.TextBody, m.HtmlBody), char(10))
                 FROM TicketMessages m WHERE m.TicketId = t.Id)
         FROM Tickets t{(ticketIds is null ? "" : $" WHERE t.Id IN ({ticketIds})")};
+        """;
+
+    /// <summary>
+    /// The document of one ticket whose message bodies the caller passes as <c>$body</c>, already turned into index
+    /// text (<see cref="TicketSearchText.BodyOf"/>): what the mail import writes for the tickets it creates, instead of
+    /// reading back the bodies it has just written.
+    /// </summary>
+    private static readonly string DocumentWithBody = $"""
+        INSERT INTO {Table}(rowid, Subject, Customer, Body)
+        SELECT t.Id, {TicketSearchText.FoldFunction}(t.Subject), {CustomerTextOf("t")}, $body
+        FROM Tickets t WHERE t.Id = $id;
         """;
 
     private static string Rebuild(string ticketIds) => $"""
@@ -42,7 +62,7 @@ public static class TicketSearchSql
         """;
 
     public static readonly string CreateTriggers = $"""
-        CREATE TRIGGER TicketSearch_TicketInserted AFTER INSERT ON Tickets BEGIN
+        CREATE TRIGGER TicketSearch_TicketInserted AFTER INSERT ON Tickets WHEN NOT {TicketSearchText.DeferredFunction}() BEGIN
         {Documents("new.Id")}
         END;
         CREATE TRIGGER TicketSearch_TicketChanged AFTER UPDATE OF Subject, CustomerId ON Tickets BEGIN
@@ -51,7 +71,7 @@ public static class TicketSearchSql
         CREATE TRIGGER TicketSearch_TicketDeleted AFTER DELETE ON Tickets BEGIN
             DELETE FROM {Table} WHERE rowid = old.Id;
         END;
-        CREATE TRIGGER TicketSearch_MessageInserted AFTER INSERT ON TicketMessages BEGIN
+        CREATE TRIGGER TicketSearch_MessageInserted AFTER INSERT ON TicketMessages WHEN NOT {TicketSearchText.DeferredFunction}() BEGIN
         {Rebuild("new.TicketId")}
         END;
         CREATE TRIGGER TicketSearch_MessageChanged AFTER UPDATE OF TextBody, HtmlBody, TicketId ON TicketMessages BEGIN
@@ -99,6 +119,59 @@ public static class TicketSearchSql
         DROP TRIGGER IF EXISTS TicketSearch_CustomerEmailChanged;
         DROP TRIGGER IF EXISTS TicketSearch_CustomerEmailRemoved;
         """;
+
+    /// <summary>
+    /// Lets the ticket and message insert triggers stand aside on this context's connection until disposed, for a
+    /// writer that indexes what it inserts itself with <see cref="IndexImportedAsync"/> in the same transaction.
+    /// The mail import does: through the triggers each new ticket's document was written twice (for the ticket, then
+    /// again for its first message) and every body read back from the table it had just been written to.
+    /// </summary>
+    public static IDisposable DeferInsertTriggers(DbContext db)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Deferred indexing needs a transaction, or a crash could leave tickets unsearchable.");
+        }
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        TicketSearchText.SetInsertTriggersDeferred(connection, true);
+        return new Resume(connection);
+    }
+
+    private sealed class Resume(SqliteConnection connection) : IDisposable
+    {
+        public void Dispose() => TicketSearchText.SetInsertTriggersDeferred(connection, false);
+    }
+
+    /// <summary>
+    /// Indexes what was inserted under <see cref="DeferInsertTriggers"/>: the new tickets from the bodies the caller
+    /// still holds (in insertion order, see <see cref="TicketSearchText.BodyOf"/>), and the earlier tickets that got
+    /// messages by rebuilding their documents from the tables.
+    /// </summary>
+    public static async Task IndexImportedAsync(
+        DbContext db, IReadOnlyCollection<(int TicketId, string Body)> newTickets, IReadOnlyCollection<int> changedTicketIds, CancellationToken ct)
+    {
+        // Older ids first, then the new ones ascending: FTS5 flushes its pending terms whenever a rowid goes backwards.
+        if (changedTicketIds.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync(Rebuild(string.Join(',', changedTicketIds.Order())), ct);
+        }
+        if (newTickets.Count == 0)
+        {
+            return;
+        }
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = DocumentWithBody;
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        var body = command.Parameters.Add("$body", SqliteType.Text);
+        foreach (var ticket in newTickets.OrderBy(t => t.TicketId))
+        {
+            id.Value = ticket.TicketId;
+            body.Value = ticket.Body;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     /// <summary>Indexes every ticket that exists (a migration of an existing database, or after a bulk load without triggers).</summary>
     public static readonly string Backfill = $"""

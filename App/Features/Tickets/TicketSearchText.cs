@@ -14,6 +14,7 @@ public static class TicketSearchText
 {
     public const string FoldFunction = "bt_search_fold";
     public const string MessageFunction = "bt_search_message";
+    public const string DeferredFunction = "bt_search_deferred";
 
     /// <summary>Words this short are matched whole: as a prefix they would match a large part of the index.</summary>
     public const int MinPrefixLength = 3;
@@ -26,7 +27,16 @@ public static class TicketSearchText
     {
         connection.CreateFunction<string?, string?>(FoldFunction, text => text is null ? null : Fold(text), isDeterministic: true);
         connection.CreateFunction<string?, string?, string?>(MessageFunction, (text, html) => Fold(MessageText(text, html)), isDeterministic: true);
+        SetInsertTriggersDeferred(connection, false);
     }
+
+    /// <summary>What the insert triggers of <see cref="TicketSearchSql"/> ask: whoever inserts on this connection indexes it.</summary>
+    internal static void SetInsertTriggersDeferred(SqliteConnection connection, bool deferred) =>
+        connection.CreateFunction(DeferredFunction, () => deferred);
+
+    /// <summary>The index text of a ticket's messages in the order they were inserted, as the index triggers build it.</summary>
+    public static string BodyOf(IEnumerable<(string? Text, string? Html)> messages) =>
+        Fold(string.Join('\n', messages.Select(m => MessageText(m.Text, m.Html))));
 
     /// <summary>
     /// The text of a message: its text body, or the text of its HTML body when it has no text (mail import already
