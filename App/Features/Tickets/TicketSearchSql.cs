@@ -6,7 +6,9 @@ namespace BlazorTickets.Features.Tickets;
 
 /// <summary>
 /// The full-text index of tickets: an FTS5 table with one document per ticket (subject, customers, message bodies),
-/// kept in step with the tables by triggers, so every write path (EF, ExecuteUpdate, raw SQL) keeps it right.
+/// kept in step with the tables by triggers, so every write path (EF, ExecuteUpdate, raw SQL) keeps it right. The one
+/// exception is a writer that defers the insert triggers and indexes its own inserts in the same transaction
+/// (<see cref="DeferInsertTriggers"/>; the mail import).
 /// The index holds German-folded text (ä → ae, ß → ss, see <see cref="TicketSearchText"/>); the tokenizer folds case
 /// and the remaining diacritics. It stores no copy of the text (contentless): snippets come from the tables.
 /// The triggers call the SQL functions that <see cref="TicketSearchText.RegisterFunctions"/> adds to every connection.
