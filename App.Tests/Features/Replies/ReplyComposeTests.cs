@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -262,7 +263,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         cut.FindAll("[data-testid=reply-attachment]").Should().BeEmpty();
         cut.Find("[data-testid=reply-template]").TextContent.Should().NotContain("Thank you, we are on it");
         cut.FindComponent<InputFile>().Instance.Should().NotBeSameAs(fileInputBefore, "the browser's file input must not keep the sent file, or picking it again adds nothing");
-        SelectOf(cut, "reply-template").Instance.Value.Should().BeNull();
+        SelectOf(cut, "reply-template").Instance.GetState(x => x.Value).Should().BeNull();
         cut.Find(InputOf("reply-cc")).GetAttribute("value").Should().BeNullOrEmpty();
         cut.Find("[data-testid=reply-status]").TextContent.Should().Be("Answered");
         cut.FindAll("[data-testid=reply-draft-saved]").Should().BeEmpty();
@@ -327,7 +328,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         var newest = await CustomerWritesAgainAsync(ticketId, "Second question");
         cut.Render(p => p.Add(x => x.MessageCount, 2));
 
-        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(newest));
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(newest));
         cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("Re: Second question [#9013]");
         cut.Find(InputOf("reply-to")).GetAttribute("value").Should().Be("erika@fabrikam.example");
         BodyOf(cut).Should().Contain("Typed while the customer wrote");
@@ -346,14 +347,14 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         var third = await AddInboundAsync(ticketId, "Third");
         cut.Render(p => p.Add(x => x.MessageCount, 3));
 
-        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(third));
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(third));
         cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("My own subject");
 
         await cut.InvokeAsync(() => SelectOf(cut, "reply-answered").Instance.ValueChanged.InvokeAsync(first));
         var fourth = await AddInboundAsync(ticketId, "Fourth");
         cut.Render(p => p.Add(x => x.MessageCount, 4));
 
-        SelectOf(cut, "reply-answered").Instance.Value.Should().Be(first, "the agent picked that message on purpose");
+        SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(first, "the agent picked that message on purpose");
         (await app.Get<ReplyService>().GetContextAsync(ticketId, agentId))!.Messages.Select(m => m.Id).Should().Contain(fourth);
     }
 
