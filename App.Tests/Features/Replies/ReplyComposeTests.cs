@@ -218,6 +218,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task A_template_placeholder_without_a_value_is_named_in_the_warning_and_the_reply_goes_out_only_once_confirmed()
     {
         await SmtpReadyAsync();
@@ -240,6 +241,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task After_sending_the_form_is_empty_again_attachments_template_cc_status_and_draft_included()
     {
         await SmtpReadyAsync();
@@ -282,6 +284,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task A_double_click_on_send_queues_one_reply_and_shows_no_error()
     {
         await SmtpReadyAsync();

@@ -9,6 +9,7 @@ using static BlazorTickets.Tests.Features.Mail.Display.MailDisplayTestData;
 namespace BlazorTickets.Tests.Features.Mail.Display;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     private const string Subject = "Invoice <img src=x onerror=window.__xss=1><script>window.__xss=1</script>";
