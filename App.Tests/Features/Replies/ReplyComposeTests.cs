@@ -12,23 +12,20 @@ using MudBlazor.Extensions;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
-public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
+public sealed class ReplyComposeTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private TestSmtpServer? smtp;
     private string agentId = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        (agentId, _) = await this.SignInAsAgentAsync(app);
-        Services.AddSingleton(app.Get<ReplyService>());
+        app = await UseNewAppAsync(seedDemoData: true);
+        (agentId, _) = await SignInAsAgentAsync();
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    protected override async Task CleanUpAsync()
     {
-        await DisposeAsync();
-        await app.DisposeAsync();
         if (smtp is not null)
         {
             await smtp.DisposeAsync();
