@@ -65,6 +65,16 @@ public sealed class FieldErrors : IReadOnlyDictionary<string, IReadOnlyList<Erro
 
     public bool Has(string field) => byField.ContainsKey(field);
 
+    /// <summary>Forgets a field's messages, e.g. of a field that does not matter for a connection test.</summary>
+    public FieldErrors Remove(string field)
+    {
+        byField.Remove(field);
+        return this;
+    }
+
+    /// <summary>Every message, form-level ones first.</summary>
+    public IEnumerable<ErrorMessage> All => byField.OrderBy(e => e.Key == Form ? 0 : 1).SelectMany(e => e.Value);
+
     public IReadOnlyList<ErrorMessage> For(string field) => byField.TryGetValue(field, out var messages) ? messages : [];
 
     public IReadOnlyList<ErrorMessage> FormErrors => For(Form);
@@ -74,8 +84,7 @@ public sealed class FieldErrors : IReadOnlyDictionary<string, IReadOnlyList<Erro
         byField.TryGetValue(field, out var messages) ? string.Join(" ", messages.Select(m => m.Localize(localizer))) : null;
 
     /// <summary>Every message, form-level ones first, in the reader's language.</summary>
-    public IEnumerable<string> AllTexts(IStringLocalizer localizer) =>
-        byField.OrderBy(e => e.Key == Form ? 0 : 1).SelectMany(e => e.Value).Select(m => m.Localize(localizer));
+    public IEnumerable<string> AllTexts(IStringLocalizer localizer) => All.Select(m => m.Localize(localizer));
 
     /// <summary>The errors without the fields that match <paramref name="isStale"/>, e.g. after a row of a list was removed.</summary>
     public FieldErrors Without(Func<string, bool> isStale)

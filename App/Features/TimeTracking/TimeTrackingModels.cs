@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Features.TimeTracking;
@@ -70,7 +71,7 @@ public abstract record TimeEntryResult
 {
     public sealed record Saved(int Id) : TimeEntryResult;
     public sealed record Deleted : TimeEntryResult;
-    public sealed record Invalid(IReadOnlyDictionary<string, string> Errors) : TimeEntryResult;
+    public sealed record Invalid(FieldErrors Errors) : TimeEntryResult;
     public sealed record Refused(RefusalReason Reason, string Message) : TimeEntryResult;
 }
 
