@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Collections;
 using Microsoft.Extensions.Localization;
 
@@ -8,7 +9,7 @@ namespace BlazorTickets.Shared;
 /// belong to it, and under <see cref="Form"/> those that belong to no single field. Services build it; pages bind a
 /// field's messages to its input with <see cref="Has"/> and <see cref="TextFor"/>.
 /// </summary>
-public sealed class FieldErrors : IReadOnlyDictionary<string, IReadOnlyList<ErrorMessage>>
+public sealed class FieldErrors : IReadOnlyDictionary<string, IReadOnlyList<ErrorMessage>>, IEquatable<FieldErrors>
 {
     /// <summary>The key for messages that belong to the whole form.</summary>
     public const string Form = "";
@@ -96,6 +97,15 @@ public sealed class FieldErrors : IReadOnlyDictionary<string, IReadOnlyList<Erro
         }
         return kept;
     }
+
+    /// <summary>The same fields with the same messages: results that carry errors compare by what they say.</summary>
+    public bool Equals(FieldErrors? other) =>
+        other is not null && byField.Count == other.byField.Count
+        && byField.All(e => other.byField.TryGetValue(e.Key, out var messages) && messages.SequenceEqual(e.Value));
+
+    public override bool Equals(object? obj) => Equals(obj as FieldErrors);
+
+    public override int GetHashCode() => byField.Keys.Aggregate(byField.Count, (hash, key) => hash ^ StringComparer.Ordinal.GetHashCode(key));
 
     public override string ToString() =>
         string.Join("; ", byField.Select(e => $"{(e.Key == Form ? "(form)" : e.Key)}: {string.Join(" ", e.Value)}"));
