@@ -23,7 +23,7 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
     public async Task InitializeAsync()
     {
         await this.SignInAsAgentAsync(app);
-        access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
+        access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
         Services.AddSingleton(access);
         Services.AddSingleton(app.Get<PortalLinkAddress>());
     }
