@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Collections;
 using System.Globalization;
 using System.Resources;
@@ -242,7 +243,7 @@ public sealed partial class GermanTranslationTests
         var refused = await host.Get<GroupAdminService>().DeleteAsync(builtIn.Id);
         var L = host.Get<IStringLocalizer<SharedResource>>();
 
-        var message = refused.ErrorFor(AdminResult.General)!;
+        var message = refused.Errors.English(FieldErrors.Form)!;
 
         message.Should().Be("Built-in groups cannot be deleted: the app gives them meaning.");
         InGerman(() => L[message].Value).Should().Be("Eingebaute Gruppen können nicht gelöscht werden: Die Anwendung gibt ihnen eine Bedeutung.");

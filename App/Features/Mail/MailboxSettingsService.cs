@@ -63,22 +63,22 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         return settings.OrderBy(s => s.Tenant.Name).Select(s => new ConfiguredMailbox(s.TenantId, s.Tenant.Name, s)).ToList();
     }
 
-    /// <summary>Changes only the schedule, from the jobs page.</summary>
-    public async Task<string?> SaveScheduleAsync(int tenantId, string cron, bool enabled, CancellationToken ct = default)
+    /// <summary>Changes only the schedule, from the jobs page; no errors means it was saved.</summary>
+    public async Task<FieldErrors> SaveScheduleAsync(int tenantId, string cron, bool enabled, CancellationToken ct = default)
     {
         if (!IsValidCron(cron))
         {
-            return Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.");
+            return FieldErrors.Of(nameof(MailboxSettingsInput.CronSchedule), Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes."));
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var updated = await db.MailboxSettings.Where(s => s.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CronSchedule, cron.Trim()).SetProperty(x => x.ScheduleEnabled, enabled), ct);
         if (updated == 0)
         {
-            return Text.Of("This tenant has no mailbox configured.");
+            return FieldErrors.OfForm(Text.Of("This tenant has no mailbox configured."));
         }
         Changed?.Invoke(new MailboxSettingsChanged(tenantId));
-        return null;
+        return FieldErrors.None;
     }
 
     public static FieldErrors Validate(MailboxSettingsInput input)
