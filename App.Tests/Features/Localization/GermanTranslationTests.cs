@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Collections;
 using System.Globalization;
 using System.Resources;
@@ -16,9 +17,9 @@ namespace BlazorTickets.Tests.Features.Localization;
 
 public sealed partial class GermanTranslationTests
 {
-    // L["text"], L["text {0}", value], the portal's new PortalProblem("text") and service messages Text.Of("text", …),
-    // all shown through the localizer.
-    [GeneratedRegex("""(?:L\[|new PortalProblem\(|Text\.Of\()"((?:[^"\\]|\\.)+)"[\],)]""")]
+    // L["text"], L["text {0}", value], error messages (new ErrorMessage("text"), FieldErrors.Of(field, "text"),
+    // errors.Add(field, "text"), AddForm("text")) and service messages Text.Of("text", …), all shown through the localizer.
+    [GeneratedRegex("""(?:L\[|new ErrorMessage\(|Text\.Of\(|FieldErrors\.OfForm\(|\.AddForm\(|(?:FieldErrors\.Of|\b[a-z]\w*[Ee]rrors\.Add(?:IfFirst)?)\([^"\n;]*?,\s*)"((?:[^"\\]|\\.)+)"[\],)]""")]
     private static partial Regex LocalizedLiteral();
 
     // L.Plural(count, "singular", "plural", …)
@@ -69,7 +70,7 @@ public sealed partial class GermanTranslationTests
         var translated = Repository.GermanTranslations();
 
         used.Should().Contain(["Up to {0} files, each at most {1}, together at most {2}.", "The two passwords are not the same."],
-            "the scan sees formatted keys and the portal's problem messages, not only plain L[\"…\"]");
+            "the scan sees formatted keys and error messages, not only plain L[\"…\"]");
         used.Should().Contain(["Built-in groups cannot be deleted: the app gives them meaning.", "The fetch stopped after {0} message(s): {1}", "Mail import"],
             "the scan sees service messages marked with Text.Of");
         used.Should().Contain(["{0} ticket will be billed {1}.", "on {0} quote", "on {0} quotes"], "the scan sees both forms of a plural");
@@ -237,7 +238,7 @@ public sealed partial class GermanTranslationTests
         var refused = await host.Get<GroupAdminService>().DeleteAsync(builtIn.Id);
         var L = host.Get<IStringLocalizer<SharedResource>>();
 
-        var message = refused.ErrorFor(AdminResult.General)!;
+        var message = refused.Errors.English(FieldErrors.Form)!;
 
         message.Should().Be("Built-in groups cannot be deleted: the app gives them meaning.");
         InGerman(() => L[message].Value).Should().Be("Eingebaute Gruppen können nicht gelöscht werden: Die Anwendung gibt ihnen eine Bedeutung.");

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Net;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Customers;
@@ -63,8 +64,7 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
     {
         var result = await Access.CreateResetLinkAsync(max.CustomerId, max.UserId, "Bill Billing", Site, LinkViewer.Staff);
 
-        result.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Should().ContainSingle()
-            .Which.Message.Should().Be(PortalAccessService.CannotMail);
+        result.Should().BeOfType<AccessLinkResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.OfForm(PortalAccessService.CannotMail));
         await using var db = await app.DbFactory.CreateDbContextAsync();
         (await db.Set<PortalAccessLink>().CountAsync()).Should().Be(0);
     }
@@ -102,8 +102,8 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
         var knownAddress = await Access.InviteAsync(max.CustomerId, "Office@Fabrikam.example", "Office", "Anna Agent", Site, LinkViewer.Staff);
         var byAdmin = await Access.InviteAsync(max.CustomerId, "new.login@fabrikam.example", "New Login", "Alex Admin", Site, LinkViewer.Admin);
 
-        ownAddress.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Should().ContainSingle()
-            .Which.Message.Should().Be(PortalAccessService.UnknownAddress);
+        ownAddress.Should().BeOfType<AccessLinkResult.Invalid>().Which.Errors
+            .Should().BeEquivalentTo(FieldErrors.Of(PortalAccessService.EmailField, PortalAccessService.UnknownAddress));
         var mailed = knownAddress.Should().BeOfType<AccessLinkResult.Created>().Subject;
         mailed.Mailed.Should().BeTrue();
         mailed.Token.Should().BeNull("staff never see a link that signs in as the customer");

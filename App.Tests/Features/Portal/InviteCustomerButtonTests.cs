@@ -69,8 +69,29 @@ public sealed class InviteCustomerButtonTests : BlazorTicketsTestContext, IClass
         cut.Find(InputOf("invite-email")).Change("anna@contoso.example");
         await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
 
-        Eventually(cut, () => cut.Find("[data-testid=invite-error]").TextContent.Should().Be(PortalAccessService.EmailTaken));
+        // The reason shows on the email input, not on the name input and not as a form-level alert.
+        Eventually(cut, () => cut.FieldErrorText("invite-email").Should().Be(PortalAccessService.EmailTaken));
+        cut.FieldErrorText("invite-name").Should().BeNull();
+        cut.FindAll("[data-testid=invite-error]").Should().BeEmpty();
         cut.Find(InputOf("invite-email")).GetAttribute("value").Should().Be("anna@contoso.example");
+        cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_missing_name_shows_on_the_name_input_and_leaves_the_email_input_alone()
+    {
+        SignInAsAdmin();
+        var customerId = await CustomerIdAsync("C-1017");
+        var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId));
+
+        await cut.Find("[data-testid=invite-customer]").ClickAsync(new());
+        Eventually(cut, () => cut.Find("[data-testid=create-invitation]"));
+        cut.Find(InputOf("invite-email")).Change("new.login@fabrikam.example");
+        cut.Find(InputOf("invite-name")).Change(" ");
+        await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        Eventually(cut, () => cut.FieldErrorText("invite-name").Should().Be(PortalAccessService.NameMissing));
+        cut.FieldErrorText("invite-email").Should().BeNull();
         cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
     }
 

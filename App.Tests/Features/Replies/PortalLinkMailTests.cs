@@ -46,7 +46,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
     }
 
     private PortalAccessService Access => new(
-        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
+        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
 
     [GeneratedRegex(@"http://portal\.test/account/set-password\?token=(\S+)")]
     private static partial Regex LinkInMail();
