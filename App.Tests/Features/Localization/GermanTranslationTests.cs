@@ -12,7 +12,6 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Localization;
 
@@ -194,13 +193,11 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void MudBlazor_components_get_German_from_the_apps_registration()
+    public async Task MudBlazor_components_get_German_from_the_apps_registration()
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddMudServices();
-        services.AddAppLocalization();
-        using var provider = services.BuildServiceProvider();
-        var interceptor = provider.GetRequiredService<ILocalizationInterceptor>();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        await using var circuit = app.CreateScope();
+        var interceptor = circuit.ServiceProvider.GetRequiredService<ILocalizationInterceptor>();
         var previous = CultureInfo.CurrentUICulture;
         try
         {
@@ -218,8 +215,6 @@ public sealed partial class GermanTranslationTests
         }
     }
 
-    private static IStringLocalizer<SharedResource> AppLocalizer() =>
-        new ServiceCollection().AddLogging().AddAppLocalization().BuildServiceProvider().GetRequiredService<IStringLocalizer<SharedResource>>();
 
     private static T InGerman<T>(Func<T> read)
     {
@@ -250,9 +245,10 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void A_message_formatted_in_English_is_shown_in_German_with_its_values()
+    public async Task A_message_formatted_in_English_is_shown_in_German_with_its_values()
     {
-        var L = AppLocalizer();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var L = app.Get<IStringLocalizer<SharedResource>>();
         var run = new FetchSummary(3, 1, 0, 0, 2, TimeSpan.FromSeconds(1.25),
             Text.Of("The fetch stopped after {0} message(s): {1}", 3, Text.Of("The host \"{0}\" was not found.", "imap.example")));
 
@@ -267,9 +263,10 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void Counts_of_one_read_in_the_singular()
+    public async Task Counts_of_one_read_in_the_singular()
     {
-        var L = AppLocalizer();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var L = app.Get<IStringLocalizer<SharedResource>>();
         string BillPreview(CultureInfo culture, int tickets, int quotes)
         {
             var previous = CultureInfo.CurrentUICulture;
@@ -294,10 +291,10 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void The_localizer_answers_in_German_for_a_German_ui_culture_and_in_English_otherwise()
+    public async Task The_localizer_answers_in_German_for_a_German_ui_culture_and_in_English_otherwise()
     {
-        var services = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider();
-        var localizer = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var localizer = app.Get<IStringLocalizer<SharedResource>>();
         var previous = CultureInfo.CurrentUICulture;
         try
         {

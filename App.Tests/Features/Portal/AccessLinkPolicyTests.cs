@@ -15,6 +15,7 @@ namespace BlazorTickets.Tests.Features.Portal;
 /// Staff must not be able to become a customer: reset links go only to the customer's address, invitation links
 /// only to administrators; "forgot password" is rate-limited and leaves a pending invitation alone.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class AccessLinkPolicyTests : IAsyncLifetime
 {
     private static readonly Uri Site = new("http://portal.test/");
@@ -138,6 +139,7 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
 }
 
 /// <summary>The real forgot-password form over HTTP: many requests for one address queue only a few mails.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class ForgotPasswordFloodTests : IAsyncLifetime
 {
     private readonly AppFactory app = new();

@@ -2,33 +2,26 @@ using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Portal.Components;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
 /// <summary>The staff's "Invite to extranet" component, signed in as an agent or an admin, over a seeded SQLite file without outgoing mail.</summary>
-public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
+public sealed class InviteCustomerButtonTests : BlazorTicketsTestContext, IClassFixture<SeededDatabaseFixture>
 {
     private readonly TestServices app;
-    private PortalAccessService access = null!;
+    private PortalAccessService? access;
 
-    public InviteCustomerButtonTests(SeededDatabaseFixture fixture)
+    public InviteCustomerButtonTests(SeededDatabaseFixture fixture) : base(fixture.Services)
     {
         app = fixture.Services;
     }
 
-    public async Task InitializeAsync()
-    {
-        await this.SignInAsAgentAsync(app);
-        access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
-        Services.AddSingleton(access);
-        Services.AddSingleton(app.Get<PortalLinkAddress>());
-    }
+    public override async Task InitializeAsync() => await SignInAsAgentAsync();
 
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    /// <summary>The circuit's own PortalAccessService, the one the component gets; resolve it after any sign-in change.</summary>
+    private PortalAccessService Access => access ??= Services.GetRequiredService<PortalAccessService>();
 
     private static void Eventually<T>(IRenderedComponent<T> cut, Action assertion) where T : Microsoft.AspNetCore.Components.IComponent =>
         cut.WaitForAssertion(assertion, TimeSpan.FromSeconds(30));
@@ -60,7 +53,7 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         var url = cut.Find(InputOf("access-link")).GetAttribute("value")!;
         url.Should().StartWith("http://localhost/account/set-password?token=");
         var token = Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
-        (await access.CheckLinkAsync(token)).Should().BeOfType<LinkCheck.Valid>().Which.Email.Should().Be("lina@neumann-medien.example");
+        (await Access.CheckLinkAsync(token)).Should().BeOfType<LinkCheck.Valid>().Which.Email.Should().Be("lina@neumann-medien.example");
         invited.Should().Be(1);
     }
 

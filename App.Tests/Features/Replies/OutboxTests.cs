@@ -11,6 +11,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Features.Replies;
 
 /// <summary>Replies from compose to delivery, through a real SMTP server on loopback and the real Dovecot for mail in.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class OutboxTests : IAsyncLifetime
 {
     private const string Mailbox = "support";

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 namespace BlazorTickets.Tests.Features.Replies;
 
 /// <summary>Extranet invitations and password resets go to the customer by mail through the outbox when the tenant can send.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed partial class PortalLinkMailTests : IAsyncLifetime
 {
     private const string Email = "link.tester@example.org";
