@@ -99,7 +99,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         }
         if (input.AfterImport == AfterImportAction.MoveToFolder && string.Equals(input.MoveToFolder?.Trim(), input.Folder.Trim(), StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(nameof(input.MoveToFolder), Text.Of("Imported mail cannot be moved into the folder it is fetched from."));
+            errors.AddIfFirst(nameof(input.MoveToFolder), Text.Of("Imported mail cannot be moved into the folder it is fetched from."));
         }
         if (input.MaxMessageMegabytes is < 1 or > 500)
         {
