@@ -1,6 +1,7 @@
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 
