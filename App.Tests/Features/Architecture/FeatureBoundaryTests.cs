@@ -19,7 +19,7 @@ public class FeatureBoundaryTests
         new("Features.Tenants"),
         new("Features.TextBlocks", "Tenants"),
         new("Features.Customers", "Tenants"),
-        new("Features.Users", "Customers", "Tenants", "Data"),
+        new("Features.Users", "Customers", "Tenants", "Data", "Localization"),
         new("Features.Account", "Users", "Data", "Localization", "Shared"),
         new("Features.Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.TimeTracking", "Tickets", "Account", "Users", "Tenants", "Data", "Localization", "Shared"),
