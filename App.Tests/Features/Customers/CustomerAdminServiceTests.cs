@@ -7,6 +7,7 @@ using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Admin.Customers;
 
 namespace BlazorTickets.Tests.Features.Customers;
 

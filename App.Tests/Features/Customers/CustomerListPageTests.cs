@@ -1,4 +1,4 @@
-using BlazorTickets.Features.Customers.Pages;
+using BlazorTickets.Features.Admin.Customers.Pages;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;

@@ -5,6 +5,7 @@ using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Tests.Features.Admin;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Admin.Tenants;
 
 namespace BlazorTickets.Tests.Features.Tenants;
 

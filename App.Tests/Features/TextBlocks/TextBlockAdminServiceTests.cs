@@ -4,6 +4,8 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Features.Admin.Tenants;
+using BlazorTickets.Features.Admin.TextBlocks;
 
 namespace BlazorTickets.Tests.Features.TextBlocks;
 

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Admin.Customers;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 

@@ -9,6 +9,7 @@ using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -3,6 +3,7 @@ using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -8,6 +8,7 @@ using BlazorTickets.Tests.Features.Admin;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -1,12 +1,13 @@
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Users;
-using BlazorTickets.Features.Users.Pages;
+using BlazorTickets.Features.Admin.Users.Pages;
 using BlazorTickets.Tests.Features.Admin;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -37,7 +37,7 @@ public static class LocalizationServiceCollectionExtensions
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-            return Results.LocalRedirect(BlazorTickets.Features.Account.LocalUrl.OrDefault(redirectUri, "/"));
+            return Results.LocalRedirect(LocalUrl.OrDefault(redirectUri, "/"));
         });
         return endpoints;
     }

@@ -38,11 +38,6 @@ public sealed record TicketListRow(
     public string Tag => Ticket.FormatNumber(Number);
 }
 
-/// <param name="TotalIsCapped">The count stopped at <paramref name="TotalCount"/>: there are more ("10,000+").</param>
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount, bool TotalIsCapped = false);
-
-public sealed record Option<TKey>(TKey Id, string Name);
-
 /// <summary>A customer as the pickers show it.</summary>
 public sealed record CustomerOption(int Id, string Name, string Company, int TenantId, string CustomerNumber = "", string Email = "")
 {

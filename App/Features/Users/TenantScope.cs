@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Security.Claims;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Account;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 
@@ -64,7 +63,8 @@ public sealed class TenantScope(IServiceProvider services, UserTenantCache cache
         {
             return TenantAccess.All;
         }
-        if (principal.Identity?.IsAuthenticated != true || principal.UserId() is not { } userId)
+        // The claim Account's UserId() reads; Users sits below Account and reads it directly.
+        if (principal.Identity?.IsAuthenticated != true || principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
         {
             return TenantAccess.None;
         }

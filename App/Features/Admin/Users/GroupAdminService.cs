@@ -4,7 +4,9 @@ using BlazorTickets.Features.Admin;
 using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features.Users;
+using BlazorTickets.Features.Users;
+
+namespace BlazorTickets.Features.Admin.Users;
 
 /// <summary>The editable fields of a group; <see cref="Id"/> 0 means a new group.</summary>
 public sealed class GroupEdit

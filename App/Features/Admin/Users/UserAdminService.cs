@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features.Users;
+using BlazorTickets.Features.Users;
+
+namespace BlazorTickets.Features.Admin.Users;
 
 /// <summary>The editable fields of a staff user; <see cref="Id"/> null means a new user, who also needs <see cref="Password"/>.</summary>
 public sealed class UserEdit

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace BlazorTickets.Features.Mail;
+namespace BlazorTickets.Shared;
 
 /// <summary>
 /// How hard a mail's HTML is for the HTML parser, measured by one linear scan before the parser is started.

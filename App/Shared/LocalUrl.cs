@@ -1,4 +1,4 @@
-namespace BlazorTickets.Features.Account;
+namespace BlazorTickets.Shared;
 
 /// <summary>Which return addresses a redirect may follow: only paths on this site that also make a valid header.</summary>
 public static class LocalUrl

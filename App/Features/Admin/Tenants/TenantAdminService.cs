@@ -6,7 +6,9 @@ using BlazorTickets.Features.TextBlocks;
 using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tenants;
+
+namespace BlazorTickets.Features.Admin.Tenants;
 
 /// <summary>The editable fields of a tenant; <see cref="Id"/> 0 means a new tenant.</summary>
 public sealed class TenantEdit

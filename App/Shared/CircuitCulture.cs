@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BlazorTickets.Features.Localization;
+namespace BlazorTickets.Shared;
 
 /// <summary>
 /// Binds a callback to the culture of the code that registers it. Notifiers, tickers and events call their

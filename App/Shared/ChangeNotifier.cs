@@ -1,6 +1,5 @@
-using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features;
+namespace BlazorTickets.Shared;
 
 /// <summary>
 /// Singleton fan-out of changes to every open circuit. Components subscribe after the first render,

@@ -6,7 +6,9 @@ using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Customers;
+
+namespace BlazorTickets.Features.Admin.Customers;
 
 /// <summary>The editable fields of a customer; <see cref="Id"/> 0 means a new customer.</summary>
 public sealed class CustomerEdit

@@ -5,7 +5,9 @@ using BlazorTickets.Features.Admin;
 using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
-namespace BlazorTickets.Features.TextBlocks;
+using BlazorTickets.Features.TextBlocks;
+
+namespace BlazorTickets.Features.Admin.TextBlocks;
 
 /// <summary>The editable fields of a text block; <see cref="Id"/> 0 means a new block in <see cref="TenantId"/>.</summary>
 public sealed class TextBlockEdit
