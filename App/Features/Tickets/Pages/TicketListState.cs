@@ -124,7 +124,7 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
     // Lists of every circuit read a changed row once per change, filter and user: the key says who may share a read.
     private Task<TicketListRow?> ReadRowAsync(long sequence, int ticketId, TicketListFilter forFilter)
     {
-        var key = $"{sequence}|{ticketId}|{string.Join(',', Tenants.Select(t => t.Id))}|{(forFilter.MineOnly ? CurrentUserId : "")}|{forFilter.ToQuery()}";
+        var key = string.Join('|', sequence, ticketId, string.Join(',', Tenants.Select(t => t.Id)), forFilter.MineOnly ? CurrentUserId : "", forFilter.ToQuery());
         return liveRows.ReadAsync(key, () => tickets.GetListRowAsync(ticketId, forFilter, CurrentUserId));
     }
 }
