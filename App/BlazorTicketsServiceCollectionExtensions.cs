@@ -11,16 +11,23 @@ using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor.Services;
 
 namespace BlazorTickets;
 
 public static class BlazorTicketsServiceCollectionExtensions
 {
-    /// <summary>Every feature's services. Program.cs and the test hosts both call this, so they cannot drift apart.</summary>
+    /// <summary>
+    /// Every feature's services, MudBlazor's included. Program.cs and every test host (App.Tests/Infrastructure:
+    /// TestServices, BlazorTicketsTestContext, AppFactory through Program.cs) call this and only add overrides
+    /// (test database, clock, sign-in), so a service missing here fails the tests too.
+    /// </summary>
     public static IServiceCollection AddBlazorTickets(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddData(configuration, environment);
+        services.AddMudServices();
+        // After AddMudServices: it replaces MudBlazor's localizer with the app's German one.
         services.AddAppLocalization();
         services.AddAccount(configuration);
         services.AddDemo();

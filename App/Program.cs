@@ -9,7 +9,6 @@ using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
-using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serves MudBlazor's assets from its package when run from the build output outside Development.
@@ -17,7 +16,6 @@ builder.WebHost.UseStaticWebAssets();
 builder.UseDefaultUrlWhenNoneGiven();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
 builder.Services.AddBlazorTickets(builder.Configuration, builder.Environment);
 
 var app = builder.Build();

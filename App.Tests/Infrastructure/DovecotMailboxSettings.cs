@@ -18,7 +18,7 @@ public static class DovecotMailboxSettings
         var errors = await settings.SaveAsync(tenantId, input);
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException("The test mailbox settings were refused: " + string.Join(" ", errors.Values));
+            throw new InvalidOperationException("The test mailbox settings were refused: " + errors);
         }
     }
 }

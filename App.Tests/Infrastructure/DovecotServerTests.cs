@@ -8,6 +8,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Infrastructure;
 
 /// <summary>Each helper of <see cref="DovecotServer"/>, checked through MailKit against the real server.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class DovecotServerTests : IAsyncLifetime
 {
     private const string Alice = "alice";

@@ -18,45 +18,42 @@ namespace BlazorTickets.Tests.Infrastructure;
 /// </summary>
 public sealed class TestServices : IAsyncDisposable
 {
-    private readonly TempFolder folder;
+    private readonly TempFolder? ownFolder;
     private readonly ServiceProvider provider;
 
-    private TestServices(TempFolder folder, ServiceProvider provider)
+    private TestServices(TempFolder? ownFolder, TestAppOptions options, ServiceProvider provider)
     {
-        this.folder = folder;
+        this.ownFolder = ownFolder;
+        Options = options;
         this.provider = provider;
     }
 
     public IServiceProvider Services => provider;
     public IDbContextFactory<AppDbContext> DbFactory => provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
-    public string DataFolder => folder.Path;
-    public string DatabasePath => folder.Combine("blazortickets.db");
+    public string DataFolder => Options.DataFolder;
+    public string DatabasePath => Path.Combine(DataFolder, "blazortickets.db");
+    public TimeProvider Clock => Options.Clock;
+
+    /// <summary>What these services were built from; a bUnit context builds its own the same way.</summary>
+    public TestAppOptions Options { get; }
 
     /// <param name="seedDemoData">Also seed the demo tenant (users, customers, 200 tickets); takes a second or two.</param>
     /// <param name="clock">The app's TimeProvider; defaults to <see cref="FixedTimeProvider"/>.</param>
     /// <param name="initializeDatabase">Run <see cref="DatabaseInitializer"/>; off to test migrating an empty file.</param>
+    /// <param name="dataFolder">A data folder that outlives these services (a restart reuses it); default: a new temporary one.</param>
+    /// <param name="overrides">Replaces app services after the app registered its own, as AppFactory's TestServices does.</param>
     public static async Task<TestServices> CreateAsync(
-        bool seedDemoData = false, TimeProvider? clock = null, bool initializeDatabase = true)
+        bool seedDemoData = false, TimeProvider? clock = null, bool initializeDatabase = true,
+        string? dataFolder = null, Action<IServiceCollection>? overrides = null)
     {
-        var folder = new TempFolder();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}"] = folder.Path,
-                [$"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}"] = seedDemoData ? "true" : "false",
-            })
-            .Build();
-        var environment = new TestHostEnvironment(folder.Path);
-
+        var folder = dataFolder is null ? new TempFolder() : null;
+        var options = new TestAppOptions(dataFolder ?? folder!.Path, seedDemoData, clock ?? new FixedTimeProvider());
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IHostEnvironment>(environment);
-        services.AddLogging();
-        services.AddSingleton(clock ?? new FixedTimeProvider());
-        services.AddBlazorTickets(configuration, environment);
+        options.AddAppServices(services);
+        overrides?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
-        var testServices = new TestServices(folder, provider);
+        var testServices = new TestServices(folder, options, provider);
         if (initializeDatabase)
         {
             try
@@ -82,7 +79,31 @@ public sealed class TestServices : IAsyncDisposable
         await provider.DisposeAsync();
         // Pooled connections keep the database file open; release them before deleting the folder.
         SqliteConnection.ClearAllPools();
-        folder.Dispose();
+        ownFolder?.Dispose();
+    }
+}
+
+/// <summary>
+/// The app's own registrations (<see cref="BlazorTicketsServiceCollectionExtensions.AddBlazorTickets"/>) over a
+/// test data folder and a test clock, without a web host. Every test host without HTTP builds its services here.
+/// </summary>
+public sealed record TestAppOptions(string DataFolder, bool SeedDemoData, TimeProvider Clock)
+{
+    public void AddAppServices(IServiceCollection services)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}"] = DataFolder,
+                [$"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}"] = SeedDemoData ? "true" : "false",
+            })
+            .Build();
+        var environment = new TestHostEnvironment(DataFolder);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(environment);
+        services.AddLogging();
+        services.AddSingleton(Clock);
+        services.AddBlazorTickets(configuration, environment);
     }
 
     private sealed class TestHostEnvironment(string contentRoot) : IHostEnvironment

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
@@ -82,7 +83,7 @@ public sealed class FirstAdminSetupTests
         clock.Now += FirstAdminSetup.Lifetime + TimeSpan.FromMinutes(1);
         var problems = await setup.CreateAdministratorAsync(token, "late@example.com", "Late Admin", "Late-2026-pass", "Late-2026-pass");
 
-        problems.Should().Equal(FirstAdminSetup.LinkUnusable);
+        problems.Should().BeEquivalentTo(FieldErrors.OfForm(FirstAdminSetup.LinkUnusable));
         await using var db = await services.DbFactory.CreateDbContextAsync();
         (await db.Users.CountAsync()).Should().Be(0);
     }
@@ -94,9 +95,9 @@ public sealed class FirstAdminSetupTests
         var setup = services.Get<FirstAdminSetup>();
         var token = setup.Issue();
 
-        (await setup.CreateAdministratorAsync(token, "first@example.com", "First", "First-2026-pass", "First-2026-pass")).Should().BeEmpty();
+        (await setup.CreateAdministratorAsync(token, "first@example.com", "First", "First-2026-pass", "First-2026-pass")).IsEmpty.Should().BeTrue();
         (await setup.CreateAdministratorAsync(token, "second@example.com", "Second", "Second-2026-pass", "Second-2026-pass"))
-            .Should().Equal(FirstAdminSetup.LinkUnusable);
+            .Should().BeEquivalentTo(FieldErrors.OfForm(FirstAdminSetup.LinkUnusable));
         var fresh = setup.Issue();
         (await setup.IsUsableAsync(fresh)).Should().BeFalse("an administrator exists now");
     }

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Account;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class SignInBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

@@ -1,5 +1,4 @@
 using BlazorTickets.Data;
-using BlazorTickets.Features.Admin;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,15 +24,8 @@ public sealed class AdminTestHost : IAsyncDisposable
     public static async Task<AdminTestHost> StartAsync(bool seedDemoData = false) =>
         new(await TestServices.CreateAsync(seedDemoData, TimeProvider.System));
 
-    /// <summary>What the admin pages need on this database, for a bUnit container that fakes the sign-in.</summary>
-    public void AddPageServices(IServiceCollection services)
-    {
-        services.AddLogging();
-        services.AddLocalization();
-        services.AddSingleton(app.Get<TimeProvider>());
-        services.AddSingleton(app.DbFactory);
-        services.AddAdmin();
-    }
+    /// <summary>The server under the scope, for a bUnit circuit on the same database (<see cref="BlazorTicketsTestContext"/>).</summary>
+    public TestServices App => app;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 

@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Billing;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class BillTimeBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

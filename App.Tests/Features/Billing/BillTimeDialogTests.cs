@@ -3,11 +3,11 @@ using System.Security.Claims;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Billing.Components;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -15,15 +15,12 @@ namespace BlazorTickets.Tests.Features.Billing;
 public sealed class BillTimeDialogTests : IAsyncLifetime
 {
     private BillingWorld world = null!;
-    private readonly BunitContext context = new();
+    private BlazorTicketsTestContext context = null!;
 
     public async Task InitializeAsync()
     {
         world = await BillingWorld.CreateAsync();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddMudServices();
-        context.Services.AddLocalization();
-        context.Services.AddScoped(_ => world.Billing);
+        context = new BlazorTicketsTestContext(world.App);
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized("bill@billing.example");
         authorization.SetRoles(Groups.Billing);

@@ -19,12 +19,19 @@ public sealed class BillingWorld : IAsyncDisposable
     private readonly TestServices services;
     private int nextNumber = 5000;
 
-    private BillingWorld(TestServices services) => this.services = services;
+    private BillingWorld(TestServices services, FixedTimeProvider clock)
+    {
+        this.services = services;
+        Clock = clock;
+    }
+
+    /// <summary>The server under the world, for a bUnit circuit on it (<see cref="BlazorTicketsTestContext"/>).</summary>
+    public TestServices App => services;
 
     public IDbContextFactory<AppDbContext> DbFactory => services.DbFactory;
     public string DatabasePath => services.DatabasePath;
     public TicketChangeNotifier Notifier => services.Get<TicketChangeNotifier>();
-    public FixedTimeProvider Clock { get; } = new();
+    public FixedTimeProvider Clock { get; }
     public int TenantId { get; private set; }
     public int SupportGroup { get; private set; }
     public int SeniorGroup { get; private set; }
@@ -48,7 +55,9 @@ public sealed class BillingWorld : IAsyncDisposable
 
     public static async Task<BillingWorld> CreateAsync()
     {
-        var world = new BillingWorld(await TestServices.CreateAsync());
+        // One clock for the world's services and the app's own, as on a server.
+        var clock = new FixedTimeProvider();
+        var world = new BillingWorld(await TestServices.CreateAsync(clock: clock), clock);
         await world.SeedAsync();
         return world;
     }

@@ -2,10 +2,10 @@ using System.Security.Claims;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Billing.Pages;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -13,18 +13,12 @@ namespace BlazorTickets.Tests.Features.Billing;
 public sealed class QuotePagesLiveTests : IAsyncLifetime
 {
     private BillingWorld world = null!;
-    private readonly BunitContext context = new();
+    private BlazorTicketsTestContext context = null!;
 
     public async Task InitializeAsync()
     {
         world = await BillingWorld.CreateAsync();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddMudServices();
-        context.Services.AddLocalization();
-        context.Services.AddScoped(_ => world.Quotes);
-        context.Services.AddScoped(_ => world.Tickets);
-        context.Services.AddScoped(_ => world.Pickers);
-        context.Services.AddSingleton(world.QuoteNotifier);
+        context = new BlazorTicketsTestContext(world.App);
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized("bill@billing.example");
         authorization.SetRoles(Groups.Billing);

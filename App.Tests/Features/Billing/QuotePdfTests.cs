@@ -104,7 +104,7 @@ public sealed class QuotePdfTests : IAsyncLifetime
             {
                 drawn.IndexOf(text, at + 1, StringComparison.Ordinal).Should().Be(-1, $"'{text}' is on the page once");
             }
-            return (letters[at].GlyphRectangle.Left, letters[at + text.Length - 1].GlyphRectangle.Right);
+            return (letters[at].BoundingBox.Left, letters[at + text.Length - 1].BoundingBox.Right);
         }
         double RightOf(string text) => Box(text).Right;
         double LeftOf(string text) => Box(text).Left;

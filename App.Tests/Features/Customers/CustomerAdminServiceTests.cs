@@ -1,3 +1,5 @@
+using BlazorTickets.Tests.Infrastructure;
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
@@ -87,7 +89,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         var result = await Customers.SaveAsync(NewCustomer("C-1002", "Other", "new@other.example", "MAX@fabrikam.example"));
 
         result.Succeeded.Should().BeFalse();
-        result.Errors.Should().Equal(new Dictionary<string, string>
+        result.Errors.AsEnglish().Should().Equal(new Dictionary<string, string>
         {
             [CustomerEdit.EmailField(1)] = "This address already belongs to another customer of this tenant.",
         });
@@ -95,7 +97,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
 
         var edit = (await Customers.GetAsync(max))!;
         edit.Emails.Add("max@fabrikam.example ");
-        (await Customers.SaveAsync(edit)).ErrorFor(CustomerEdit.EmailField(1)).Should().Be("This address is listed twice.");
+        (await Customers.SaveAsync(edit)).Errors.English(CustomerEdit.EmailField(1)).Should().Be("This address is listed twice.");
     }
 
     [Fact]
@@ -116,7 +118,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
 
         var result = await Customers.SaveAsync(NewCustomer("C-1002", "Copy of Max", "max@fabrikam.example"));
 
-        result.ErrorFor(CustomerEdit.EmailField(0)).Should().Be("This address already belongs to another customer of this tenant.");
+        result.Errors.English(CustomerEdit.EmailField(0)).Should().Be("This address already belongs to another customer of this tenant.");
         (await CountAsync()).Should().Be((1, 1));
     }
 
@@ -138,7 +140,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
 
         var result = await Customers.SaveAsync(NewCustomer("c-1001", "Erika", "erika@northwind.example"));
 
-        result.ErrorFor(nameof(CustomerEdit.CustomerNumber)).Should().Be("Another customer of this tenant already has this number.");
+        result.Errors.English(nameof(CustomerEdit.CustomerNumber)).Should().Be("Another customer of this tenant already has this number.");
         (await CountAsync()).Should().Be((1, 1));
     }
 
@@ -152,7 +154,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
             CustomerEdit.EmailField(0), CustomerEdit.EmailField(1));
 
         var noAddress = await Customers.SaveAsync(NewCustomer("C-1001", "Max", " "));
-        noAddress.Errors.Should().Equal(new Dictionary<string, string> { [nameof(CustomerEdit.Emails)] = "Enter at least one email address." });
+        noAddress.Errors.AsEnglish().Should().Equal(new Dictionary<string, string> { [nameof(CustomerEdit.Emails)] = "Enter at least one email address." });
         (await CountAsync()).Should().Be((0, 0));
     }
 
@@ -190,7 +192,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         edit.TenantId = fabrikam;
         var result = await Customers.SaveAsync(edit);
 
-        result.ErrorFor(CustomerEdit.EmailField(0)).Should().Be("This address already belongs to another customer of this tenant.");
+        result.Errors.English(CustomerEdit.EmailField(0)).Should().Be("This address already belongs to another customer of this tenant.");
         (await Customers.GetAsync(id))!.TenantId.Should().Be(contoso);
     }
 
@@ -208,7 +210,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         edit.TenantId = fabrikam;
         var result = await Customers.SaveAsync(edit);
 
-        result.ErrorFor(nameof(CustomerEdit.TenantId)).Should().Be("This customer has tickets or quotes in its tenant, so it cannot move to another tenant.");
+        result.Errors.English(nameof(CustomerEdit.TenantId)).Should().Be("This customer has tickets or quotes in its tenant, so it cannot move to another tenant.");
     }
 
     [Fact]

@@ -2,9 +2,9 @@ using BlazorTickets.Features.Customers.Pages;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Customers;
 
@@ -19,13 +19,8 @@ public sealed class CustomerListPageTests : IAsyncLifetime
     [Fact]
     public async Task The_customers_page_shows_the_customers_from_the_database()
     {
-        await using var context = new BunitContext();
-        host.AddPageServices(context.Services);
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        var authorization = context.AddAuthorization();
-        authorization.SetAuthorized("admin@contoso.example");
-        authorization.SetRoles(Groups.Admins);
+        await using var context = new BlazorTicketsTestContext(host.App);
+        await context.SignInAsUserAsync("admin@contoso.example", Groups.Admins);
 
         var page = context.Render(builder =>
         {

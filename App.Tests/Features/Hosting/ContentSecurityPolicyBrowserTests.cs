@@ -6,6 +6,7 @@ namespace BlazorTickets.Tests.Features.Hosting;
 
 /// <summary>The policy must not break Blazor Server or MudBlazor: a real session in Chromium reports no violation.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

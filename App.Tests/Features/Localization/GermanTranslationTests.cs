@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Collections;
 using System.Globalization;
 using System.Resources;
@@ -11,15 +12,14 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Localization;
 
 public sealed partial class GermanTranslationTests
 {
-    // L["text"], L["text {0}", value], the portal's new PortalProblem("text") and service messages Text.Of("text", …),
-    // all shown through the localizer.
-    [GeneratedRegex("""(?:L\[|new PortalProblem\(|Text\.Of\()"((?:[^"\\]|\\.)+)"[\],)]""")]
+    // L["text"], L["text {0}", value], error messages (new ErrorMessage("text"), FieldErrors.Of(field, "text"),
+    // errors.Add(field, "text"), AddForm("text")) and service messages Text.Of("text", …), all shown through the localizer.
+    [GeneratedRegex("""(?:L\[|new ErrorMessage\(|Text\.Of\(|FieldErrors\.OfForm\(|\.AddForm\(|(?:FieldErrors\.Of|\b[a-z]\w*[Ee]rrors\.Add(?:IfFirst)?)\([^"\n;]*?,\s*)"((?:[^"\\]|\\.)+)"[\],)]""")]
     private static partial Regex LocalizedLiteral();
 
     // L.Plural(count, "singular", "plural", …)
@@ -70,7 +70,7 @@ public sealed partial class GermanTranslationTests
         var translated = Repository.GermanTranslations();
 
         used.Should().Contain(["Up to {0} files, each at most {1}, together at most {2}.", "The two passwords are not the same."],
-            "the scan sees formatted keys and the portal's problem messages, not only plain L[\"…\"]");
+            "the scan sees formatted keys and error messages, not only plain L[\"…\"]");
         used.Should().Contain(["Built-in groups cannot be deleted: the app gives them meaning.", "The fetch stopped after {0} message(s): {1}", "Mail import"],
             "the scan sees service messages marked with Text.Of");
         used.Should().Contain(["{0} ticket will be billed {1}.", "on {0} quote", "on {0} quotes"], "the scan sees both forms of a plural");
@@ -193,13 +193,11 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void MudBlazor_components_get_German_from_the_apps_registration()
+    public async Task MudBlazor_components_get_German_from_the_apps_registration()
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddMudServices();
-        services.AddAppLocalization();
-        using var provider = services.BuildServiceProvider();
-        var interceptor = provider.GetRequiredService<ILocalizationInterceptor>();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        await using var circuit = app.CreateScope();
+        var interceptor = circuit.ServiceProvider.GetRequiredService<ILocalizationInterceptor>();
         var previous = CultureInfo.CurrentUICulture;
         try
         {
@@ -217,8 +215,6 @@ public sealed partial class GermanTranslationTests
         }
     }
 
-    private static IStringLocalizer<SharedResource> AppLocalizer() =>
-        new ServiceCollection().AddLogging().AddAppLocalization().BuildServiceProvider().GetRequiredService<IStringLocalizer<SharedResource>>();
 
     private static T InGerman<T>(Func<T> read)
     {
@@ -242,16 +238,17 @@ public sealed partial class GermanTranslationTests
         var refused = await host.Get<GroupAdminService>().DeleteAsync(builtIn.Id);
         var L = host.Get<IStringLocalizer<SharedResource>>();
 
-        var message = refused.ErrorFor(AdminResult.General)!;
+        var message = refused.Errors.English(FieldErrors.Form)!;
 
         message.Should().Be("Built-in groups cannot be deleted: the app gives them meaning.");
         InGerman(() => L[message].Value).Should().Be("Eingebaute Gruppen können nicht gelöscht werden: Die Anwendung gibt ihnen eine Bedeutung.");
     }
 
     [Fact]
-    public void A_message_formatted_in_English_is_shown_in_German_with_its_values()
+    public async Task A_message_formatted_in_English_is_shown_in_German_with_its_values()
     {
-        var L = AppLocalizer();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var L = app.Get<IStringLocalizer<SharedResource>>();
         var run = new FetchSummary(3, 1, 0, 0, 2, TimeSpan.FromSeconds(1.25),
             Text.Of("The fetch stopped after {0} message(s): {1}", 3, Text.Of("The host \"{0}\" was not found.", "imap.example")));
 
@@ -266,9 +263,10 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void Counts_of_one_read_in_the_singular()
+    public async Task Counts_of_one_read_in_the_singular()
     {
-        var L = AppLocalizer();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var L = app.Get<IStringLocalizer<SharedResource>>();
         string BillPreview(CultureInfo culture, int tickets, int quotes)
         {
             var previous = CultureInfo.CurrentUICulture;
@@ -293,10 +291,10 @@ public sealed partial class GermanTranslationTests
     }
 
     [Fact]
-    public void The_localizer_answers_in_German_for_a_German_ui_culture_and_in_English_otherwise()
+    public async Task The_localizer_answers_in_German_for_a_German_ui_culture_and_in_English_otherwise()
     {
-        var services = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider();
-        var localizer = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        await using var app = await TestServices.CreateAsync(initializeDatabase: false);
+        var localizer = app.Get<IStringLocalizer<SharedResource>>();
         var previous = CultureInfo.CurrentUICulture;
         try
         {

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Localization;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class LiveUpdateCultureBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     private static string InputOf(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";

@@ -108,8 +108,8 @@ public sealed class LiveUpdateCultureTests
     public async Task A_German_ticket_list_stays_German_when_a_colleague_in_English_changes_a_ticket()
     {
         await using var app = await TestServices.CreateAsync(seedDemoData: true);
-        await using var context = new BunitContext();
-        await context.SignInAsAgentAsync(app);
+        await using var context = new BlazorTicketsTestContext(app);
+        await context.SignInAsAgentAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var newest = await db.Tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).FirstAsync();
         var newestUpdate = newest.UpdatedAt.ToLocalTime().ToString("g", German);

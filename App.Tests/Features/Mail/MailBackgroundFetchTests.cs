@@ -9,6 +9,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>The scheduled Quartz job and IMAP IDLE push, inside the running app.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class MailBackgroundFetchTests : IAsyncLifetime
 {
     private const string Mailbox = "support";

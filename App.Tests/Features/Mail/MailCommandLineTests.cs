@@ -8,6 +8,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>The admin command line, run as its own process the way cron runs it, and killed at random moments.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class MailCommandLineTests : IAsyncLifetime
 {
     private const string Mailbox = "support";

@@ -9,6 +9,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>The fetch through a real Dovecot over IMAP, as the "Refresh messages" button runs it.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class MailFetchTests : IAsyncLifetime
 {
     private const string Mailbox = "support";

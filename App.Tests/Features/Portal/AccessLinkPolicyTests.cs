@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Net;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Customers;
@@ -14,6 +15,7 @@ namespace BlazorTickets.Tests.Features.Portal;
 /// Staff must not be able to become a customer: reset links go only to the customer's address, invitation links
 /// only to administrators; "forgot password" is rate-limited and leaves a pending invitation alone.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class AccessLinkPolicyTests : IAsyncLifetime
 {
     private static readonly Uri Site = new("http://portal.test/");
@@ -62,8 +64,7 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
     {
         var result = await Access.CreateResetLinkAsync(max.CustomerId, max.UserId, "Bill Billing", Site, LinkViewer.Staff);
 
-        result.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Should().ContainSingle()
-            .Which.Message.Should().Be(PortalAccessService.CannotMail);
+        result.Should().BeOfType<AccessLinkResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.OfForm(PortalAccessService.CannotMail));
         await using var db = await app.DbFactory.CreateDbContextAsync();
         (await db.Set<PortalAccessLink>().CountAsync()).Should().Be(0);
     }
@@ -101,8 +102,8 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
         var knownAddress = await Access.InviteAsync(max.CustomerId, "Office@Fabrikam.example", "Office", "Anna Agent", Site, LinkViewer.Staff);
         var byAdmin = await Access.InviteAsync(max.CustomerId, "new.login@fabrikam.example", "New Login", "Alex Admin", Site, LinkViewer.Admin);
 
-        ownAddress.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Should().ContainSingle()
-            .Which.Message.Should().Be(PortalAccessService.UnknownAddress);
+        ownAddress.Should().BeOfType<AccessLinkResult.Invalid>().Which.Errors
+            .Should().BeEquivalentTo(FieldErrors.Of(PortalAccessService.EmailField, PortalAccessService.UnknownAddress));
         var mailed = knownAddress.Should().BeOfType<AccessLinkResult.Created>().Subject;
         mailed.Mailed.Should().BeTrue();
         mailed.Token.Should().BeNull("staff never see a link that signs in as the customer");
@@ -138,6 +139,7 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
 }
 
 /// <summary>The real forgot-password form over HTTP: many requests for one address queue only a few mails.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class ForgotPasswordFloodTests : IAsyncLifetime
 {
     private readonly AppFactory app = new();

@@ -6,6 +6,7 @@ namespace BlazorTickets.Tests.Features.Portal;
 
 /// <summary>"Attach files" in the portal is a button the keyboard reaches and that opens the file chooser.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class AttachmentPickerKeyboardTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

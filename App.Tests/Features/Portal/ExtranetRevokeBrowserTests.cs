@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Portal;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class ExtranetRevokeBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

@@ -2,33 +2,26 @@ using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Portal.Components;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
 /// <summary>The staff's "Invite to extranet" component, signed in as an agent or an admin, over a seeded SQLite file without outgoing mail.</summary>
-public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
+public sealed class InviteCustomerButtonTests : BlazorTicketsTestContext, IClassFixture<SeededDatabaseFixture>
 {
     private readonly TestServices app;
-    private PortalAccessService access = null!;
+    private PortalAccessService? access;
 
-    public InviteCustomerButtonTests(SeededDatabaseFixture fixture)
+    public InviteCustomerButtonTests(SeededDatabaseFixture fixture) : base(fixture.Services)
     {
         app = fixture.Services;
     }
 
-    public async Task InitializeAsync()
-    {
-        await this.SignInAsAgentAsync(app);
-        access = new PortalAccessService(app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
-        Services.AddSingleton(access);
-        Services.AddSingleton(app.Get<PortalLinkAddress>());
-    }
+    public override async Task InitializeAsync() => await SignInAsAgentAsync();
 
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    /// <summary>The circuit's own PortalAccessService, the one the component gets; resolve it after any sign-in change.</summary>
+    private PortalAccessService Access => access ??= Services.GetRequiredService<PortalAccessService>();
 
     private static void Eventually<T>(IRenderedComponent<T> cut, Action assertion) where T : Microsoft.AspNetCore.Components.IComponent =>
         cut.WaitForAssertion(assertion, TimeSpan.FromSeconds(30));
@@ -60,7 +53,7 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         var url = cut.Find(InputOf("access-link")).GetAttribute("value")!;
         url.Should().StartWith("http://localhost/account/set-password?token=");
         var token = Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
-        (await access.CheckLinkAsync(token)).Should().BeOfType<LinkCheck.Valid>().Which.Email.Should().Be("lina@neumann-medien.example");
+        (await Access.CheckLinkAsync(token)).Should().BeOfType<LinkCheck.Valid>().Which.Email.Should().Be("lina@neumann-medien.example");
         invited.Should().Be(1);
     }
 
@@ -76,8 +69,29 @@ public sealed class InviteCustomerButtonTests : BunitContext, IClassFixture<Seed
         cut.Find(InputOf("invite-email")).Change("anna@contoso.example");
         await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
 
-        Eventually(cut, () => cut.Find("[data-testid=invite-error]").TextContent.Should().Be(PortalAccessService.EmailTaken));
+        // The reason shows on the email input, not on the name input and not as a form-level alert.
+        Eventually(cut, () => cut.FieldErrorText("invite-email").Should().Be(PortalAccessService.EmailTaken));
+        cut.FieldErrorText("invite-name").Should().BeNull();
+        cut.FindAll("[data-testid=invite-error]").Should().BeEmpty();
         cut.Find(InputOf("invite-email")).GetAttribute("value").Should().Be("anna@contoso.example");
+        cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_missing_name_shows_on_the_name_input_and_leaves_the_email_input_alone()
+    {
+        SignInAsAdmin();
+        var customerId = await CustomerIdAsync("C-1017");
+        var cut = Render<InviteCustomerButton>(p => p.Add(x => x.CustomerId, customerId));
+
+        await cut.Find("[data-testid=invite-customer]").ClickAsync(new());
+        Eventually(cut, () => cut.Find("[data-testid=create-invitation]"));
+        cut.Find(InputOf("invite-email")).Change("new.login@fabrikam.example");
+        cut.Find(InputOf("invite-name")).Change(" ");
+        await cut.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        Eventually(cut, () => cut.FieldErrorText("invite-name").Should().Be(PortalAccessService.NameMissing));
+        cut.FieldErrorText("invite-email").Should().BeNull();
         cut.FindAll("[data-testid=access-link-box]").Should().BeEmpty();
     }
 

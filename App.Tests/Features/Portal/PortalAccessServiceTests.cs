@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
     private readonly TestServices app = fixture.Services;
 
     private PortalAccessService Access() => new(
-        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
+        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<BlazorTickets.Features.Replies.IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
 
     private FixedTimeProvider Clock => (FixedTimeProvider)app.Get<TimeProvider>();
 
@@ -110,12 +111,11 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
 
         var weak = await access.SetPasswordAsync(link.Token, "short");
 
-        weak.Should().BeOfType<SetPasswordResult.Invalid>().Which.Problems.Should().BeEquivalentTo(new PortalProblem[]
-        {
-            new(PortalAccessService.PasswordTooShort, 8),
-            new(PortalAccessService.PasswordRequiresDigit),
-            new(PortalAccessService.PasswordRequiresUpper),
-        });
+        // Identity's messages come worded by AppIdentityErrorDescriber, all under the password field.
+        weak.Should().BeOfType<SetPasswordResult.Invalid>().Which.Errors.Should().BeEquivalentTo(new FieldErrors()
+            .Add(PortalAccessService.PasswordField, "The password must have at least 8 characters.")
+            .Add(PortalAccessService.PasswordField, PortalAccessService.PasswordRequiresDigit)
+            .Add(PortalAccessService.PasswordField, PortalAccessService.PasswordRequiresUpper));
         (await access.CheckLinkAsync(link.Token)).Should().BeOfType<LinkCheck.Valid>();
         (await access.SetPasswordAsync(link.Token, StrongPassword)).Should().BeOfType<SetPasswordResult.Done>();
     }
@@ -137,16 +137,23 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
         var customerId = await CustomerIdAsync("C-1007");
         var access = Access();
 
-        async Task<IEnumerable<string>> Problems(string email, string name) =>
+        // Field → message formats, so each failure is checked on the field the form shows it at.
+        async Task<Dictionary<string, string>> Problems(string email, string name) =>
             (await access.InviteAsync(customerId, email, name, "Anna Agent")).Should().BeOfType<AccessLinkResult.Invalid>()
-                .Which.Problems.Select(p => p.Message);
+                .Which.Errors.ToDictionary(e => e.Key, e => string.Join(" ", e.Value.Select(m => m.Format)));
+        const string Email = PortalAccessService.EmailField;
+        const string Name = PortalAccessService.DisplayNameField;
 
-        (await Problems("", "")).Should().Equal(PortalAccessService.EmailMissing, PortalAccessService.NameMissing);
-        (await Problems("no-at-sign", "Noah")).Should().Equal(PortalAccessService.EmailInvalid);
-        (await Problems("noah@fischer-it.example", new string('n', 201))).Should().Equal(PortalAccessService.NameTooLong);
-        (await Problems("anna@contoso.example", "Anna")).Should().Equal([PortalAccessService.EmailTaken], "a staff login is never turned into a customer login");
-        (await Problems(PortalTestData.MaxEmail, "Max")).Should().Equal([PortalAccessService.EmailTaken], "another customer's login stays theirs");
-        (await Problems("nöah@fischer-it.example", "Noah")).Should().Equal(PortalAccessService.UserNameInvalid);
+        (await Problems("", "")).Should().Equal(new Dictionary<string, string> { [Email] = PortalAccessService.EmailMissing, [Name] = PortalAccessService.NameMissing });
+        (await Problems("no-at-sign", "Noah")).Should().Equal(new Dictionary<string, string> { [Email] = PortalAccessService.EmailInvalid });
+        (await Problems("noah@fischer-it.example", new string('n', 201))).Should().Equal(new Dictionary<string, string> { [Name] = PortalAccessService.NameTooLong });
+        (await Problems("anna@contoso.example", "Anna")).Should().Equal(new Dictionary<string, string> { [Email] = PortalAccessService.EmailTaken }, "a staff login is never turned into a customer login");
+        (await Problems(PortalTestData.MaxEmail, "Max")).Should().Equal(new Dictionary<string, string> { [Email] = PortalAccessService.EmailTaken }, "another customer's login stays theirs");
+        // Identity refuses the user name; the describer's wording has the name filled in.
+        (await Problems("nöah@fischer-it.example", "Noah")).Should().Equal(new Dictionary<string, string>
+        {
+            [Email] = "“nöah@fischer-it.example” cannot be used to sign in: use only letters a-z, digits and the characters - . _ @ +.",
+        });
         (await access.InviteAsync(int.MaxValue, "noah@fischer-it.example", "Noah", "Anna Agent")).Should().BeOfType<AccessLinkResult.NotFound>();
         (await UserAsync("anna@contoso.example"))!.CustomerId.Should().BeNull();
     }
@@ -163,7 +170,7 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
         var user = await UserAsync("emma.weber@weber-logistik.example");
         var reset = await access.CreateResetLinkAsync(customerId, user!.Id, "Ben Berger");
 
-        again.Should().BeOfType<AccessLinkResult.Invalid>().Which.Problems.Select(p => p.Message).Should().Equal(PortalAccessService.AlreadyActive);
+        again.Should().BeOfType<AccessLinkResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(PortalAccessService.EmailField, PortalAccessService.AlreadyActive));
         var link = reset.Should().BeOfType<AccessLinkResult.Created>().Subject;
         link.Purpose.Should().Be(PortalLinkPurpose.PasswordReset);
         link.ExpiresAt.Should().Be(Clock.Now.UtcDateTime + PortalAccessService.ResetLifetime);

@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Portal;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class PortalBrowserTests : IClassFixture<AppFactory>
 {
     private readonly BrowserFixture browser;

@@ -8,38 +8,26 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
-public sealed class PortalNewTicketTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
+public sealed class PortalNewTicketTests : BlazorTicketsTestContext, IClassFixture<SeededDatabaseFixture>
 {
     private readonly TestServices app;
     private PortalCustomer max = null!;
 
-    public PortalNewTicketTests(SeededDatabaseFixture fixture)
+    public PortalNewTicketTests(SeededDatabaseFixture fixture) : base(fixture.Services)
     {
         app = fixture.Services;
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         max = await PortalTestData.CustomerAsync(app.DbFactory, PortalTestData.MaxEmail);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddLocalization();
-        Services.AddScoped(_ => new PortalService(app.DbFactory, app.Get<TimeProvider>()));
-        var authorization = AddAuthorization();
-        authorization.SetAuthorized(max.Email);
-        authorization.SetRoles(Groups.Customer);
-        authorization.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, max.UserId),
+        SignIn(max.Email, max.UserId, max.DisplayName, [Groups.Customer], null,
             new Claim(ClaimTypes.Email, max.Email),
-            new Claim(AppClaimsPrincipalFactory.DisplayNameClaim, max.DisplayName),
             new Claim(AppClaimsPrincipalFactory.CustomerIdClaim, max.CustomerId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
-
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private static string InputOf(string testId) =>
         $"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea";

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tenants;
@@ -195,7 +196,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
 
         var result = await portal.AnswerAsync(max, ticketId, text, []);
 
-        result.Should().BeOfType<PortalResult.Invalid>().Which.Problems.Select(p => p.Message).Should().Equal(expected);
+        result.Should().BeOfType<PortalResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(PortalValidation.TextField, expected));
         (await db.TicketMessages.CountAsync(m => m.TicketId == ticketId)).Should().Be(count);
     }
 
@@ -212,15 +213,20 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         var total = await portal.AnswerAsync(max, ticketId, "See files",
             Enumerable.Range(1, 3).Select(i => File($"part{i}.bin", (int)PortalLimits.MaxFileBytes)).ToList());
 
-        Messages(tooLong).Should().Equal(PortalValidation.TextTooLong);
-        Messages(tooLarge).Should().Equal(PortalValidation.FileTooLarge);
-        Messages(tooMany).Should().Equal(PortalValidation.TooManyFiles);
-        Messages(empty).Should().Equal(PortalValidation.FileEmpty);
-        Messages(total).Should().Equal(PortalValidation.TotalTooLarge);
-        ((PortalResult.Invalid)tooLarge).Problems[0].Arguments[0].Should().Be("huge.bin");
+        Messages(tooLong, PortalValidation.TextField).Should().Equal(PortalValidation.TextTooLong);
+        Messages(tooLarge, PortalValidation.FilesField).Should().Equal(PortalValidation.FileTooLarge);
+        Messages(tooMany, PortalValidation.FilesField).Should().Equal(PortalValidation.TooManyFiles);
+        Messages(empty, PortalValidation.FilesField).Should().Equal(PortalValidation.FileEmpty);
+        Messages(total, PortalValidation.FilesField).Should().Equal(PortalValidation.TotalTooLarge);
+        ((PortalResult.Invalid)tooLarge).Errors.For(PortalValidation.FilesField)[0].Arguments[0].Should().Be("huge.bin");
 
-        static IEnumerable<string> Messages(PortalResult result) =>
-            result.Should().BeOfType<PortalResult.Invalid>().Which.Problems.Select(p => p.Message);
+        // Only the field the failure belongs to has messages.
+        static IEnumerable<string> Messages(PortalResult result, string field)
+        {
+            var errors = result.Should().BeOfType<PortalResult.Invalid>().Which.Errors;
+            errors.Keys.Should().Equal(field);
+            return errors.For(field).Select(m => m.Format);
+        }
     }
 
     [Fact]
@@ -255,9 +261,10 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         var result = await portal.CreateTicketAsync(max, " ", "", []);
         var tooLong = await portal.CreateTicketAsync(max, new string('s', 501), "Text", []);
 
-        result.Should().BeOfType<PortalResult.Invalid>().Which.Problems.Select(p => p.Message)
-            .Should().Equal(PortalValidation.SubjectMissing, PortalValidation.TextMissing);
-        tooLong.Should().BeOfType<PortalResult.Invalid>().Which.Problems.Select(p => p.Message).Should().Equal(PortalValidation.SubjectTooLong);
+        result.Should().BeOfType<PortalResult.Invalid>().Which.Errors.Should().BeEquivalentTo(new FieldErrors()
+            .Add(PortalValidation.SubjectField, PortalValidation.SubjectMissing)
+            .Add(PortalValidation.TextField, PortalValidation.TextMissing));
+        tooLong.Should().BeOfType<PortalResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(PortalValidation.SubjectField, PortalValidation.SubjectTooLong));
         (await db.Tickets.CountAsync()).Should().Be(count);
     }
 

@@ -9,45 +9,32 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
 /// <summary>The portal's ticket page in bUnit, signed in as Max, over the app's real services and a seeded SQLite file.</summary>
-public sealed class PortalTicketViewTests : BunitContext, IClassFixture<SeededDatabaseFixture>, IAsyncLifetime
+public sealed class PortalTicketViewTests : BlazorTicketsTestContext, IClassFixture<SeededDatabaseFixture>
 {
     private readonly TestServices app;
     private PortalService portal = null!;
     private PortalCustomer max = null!;
     private PortalCustomer erika = null!;
 
-    public PortalTicketViewTests(SeededDatabaseFixture fixture)
+    public PortalTicketViewTests(SeededDatabaseFixture fixture) : base(fixture.Services)
     {
         app = fixture.Services;
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        portal = new PortalService(app.DbFactory, app.Get<TimeProvider>());
         max = await PortalTestData.CustomerAsync(app.DbFactory, PortalTestData.MaxEmail);
         erika = await PortalTestData.CustomerAsync(app.DbFactory, PortalTestData.ErikaEmail);
-
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddLocalization();
-        Services.AddSingleton(app.Get<TicketChangeNotifier>());
-        Services.AddScoped(_ => portal);
-        var authorization = AddAuthorization();
-        authorization.SetAuthorized(max.Email);
-        authorization.SetRoles(Groups.Customer);
-        authorization.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, max.UserId),
+        SignIn(max.Email, max.UserId, max.DisplayName, [Groups.Customer], null,
             new Claim(ClaimTypes.Email, max.Email),
-            new Claim(AppClaimsPrincipalFactory.DisplayNameClaim, max.DisplayName),
             new Claim(AppClaimsPrincipalFactory.CustomerIdClaim, max.CustomerId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // The circuit's own PortalService, the one the page gets.
+        portal = Services.GetRequiredService<PortalService>();
     }
-
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     /// <summary>Waits for renders that follow database work; generous, since it ends as soon as the assertion holds.</summary>
     private static void Eventually<T>(IRenderedComponent<T> cut, Action assertion, TimeSpan? timeout = null)

@@ -13,6 +13,7 @@ namespace BlazorTickets.Tests.Features.Portal;
 /// "Forgot password" is open to anyone, so the link it mails must not be built from the request: a forged Host header
 /// would send the victim a link to the attacker's site with a valid token in it.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class ResetLinkAddressTests : IAsyncLifetime
 {
     private readonly AppFactory app = new();

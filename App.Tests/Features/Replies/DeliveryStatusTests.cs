@@ -8,21 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
-public sealed class DeliveryStatusTests : BunitContext, IAsyncLifetime
+public sealed class DeliveryStatusTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        await this.SignInAsAgentAsync(app);
-        Services.AddSingleton(app.Get<ReplyService>());
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
+        app = await UseNewAppAsync(seedDemoData: true);
+        await SignInAsAgentAsync();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
@@ -10,6 +11,7 @@ using MimeKit;
 namespace BlazorTickets.Tests.Features.Replies;
 
 /// <summary>Replies from compose to delivery, through a real SMTP server on loopback and the real Dovecot for mail in.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class OutboxTests : IAsyncLifetime
 {
     private const string Mailbox = "support";
@@ -89,7 +91,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private async Task<SendReplyResult.Queued> SendAsync(ReplyInput input)
     {
         var result = await Replies.SendAsync(input, agentId);
-        return result.Should().BeOfType<SendReplyResult.Queued>($"the reply should queue, but: {(result as SendReplyResult.Invalid)?.Errors.Values.FirstOrDefault()?.ToString()}").Subject;
+        return result.Should().BeOfType<SendReplyResult.Queued>($"the reply should queue, but: {(result as SendReplyResult.Invalid)?.Errors}").Subject;
     }
 
     [Fact]
@@ -316,8 +318,8 @@ public sealed class OutboxTests : IAsyncLifetime
         var result = await Replies.SendAsync(input, agentId);
 
         var errors = result.Should().BeOfType<SendReplyResult.Invalid>().Subject.Errors;
-        errors["Body"].ToString().Should().Contain("{{order_number}}").And.NotContain("customer_name");
-        errors["Cc"].ToString().Should().Contain("not an address");
+        errors.English("Body").Should().Contain("{{order_number}}").And.NotContain("customer_name");
+        errors.English("Cc").Should().Contain("not an address");
         await using var db = await app.DbFactory.CreateDbContextAsync();
         (await db.Set<OutboxMail>().CountAsync()).Should().Be(0);
     }

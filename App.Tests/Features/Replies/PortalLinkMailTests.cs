@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 namespace BlazorTickets.Tests.Features.Replies;
 
 /// <summary>Extranet invitations and password resets go to the customer by mail through the outbox when the tenant can send.</summary>
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed partial class PortalLinkMailTests : IAsyncLifetime
 {
     private const string Email = "link.tester@example.org";
@@ -45,7 +46,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
     }
 
     private PortalAccessService Access => new(
-        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IOptions<IdentityOptions>>(), app.Get<IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
+        app.DbFactory, app.Get<IServiceScopeFactory>(), app.Get<IMailOutbox>(), app.Get<Microsoft.Extensions.Localization.IStringLocalizer<BlazorTickets.Features.Localization.SharedResource>>(), app.Get<TimeProvider>());
 
     [GeneratedRegex(@"http://portal\.test/account/set-password\?token=(\S+)")]
     private static partial Regex LinkInMail();

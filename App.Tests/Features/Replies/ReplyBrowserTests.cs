@@ -9,6 +9,8 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Replies;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class ReplyBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>, IAsyncLifetime
 {
     private TestSmtpServer smtp = null!;

@@ -1,6 +1,7 @@
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Replies.Components;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
     {
         app = await TestServices.CreateAsync(seedDemoData: true);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        agentId = await db.Users.Where(u => u.Email == DeskComponentContext.AgentEmail).Select(u => u.Id).SingleAsync();
+        agentId = await db.Users.Where(u => u.Email == BlazorTicketsTestContext.AgentEmail).Select(u => u.Id).SingleAsync();
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -124,7 +125,7 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
         var state = NewState();
         await state.LoadAsync(await TicketWithMailAsync(9105, "Files"), agentId, 1);
 
-        state.RefusalOf("huge.bin", ReplyLimits.MaxFileBytes + 1)!.Args.Should().Contain("huge.bin");
+        state.RefusalOf("huge.bin", ReplyLimits.MaxFileBytes + 1)!.Arguments.Should().Contain("huge.bin");
         state.RefusalOf("ok.bin", ReplyLimits.MaxFileBytes).Should().BeNull();
 
         state.Attach("a.bin", "", new byte[ReplyLimits.MaxFileBytes]);
@@ -132,8 +133,8 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
         state.RefusalOf("c.bin", ReplyLimits.MaxFileBytes)!.Format.Should().Contain("in total");
         state.Input!.Attachments[0].ContentType.Should().Be("application/octet-stream");
 
-        state.ShowRefusals(["c.bin is too much."]);
-        state.Errors["Attachments"].Format.Should().Be("c.bin is too much.");
+        state.ShowRefusals([new ErrorMessage("{0} is too much.", "c.bin"), new ErrorMessage("{0} is too much.", "d.bin")]);
+        state.Errors.English("Attachments").Should().Be("c.bin is too much. d.bin is too much.");
         state.Remove(state.Input.Attachments[0]);
         state.Errors.Should().NotContainKey("Attachments");
     }

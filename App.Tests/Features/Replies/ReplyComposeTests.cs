@@ -8,26 +8,24 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
-public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
+public sealed class ReplyComposeTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private TestSmtpServer? smtp;
     private string agentId = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        (agentId, _) = await this.SignInAsAgentAsync(app);
-        Services.AddSingleton(app.Get<ReplyService>());
+        app = await UseNewAppAsync(seedDemoData: true);
+        (agentId, _) = await SignInAsAgentAsync();
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    protected override async Task CleanUpAsync()
     {
-        await DisposeAsync();
-        await app.DisposeAsync();
         if (smtp is not null)
         {
             await smtp.DisposeAsync();
@@ -217,6 +215,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task A_template_placeholder_without_a_value_is_named_in_the_warning_and_the_reply_goes_out_only_once_confirmed()
     {
         await SmtpReadyAsync();
@@ -239,6 +238,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task After_sending_the_form_is_empty_again_attachments_template_cc_status_and_draft_included()
     {
         await SmtpReadyAsync();
@@ -262,7 +262,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         cut.FindAll("[data-testid=reply-attachment]").Should().BeEmpty();
         cut.Find("[data-testid=reply-template]").TextContent.Should().NotContain("Thank you, we are on it");
         cut.FindComponent<InputFile>().Instance.Should().NotBeSameAs(fileInputBefore, "the browser's file input must not keep the sent file, or picking it again adds nothing");
-        SelectOf(cut, "reply-template").Instance.Value.Should().BeNull();
+        SelectOf(cut, "reply-template").Instance.GetState(x => x.Value).Should().BeNull();
         cut.Find(InputOf("reply-cc")).GetAttribute("value").Should().BeNullOrEmpty();
         cut.Find("[data-testid=reply-status]").TextContent.Should().Be("Answered");
         cut.FindAll("[data-testid=reply-draft-saved]").Should().BeEmpty();
@@ -281,6 +281,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.MailServer)]
     public async Task A_double_click_on_send_queues_one_reply_and_shows_no_error()
     {
         await SmtpReadyAsync();
@@ -327,7 +328,7 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         var newest = await CustomerWritesAgainAsync(ticketId, "Second question");
         cut.Render(p => p.Add(x => x.MessageCount, 2));
 
-        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(newest));
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(newest));
         cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("Re: Second question [#9013]");
         cut.Find(InputOf("reply-to")).GetAttribute("value").Should().Be("erika@fabrikam.example");
         BodyOf(cut).Should().Contain("Typed while the customer wrote");
@@ -346,14 +347,14 @@ public sealed class ReplyComposeTests : BunitContext, IAsyncLifetime
         var third = await AddInboundAsync(ticketId, "Third");
         cut.Render(p => p.Add(x => x.MessageCount, 3));
 
-        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.Value.Should().Be(third));
+        cut.WaitForAssertion(() => SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(third));
         cut.Find(InputOf("reply-subject")).GetAttribute("value").Should().Be("My own subject");
 
         await cut.InvokeAsync(() => SelectOf(cut, "reply-answered").Instance.ValueChanged.InvokeAsync(first));
         var fourth = await AddInboundAsync(ticketId, "Fourth");
         cut.Render(p => p.Add(x => x.MessageCount, 4));
 
-        SelectOf(cut, "reply-answered").Instance.Value.Should().Be(first, "the agent picked that message on purpose");
+        SelectOf(cut, "reply-answered").Instance.GetState(x => x.Value).Should().Be(first, "the agent picked that message on purpose");
         (await app.Get<ReplyService>().GetContextAsync(ticketId, agentId))!.Messages.Select(m => m.Id).Should().Contain(fourth);
     }
 

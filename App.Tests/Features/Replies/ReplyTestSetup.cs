@@ -22,7 +22,7 @@ internal static class ReplyTestSetup
         var errors = await settings.SaveAsync(tenantId, input);
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException("The test SMTP settings were refused: " + string.Join(" ", errors.Values));
+            throw new InvalidOperationException("The test SMTP settings were refused: " + errors);
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
+[Trait(TestCategories.Category, TestCategories.MailServer)]
 public sealed class SmtpSettingsTests : IAsyncLifetime
 {
     private TestServices app = null!;

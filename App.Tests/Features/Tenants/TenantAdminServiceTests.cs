@@ -1,3 +1,5 @@
+using BlazorTickets.Tests.Infrastructure;
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
@@ -64,7 +66,7 @@ public sealed class TenantAdminServiceTests : IAsyncLifetime
         result.Errors.Keys.Should().BeEquivalentTo(
             nameof(TenantEdit.Name), nameof(TenantEdit.SenderAddress), nameof(TenantEdit.SenderName), nameof(TenantEdit.Currency),
             nameof(TenantEdit.VatRate), nameof(TenantEdit.QuoteNumberPrefix), nameof(TenantEdit.TimeRoundingMinutes));
-        result.ErrorFor(nameof(TenantEdit.Currency)).Should().Be("The currency must be a three-letter code such as EUR.");
+        result.Errors.English(nameof(TenantEdit.Currency)).Should().Be("The currency must be a three-letter code such as EUR.");
         (await Tenants.ListAsync()).Should().BeEmpty();
     }
 
@@ -104,7 +106,7 @@ public sealed class TenantAdminServiceTests : IAsyncLifetime
 
         var result = await Tenants.SaveAsync(Valid("CONTOSO"));
 
-        result.ErrorFor(nameof(TenantEdit.Name)).Should().Be("Another tenant already has this name.");
+        result.Errors.English(nameof(TenantEdit.Name)).Should().Be("Another tenant already has this name.");
         (await Tenants.ListAsync()).Should().ContainSingle();
     }
 
@@ -116,7 +118,7 @@ public sealed class TenantAdminServiceTests : IAsyncLifetime
 
         var edit = (await Tenants.GetAsync(fabrikam))!;
         edit.Name = "Contoso";
-        (await Tenants.SaveAsync(edit)).ErrorFor(nameof(TenantEdit.Name)).Should().NotBeNull();
+        (await Tenants.SaveAsync(edit)).Errors.English(nameof(TenantEdit.Name)).Should().NotBeNull();
 
         var own = (await Tenants.GetAsync(contoso))!;
         own.VatRate = 7m;
@@ -133,6 +135,6 @@ public sealed class TenantAdminServiceTests : IAsyncLifetime
 
         var result = await Tenants.SaveAsync(edit);
 
-        result.ErrorFor(AdminResult.General).Should().Be("This tenant no longer exists.");
+        result.Errors.English(FieldErrors.Form).Should().Be("This tenant no longer exists.");
     }
 }

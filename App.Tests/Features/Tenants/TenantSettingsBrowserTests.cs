@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Tenants;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class TenantSettingsBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Theory]

@@ -1,3 +1,5 @@
+using BlazorTickets.Tests.Infrastructure;
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
@@ -53,11 +55,11 @@ public sealed class TextBlockAdminServiceTests : IAsyncLifetime
         var id = await ContactReplyIdAsync();
 
         var delete = await TextBlocks.DeleteAsync(id);
-        delete.ErrorFor(AdminResult.General).Should().Be("The text block contact.reply.customer cannot be deleted: the app replies to customers with it.");
+        delete.Errors.English(FieldErrors.Form).Should().Be("The text block contact.reply.customer cannot be deleted: the app replies to customers with it.");
 
         var edit = (await TextBlocks.GetAsync(id))!;
         edit.Key = "contact.reply";
-        (await TextBlocks.SaveAsync(edit)).ErrorFor(nameof(TextBlockEdit.Key))
+        (await TextBlocks.SaveAsync(edit)).Errors.English(nameof(TextBlockEdit.Key))
             .Should().Be("The key contact.reply.customer cannot be changed: the app replies to customers with it.");
 
         edit.Key = TextBlockKeys.ContactReplyCustomer;
@@ -81,7 +83,7 @@ public sealed class TextBlockAdminServiceTests : IAsyncLifetime
         (await TextBlocks.SaveAsync(NewBlock("reply.thanks"))).Succeeded.Should().BeTrue();
 
         var duplicate = await TextBlocks.SaveAsync(NewBlock("reply.thanks"));
-        duplicate.ErrorFor(nameof(TextBlockEdit.Key)).Should().Be("Another text block of this tenant already has this key.");
+        duplicate.Errors.English(nameof(TextBlockEdit.Key)).Should().Be("Another text block of this tenant already has this key.");
         (await TextBlocks.ListAsync(contoso)).Should().HaveCount(2);
 
         (await TextBlocks.SaveAsync(NewBlock("reply.thanks", fabrikam))).Succeeded.Should().BeTrue();
@@ -96,7 +98,7 @@ public sealed class TextBlockAdminServiceTests : IAsyncLifetime
     {
         var result = await TextBlocks.SaveAsync(NewBlock(key));
 
-        result.ErrorFor(nameof(TextBlockEdit.Key)).Should().Be("The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks.");
+        result.Errors.English(nameof(TextBlockEdit.Key)).Should().Be("The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks.");
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>The information panel in a real browser: the date-time picker's values and typing during a live update.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class InformationPanelBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     private static string InputOf(string testId) =>

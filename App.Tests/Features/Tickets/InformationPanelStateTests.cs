@@ -98,7 +98,7 @@ public sealed class InformationPanelStateTests : IAsyncLifetime
         var state = await OpenedAsync();
         state.SetProcessingStart("not a date");
         await state.SaveAsync("Anna Agent", Ignore);
-        state.Errors.Should().ContainKey(nameof(TicketEdit.ProcessingStart));
+        state.Errors.English(nameof(TicketEdit.ProcessingStart)).Should().Be("Enter a valid date and time.");
 
         var other = await OpenedAsync();
         other.Edit.CustomerNote = "Meanwhile";

@@ -7,26 +7,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 
-public sealed class InformationPanelTests : BunitContext, IAsyncLifetime
+public sealed class InformationPanelTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private TicketService tickets = null!;
     private TicketDetails ticket = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        await this.SignInAsAgentAsync(app);
+        app = await UseNewAppAsync(seedDemoData: true);
+        await SignInAsAgentAsync();
         tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var id = await db.Tickets.Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
         ticket = (await tickets.GetAsync(id))!;
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
     }
 
     private IRenderedComponent<InformationPanel> RenderPanel(TicketEdit edit) =>

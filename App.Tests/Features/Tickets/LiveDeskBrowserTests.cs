@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class LiveDeskBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     private static string InputOf(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";

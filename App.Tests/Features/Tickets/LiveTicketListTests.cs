@@ -12,25 +12,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>A desk list follows ticket changes by patching rows, and leaves alone the changes it cannot show.</summary>
-public sealed class LiveTicketListTests : BunitContext, IAsyncLifetime
+public sealed class LiveTicketListTests : BlazorTicketsTestContext
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private TestServices app = null!;
     private QueryCountingDbFactory counted = null!;
     private string agentId = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        (agentId, _) = await this.SignInAsAgentAsync(app);
+        app = await UseNewAppAsync(seedDemoData: true);
+        (agentId, _) = await SignInAsAgentAsync();
         counted = new QueryCountingDbFactory(app.Get<DbContextOptions<AppDbContext>>());
+        // Override: the list's own queries are counted.
         Services.AddScoped(sp => new TicketService(counted, app.Get<TimeProvider>(), sp.GetRequiredService<TenantScope>()));
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
     }
 
     private IRenderedComponent<TicketList> RenderAt(string relativeUrl)

@@ -11,26 +11,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>The ticket page loads once per save, and only what a change touched.</summary>
-public sealed class LiveTicketPageTests : BunitContext, IAsyncLifetime
+public sealed class LiveTicketPageTests : BlazorTicketsTestContext
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private TestServices app = null!;
     private string agentId = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        (agentId, _) = await this.SignInAsAgentAsync(app);
-        Services.AddScoped(sp => new TimeTrackingService(
-            app.DbFactory, app.Get<TimeProvider>(), app.Get<RunningTimerRegistry>(), app.Get<TicketChangeNotifier>(), sp.GetRequiredService<TenantScope>()));
-        Services.AddScoped<TimerActions>();
-        Services.AddFallbackServiceProvider(app.Services);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
+        app = await UseNewAppAsync(seedDemoData: true);
+        (agentId, _) = await SignInAsAgentAsync();
     }
 
     private static string InputOf(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";

@@ -75,7 +75,7 @@ public sealed class TicketDetailStateTests : IAsyncLifetime
 
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var agentId = await db.Users.Where(u => u.Email == DeskComponentContext.AgentEmail).Select(u => u.Id).SingleAsync();
+            var agentId = await db.Users.Where(u => u.Email == BlazorTicketsTestContext.AgentEmail).Select(u => u.Id).SingleAsync();
             await tickets.AddInternalNoteAsync(ticketId, "A note", agentId, "Anna");
         }
         var before = state.Details.Messages.Count;

@@ -9,26 +9,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>The desk's one search box: a word from a mail body, its snippet under the subject, the word highlighted.</summary>
-public sealed class TicketListSearchTests : BunitContext, IAsyncLifetime
+public sealed class TicketListSearchTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private int ticketNumber;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        await this.SignInAsAgentAsync(app);
+        app = await UseNewAppAsync(seedDemoData: true);
+        await SignInAsAgentAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
         ticketNumber = 990_001;
         await TicketSearchTests.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
             "Hello, the <b>Fliegenpilz</b> label printer <script>alert('x')</script> stopped; see <img src=x onerror=alert(1)>.");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
     }
 
     [Fact]

@@ -9,20 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 
-public sealed class TicketListTests : BunitContext, IAsyncLifetime
+public sealed class TicketListTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
-        await this.SignInAsAgentAsync(app);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
+        app = await UseNewAppAsync(seedDemoData: true);
+        await SignInAsAgentAsync();
     }
 
     private IRenderedComponent<TicketList> RenderAt(string relativeUrl)

@@ -1,28 +1,25 @@
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.TimeTracking.Components;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 /// <summary>The app-bar timer, rendered with bUnit on the real ticker, registry and services; the clock is the test's.</summary>
-public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : BunitContext, IClassFixture<TimeTrackingFixture>, IAsyncLifetime
+public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : BlazorTicketsTestContext(fixture.Host.App), IClassFixture<TimeTrackingFixture>
 {
-    private TimeTrackingHost Host => fixture.Host;
+    private TimeTrackingHost Host { get; } = fixture.Host;
 
     /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private async Task<(string Agent, int TicketId, string Tag)> AgentWithTimerAsync(string name, int skip)
     {
         var agent = await Host.NewAgentAsync(name);
         var ticket = await Host.TicketAsync(timeTrackingAllowed: true, skip: skip);
         var started = (StartTimerResult.Started)await Host.TimeTracking.StartAsync(agent, ticket);
-        this.SignInForTimeTracking(Host, agent, name);
+        this.SignInForTimeTracking(agent, name);
         return (agent, ticket, started.Timer.TicketTag);
     }
 
@@ -86,7 +83,7 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Bunit
     {
         var agent = await Host.NewAgentAsync("Two Tabs Agent");
         var ticket = await Host.TicketAsync(timeTrackingAllowed: false, skip: 2);
-        this.SignInForTimeTracking(Host, agent, "Two Tabs Agent");
+        this.SignInForTimeTracking(agent, "Two Tabs Agent");
         var cut = Render<RunningTimerWidget>();
         cut.FindAll("[data-testid=running-timer]").Should().BeEmpty();
 

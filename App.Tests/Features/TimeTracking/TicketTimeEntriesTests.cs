@@ -1,21 +1,18 @@
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.TimeTracking.Components;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 /// <summary>The ticket's time section, rendered with bUnit on the real services.</summary>
-public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitContext, IClassFixture<TimeTrackingFixture>, IAsyncLifetime
+public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BlazorTicketsTestContext(fixture.Host.App), IClassFixture<TimeTrackingFixture>
 {
-    private TimeTrackingHost Host => fixture.Host;
+    private TimeTrackingHost Host { get; } = fixture.Host;
 
     /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private static string InputOf(string testId) =>
         $"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea";
@@ -24,7 +21,7 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : BunitC
     {
         var agent = await Host.NewAgentAsync(name);
         var ticket = await Host.TicketAsync(consent, skip);
-        this.SignInForTimeTracking(Host, agent, name);
+        this.SignInForTimeTracking(agent, name);
         var cut = Render<TicketTimeEntries>(p => p.Add(x => x.TicketId, ticket));
         cut.WaitForAssertion(() => cut.Find("[data-testid=time-totals]"), Patience);
         return (agent, ticket, cut);

@@ -1,13 +1,15 @@
 using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.TimeTracking.Components;
-using Bunit;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 /// <summary>The ticket time section's rules without rendering it: the host's real services over a demo-seeded SQLite file.</summary>
-public sealed class TicketTimeStateTests(TimeTrackingFixture fixture) : BunitContext, IClassFixture<TimeTrackingFixture>
+public sealed class TicketTimeStateTests(TimeTrackingFixture fixture) : BlazorTicketsTestContext(fixture.Host.App), IClassFixture<TimeTrackingFixture>
 {
     private TimeTrackingHost Host => fixture.Host;
 
@@ -16,8 +18,10 @@ public sealed class TicketTimeStateTests(TimeTrackingFixture fixture) : BunitCon
     {
         var agent = await Host.NewAgentAsync(name);
         var ticket = await Host.TicketAsync(consent, skip);
-        this.SignInForTimeTracking(Host, agent, name);
-        var state = new TicketTimeState(Services.GetRequiredService<TimeTrackingService>(), Services.GetRequiredService<TimerActions>(), Host.Registry);
+        this.SignInForTimeTracking(agent, name);
+        var state = new TicketTimeState(
+            Services.GetRequiredService<TimeTrackingService>(), Services.GetRequiredService<TimerActions>(), Host.Registry,
+            Services.GetRequiredService<IStringLocalizer<SharedResource>>());
         var actor = new Actor(agent, IsTeamLead: false);
         await state.SignInAsync(actor);
         await state.ShowAsync(ticket);
@@ -52,7 +56,7 @@ public sealed class TicketTimeStateTests(TimeTrackingFixture fixture) : BunitCon
         await state.SaveAsync();
 
         state.Form.Should().NotBeNull();
-        state.Errors.Values.Should().Contain(TimeMessages.EndBeforeStart);
+        state.Errors.AllEnglish().Should().Contain(TimeMessages.EndBeforeStart);
 
         state.Form!.End = "10:30";
         await state.SaveAsync();

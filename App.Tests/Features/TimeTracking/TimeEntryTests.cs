@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +89,7 @@ public sealed class TimeEntryTests(TimeTrackingFixture fixture) : IClassFixture<
 
         var result = await Host.TimeTracking.SaveEntryAsync(input, agent);
 
-        result.Should().BeOfType<TimeEntryResult.Invalid>().Which.Errors.Should().Contain(field, message);
+        result.Should().BeOfType<TimeEntryResult.Invalid>().Which.Errors.AsEnglish().Should().Equal(new Dictionary<string, string> { [field] = message });
         (await EntryCountAsync(agent.UserId)).Should().Be(0);
     }
 
@@ -102,7 +103,7 @@ public sealed class TimeEntryTests(TimeTrackingFixture fixture) : IClassFixture<
 
         var result = await Host.TimeTracking.SaveEntryAsync(input, agent);
 
-        result.Should().BeOfType<TimeEntryResult.Invalid>().Which.Errors.Should().Contain(nameof(TimeEntryInput.Note), TimeMessages.NoteTooLong);
+        result.Should().BeOfType<TimeEntryResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(nameof(TimeEntryInput.Note), TimeMessages.NoteTooLong));
         (await EntryCountAsync(agent.UserId)).Should().Be(0);
     }
 
@@ -116,7 +117,7 @@ public sealed class TimeEntryTests(TimeTrackingFixture fixture) : IClassFixture<
         var notBillable = await Host.TimeTracking.SaveEntryAsync(Duration(ticket, "1:00", billable: false), agent);
 
         billable.Should().BeOfType<TimeEntryResult.Invalid>()
-            .Which.Errors.Should().Contain(nameof(TimeEntryInput.Billable), TimeMessages.NotBillableWithoutConsent);
+            .Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(nameof(TimeEntryInput.Billable), TimeMessages.NotBillableWithoutConsent));
         notBillable.Should().BeOfType<TimeEntryResult.Saved>();
         Host.TimeTracking.NewInput(ticket, timeTrackingAllowed: false).Billable.Should().BeFalse("the form starts not billable there");
     }

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class TimeTrackingBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

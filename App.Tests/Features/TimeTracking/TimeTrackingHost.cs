@@ -1,40 +1,34 @@
 using BlazorTickets.Data;
-using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Billing;
-using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 /// <summary>
-/// The app's own registrations, time tracking included, over a data folder that outlives the host: disposing the
+/// The app's own registrations (<see cref="TestServices"/>) over a data folder that outlives the host: disposing the
 /// host and starting a new one over the same folder is a server restart. The clock is the test's.
 /// </summary>
 public sealed class TimeTrackingHost : IAsyncDisposable
 {
-    private readonly ServiceProvider provider;
-
-    private TimeTrackingHost(ServiceProvider provider, ManualClock clock)
+    private TimeTrackingHost(TestServices app, ManualClock clock)
     {
-        this.provider = provider;
+        App = app;
         Clock = clock;
     }
 
+    /// <summary>The app's services (AddBlazorTickets) over the data folder; a bUnit circuit runs on it too.</summary>
+    public TestServices App { get; }
     public ManualClock Clock { get; }
-    public IServiceProvider Services => provider;
-    public IDbContextFactory<AppDbContext> DbFactory => provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
-    public RunningTimerRegistry Registry => provider.GetRequiredService<RunningTimerRegistry>();
-    public TimerTicker Ticker => provider.GetRequiredService<TimerTicker>();
-    public TicketChangeNotifier Notifier => provider.GetRequiredService<TicketChangeNotifier>();
+    public IServiceProvider Services => App.Services;
+    public IDbContextFactory<AppDbContext> DbFactory => App.DbFactory;
+    public RunningTimerRegistry Registry => App.Get<RunningTimerRegistry>();
+    public TimerTicker Ticker => App.Get<TimerTicker>();
+    public TicketChangeNotifier Notifier => App.Get<TicketChangeNotifier>();
 
     /// <summary>A fresh service, as each circuit or request gets one.</summary>
     public TimeTrackingService TimeTracking => new(DbFactory, Clock, Registry, Notifier);
@@ -42,40 +36,8 @@ public sealed class TimeTrackingHost : IAsyncDisposable
     public WorkloadService Workload => new(DbFactory, Clock, Registry);
 
     /// <summary>Builds the services over <paramref name="dataFolder"/>, migrates, and seeds the demo data if the database is empty.</summary>
-    public static async Task<TimeTrackingHost> StartAsync(string dataFolder, ManualClock clock)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}"] = dataFolder,
-                [$"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}"] = "true",
-            })
-            .Build();
-        var environment = new HostEnvironment(dataFolder);
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IHostEnvironment>(environment);
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddData(configuration, environment);
-        services.AddAccount();
-        services.AddDemo();
-        services.AddTickets();
-        services.AddTimeTracking();
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var host = new TimeTrackingHost(provider, clock);
-        try
-        {
-            await using var scope = provider.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-        return host;
-    }
+    public static async Task<TimeTrackingHost> StartAsync(string dataFolder, ManualClock clock) =>
+        new(await TestServices.CreateAsync(seedDemoData: true, clock: clock, dataFolder: dataFolder), clock);
 
     public async Task<int> TicketIdAsync(int number)
     {
@@ -140,19 +102,7 @@ public sealed class TimeTrackingHost : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await provider.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-    }
-
-    private sealed class HostEnvironment(string contentRoot) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = Environments.Development;
-        public string ApplicationName { get; set; } = typeof(Program).Assembly.GetName().Name!;
-        public string ContentRootPath { get; set; } = contentRoot;
-        public IFileProvider ContentRootFileProvider { get; set; } = new PhysicalFileProvider(contentRoot);
-    }
+    public ValueTask DisposeAsync() => App.DisposeAsync();
 }
 
 /// <summary>One demo-seeded database and host per test class; tests use agents of their own.</summary>

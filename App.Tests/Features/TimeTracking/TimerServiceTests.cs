@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
@@ -185,7 +186,7 @@ public sealed class TimerServiceTests(TimeTrackingFixture fixture) : IClassFixtu
         var question = asked.Should().BeOfType<StopTimerResult.NeedsConfirmation>().Subject;
         question.MustCorrect.Should().BeFalse();
         question.Elapsed.Should().Be(TimeSpan.FromHours(10.5));
-        tooLong.Should().Be(new StopTimerResult.Invalid(TimeMessages.CorrectionLongerThanTimer));
+        tooLong.Should().Be(new StopTimerResult.Invalid(FieldErrors.Of(nameof(StopRequest.CorrectedMinutes), TimeMessages.CorrectionLongerThanTimer)));
         corrected.Should().BeOfType<StopTimerResult.Stopped>();
         var entry = (await EntriesOfAsync(agent)).Should().ContainSingle().Subject;
         entry.Minutes.Should().Be(125, "125 is already a multiple of the 5-minute rule");

@@ -1,22 +1,19 @@
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.TimeTracking.Pages;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
 /// <summary>The workload board, rendered with bUnit on the real services over the demo data.</summary>
-public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitContext, IClassFixture<TimeTrackingFixture>, IAsyncLifetime
+public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTicketsTestContext(fixture.Host.App), IClassFixture<TimeTrackingFixture>
 {
-    private TimeTrackingHost Host => fixture.Host;
+    private TimeTrackingHost Host { get; } = fixture.Host;
 
     /// <summary>How long a live update may take before the test fails: generous, as a loaded machine is slow.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private static string Row(string userId) => $"[data-testid=workload-row][data-user='{userId}']";
 
@@ -26,7 +23,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
     private async Task<IRenderedComponent<WorkloadBoard>> RenderAsLeadAsync()
     {
         var lena = await Host.UserIdAsync("lena@contoso.example");
-        this.SignInForTimeTracking(Host, lena, "Lena Lead", teamLead: true);
+        this.SignInForTimeTracking(lena, "Lena Lead", teamLead: true);
         var cut = Render<WorkloadBoard>();
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=workload-row]").Should().NotBeEmpty(), Patience);
         return cut;
@@ -83,7 +80,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
     public async Task An_agent_sees_only_their_own_line()
     {
         var anna = await Host.UserIdAsync("anna@contoso.example");
-        this.SignInForTimeTracking(Host, anna, "Anna Agent");
+        this.SignInForTimeTracking(anna, "Anna Agent");
 
         var cut = Render<WorkloadBoard>();
 
@@ -204,7 +201,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BunitConte
     public async Task A_billing_clerk_sees_the_teams_unbilled_time_instead_of_an_empty_line_of_their_own()
     {
         var bill = await Host.UserIdAsync("bill@contoso.example");
-        this.SignInForTimeTracking(Host, bill, "Bill Billing", billingClerk: true);
+        this.SignInForTimeTracking(bill, "Bill Billing", billingClerk: true);
         var anna = await Host.UserIdAsync("anna@contoso.example");
 
         var cut = Render<WorkloadBoard>();

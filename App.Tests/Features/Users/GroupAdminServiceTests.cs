@@ -1,3 +1,5 @@
+using BlazorTickets.Tests.Infrastructure;
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
@@ -16,7 +18,7 @@ public sealed class GroupAdminServiceTests : IAsyncLifetime
     private async Task<int> CreateAsync(string name, decimal rate = 80m)
     {
         var result = await GroupAdmin.SaveAsync(new GroupEdit { Name = name, HourlyRate = rate });
-        result.Succeeded.Should().BeTrue(string.Join("; ", result.Errors.Values));
+        result.Succeeded.Should().BeTrue(result.Errors.ToString());
         return result.Id;
     }
 
@@ -29,7 +31,7 @@ public sealed class GroupAdminServiceTests : IAsyncLifetime
             Password = "Member-2026",
             GroupIds = [groupId],
         });
-        result.Succeeded.Should().BeTrue(string.Join("; ", result.Errors.Values));
+        result.Succeeded.Should().BeTrue(result.Errors.ToString());
     }
 
     [Fact]
@@ -61,10 +63,10 @@ public sealed class GroupAdminServiceTests : IAsyncLifetime
         var id = await CreateAsync(name);
 
         var delete = await GroupAdmin.DeleteAsync(id);
-        delete.ErrorFor(AdminResult.General).Should().Be("Built-in groups cannot be deleted: the app gives them meaning.");
+        delete.Errors.English(FieldErrors.Form).Should().Be("Built-in groups cannot be deleted: the app gives them meaning.");
 
         var rename = await GroupAdmin.SaveAsync(new GroupEdit { Id = id, Name = name + " (old)", HourlyRate = 80m });
-        rename.ErrorFor(nameof(GroupEdit.Name)).Should().Be("Built-in groups cannot be renamed: the app gives them meaning.");
+        rename.Errors.English(nameof(GroupEdit.Name)).Should().Be("Built-in groups cannot be renamed: the app gives them meaning.");
 
         var rate = await GroupAdmin.SaveAsync(new GroupEdit { Id = id, Name = name, HourlyRate = 99.50m });
         rate.Succeeded.Should().BeTrue();
@@ -77,7 +79,7 @@ public sealed class GroupAdminServiceTests : IAsyncLifetime
         var id = await CreateAsync("Consultants");
         await AddMemberAsync(id);
 
-        (await GroupAdmin.DeleteAsync(id)).ErrorFor(AdminResult.General)
+        (await GroupAdmin.DeleteAsync(id)).Errors.English(FieldErrors.Form)
             .Should().Be("This group still has members. Remove them from the group first.");
         (await GroupAdmin.SaveAsync(new GroupEdit { Id = id, Name = "Consulting", HourlyRate = 70m })).Succeeded.Should().BeTrue();
 
@@ -93,7 +95,7 @@ public sealed class GroupAdminServiceTests : IAsyncLifetime
 
         var result = await GroupAdmin.SaveAsync(new GroupEdit { Name = "consultants ", HourlyRate = 10m });
 
-        result.ErrorFor(nameof(GroupEdit.Name)).Should().Be("Another group already has this name.");
+        result.Errors.English(nameof(GroupEdit.Name)).Should().Be("Another group already has this name.");
         (await GroupAdmin.ListAsync()).Should().ContainSingle();
     }
 

@@ -9,23 +9,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Users;
 
 /// <summary>The desk in a circuit, where the tenant scope comes from the authentication state rather than a request.</summary>
-public sealed class TenantScopeDeskTests : BunitContext, IAsyncLifetime
+public sealed class TenantScopeDeskTests : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private ForeignTenant foreign = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
+        app = await UseNewAppAsync(seedDemoData: true);
         foreign = await ForeignTenant.SeedAsync(app.Services);
-        await foreign.LimitToHomeTenantAsync(app.Services, DeskComponentContext.AgentEmail);
-        await this.SignInAsAgentAsync(app);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
+        await foreign.LimitToHomeTenantAsync(app.Services, AgentEmail);
+        await SignInAsAgentAsync();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Customers;
@@ -222,6 +223,6 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
         var result = await admin.UpdateAsync(edit);
 
         result.Succeeded.Should().BeFalse();
-        result.ErrorFor(nameof(UserEdit.TenantIds)).Should().NotBeNull();
+        result.Errors.English(nameof(UserEdit.TenantIds)).Should().NotBeNull();
     }
 }

@@ -1,3 +1,5 @@
+using BlazorTickets.Tests.Infrastructure;
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
@@ -45,7 +47,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     private async Task<string> CreateAsync(UserEdit edit)
     {
         var result = await Users.CreateAsync(edit);
-        result.Succeeded.Should().BeTrue(string.Join("; ", result.Errors.Values));
+        result.Succeeded.Should().BeTrue(result.Errors.ToString());
         return result.Id!;
     }
 
@@ -80,7 +82,8 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var refused = await Users.DisableAsync(first);
 
         refused.Succeeded.Should().BeFalse();
-        refused.Errors.Values.Should().ContainSingle().Which.Should().Contain("last administrator");
+        refused.Errors.English(FieldErrors.Form).Should().Contain("last administrator");
+        refused.Errors.Keys.Should().Equal(FieldErrors.Form);
         (await Users.ListAsync()).Single(u => u.Id == first).IsLockedOut.Should().BeFalse("nothing was written");
         (await Users.ListAsync()).Single(u => u.Id == second).LockedOutUntil.Should().Be(AppUser.SignInDisabled);
     }
@@ -101,14 +104,14 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
 
         var result = await Users.CreateAsync(edit);
 
-        result.ErrorFor(nameof(UserEdit.BillingGroupId)).Should().Be("The billing group must be one of the user's groups.");
+        result.Errors.English(nameof(UserEdit.BillingGroupId)).Should().Be("The billing group must be one of the user's groups.");
         (await UserCountAsync()).Should().Be(0);
 
         var id = await CreateAsync(NewUser("anna@contoso.example", support, senior));
         var update = (await Users.GetAsync(id))!;
         update.GroupIds = [support];
         update.BillingGroupId = senior;
-        (await Users.UpdateAsync(update)).ErrorFor(nameof(UserEdit.BillingGroupId)).Should().NotBeNull();
+        (await Users.UpdateAsync(update)).Errors.English(nameof(UserEdit.BillingGroupId)).Should().NotBeNull();
         (await Users.GetAsync(id))!.GroupIds.Should().BeEquivalentTo([support, senior]);
     }
 
@@ -118,7 +121,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var result = await Users.CreateAsync(new UserEdit { DisplayName = "", Email = "not-an-address", Password = "short", GroupIds = [support] });
 
         result.Errors.Keys.Should().BeEquivalentTo(nameof(UserEdit.DisplayName), nameof(UserEdit.Email), nameof(UserEdit.Password));
-        result.ErrorFor(nameof(UserEdit.Password)).Should().Contain("at least 8 characters");
+        result.Errors.English(nameof(UserEdit.Password)).Should().Contain("at least 8 characters");
         (await UserCountAsync()).Should().Be(0);
     }
 
@@ -129,13 +132,13 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var ben = await CreateAsync(NewUser("ben@contoso.example", support));
 
         var duplicate = await Users.CreateAsync(NewUser("ANNA@contoso.example", support));
-        duplicate.ErrorFor(nameof(UserEdit.Email)).Should().Be("Another user already has this email address.");
+        duplicate.Errors.English(nameof(UserEdit.Email)).Should().Be("Another user already has this email address.");
         (await UserCountAsync()).Should().Be(2);
 
         var edit = (await Users.GetAsync(ben))!;
         edit.Email = "anna@contoso.example";
         edit.DisplayName = "Changed";
-        (await Users.UpdateAsync(edit)).ErrorFor(nameof(UserEdit.Email)).Should().Be("Another user already has this email address.");
+        (await Users.UpdateAsync(edit)).Errors.English(nameof(UserEdit.Email)).Should().Be("Another user already has this email address.");
         (await Users.GetAsync(ben))!.DisplayName.Should().Be("Anna Agent");
     }
 
@@ -175,7 +178,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         edit.GroupIds = [support];
         edit.BillingGroupId = null;
 
-        (await Users.UpdateAsync(edit)).ErrorFor(nameof(UserEdit.GroupIds)).Should().NotBeNull();
+        (await Users.UpdateAsync(edit)).Errors.English(nameof(UserEdit.GroupIds)).Should().NotBeNull();
 
         await CreateAsync(NewUser("second.admin@contoso.example", admins));
         (await Users.UpdateAsync(edit)).Succeeded.Should().BeTrue();
@@ -216,8 +219,8 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     {
         var id = await CreateAsync(NewUser("anna@contoso.example", support));
 
-        (await Users.ResetPasswordAsync(id, "")).ErrorFor(nameof(UserEdit.Password)).Should().Be("Enter a new password.");
-        (await Users.ResetPasswordAsync(id, "alllowercase")).ErrorFor(nameof(UserEdit.Password)).Should().NotBeNullOrEmpty();
+        (await Users.ResetPasswordAsync(id, "")).Errors.English(nameof(UserEdit.Password)).Should().Be("Enter a new password.");
+        (await Users.ResetPasswordAsync(id, "alllowercase")).Errors.English(nameof(UserEdit.Password)).Should().NotBeNullOrEmpty();
         (await Users.ResetPasswordAsync(id, "New-Password-1")).Succeeded.Should().BeTrue();
 
         await using var scope = host.Services.CreateAsyncScope();
@@ -243,6 +246,6 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         }
 
         (await Users.GetAsync(id)).Should().BeNull();
-        (await Users.UnlockAsync(id)).ErrorFor(AdminResult.General).Should().Be("This staff user no longer exists.");
+        (await Users.UnlockAsync(id)).Errors.English(FieldErrors.Form).Should().Be("This staff user no longer exists.");
     }
 }

@@ -2,11 +2,11 @@ using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Features.Users.Pages;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Users;
 
@@ -20,13 +20,8 @@ public sealed class UserDialogTenantsTests : IAsyncLifetime
 
     private async Task<string?> TenantsFieldTextAsync(string email)
     {
-        await using var context = new BunitContext();
-        host.AddPageServices(context.Services);
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        var authorization = context.AddAuthorization();
-        authorization.SetAuthorized("admin@contoso.example");
-        authorization.SetRoles(Groups.Admins);
+        await using var context = new BlazorTicketsTestContext(host.App);
+        await context.SignInAsUserAsync("admin@contoso.example", Groups.Admins);
         var provider = context.Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);

@@ -59,6 +59,7 @@ public static class AccountServiceCollectionExtensions
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
+            .AddErrorDescriber<AppIdentityErrorDescriber>()
             .AddDefaultTokenProviders();
 
         services.AddAuthorization(Policies.Register);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,11 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, IDbContextFacto
     public const string EmailInvalid = "Enter a valid email address.";
     public const string NameMissing = "Enter the administrator's name.";
     public const string PasswordsDiffer = "The two passwords differ.";
+
+    /// <summary>The fields of the setup form; failures are reported under these names.</summary>
+    public const string EmailField = "Email";
+    public const string DisplayNameField = "DisplayName";
+    public const string PasswordField = "Password";
 
     private readonly Lock gate = new();
     private byte[]? tokenHash;
@@ -50,42 +56,42 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, IDbContextFacto
     public async Task<bool> IsUsableAsync(string? token, CancellationToken ct = default) =>
         Matches(token) && !await AdministratorExistsAsync(ct);
 
-    /// <summary>Creates the first administrator (and the built-in groups) and uses the token up.</summary>
-    public async Task<IReadOnlyList<string>> CreateAdministratorAsync(string? token, string email, string displayName, string password, string confirmation, CancellationToken ct = default)
+    /// <summary>Creates the first administrator (and the built-in groups) and uses the token up; no errors means it was created.</summary>
+    public async Task<FieldErrors> CreateAdministratorAsync(string? token, string email, string displayName, string password, string confirmation, CancellationToken ct = default)
     {
         if (!await IsUsableAsync(token, ct))
         {
-            return [LinkUnusable];
+            return FieldErrors.OfForm(LinkUnusable);
         }
         email = (email ?? "").Trim();
         displayName = (displayName ?? "").Trim();
-        var problems = new List<string>();
+        var errors = new FieldErrors();
         if (email.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(email))
         {
-            problems.Add(EmailInvalid);
+            errors.Add(EmailField, EmailInvalid);
         }
         if (displayName.Length == 0)
         {
-            problems.Add(NameMissing);
+            errors.Add(DisplayNameField, NameMissing);
         }
         if (password != confirmation)
         {
-            problems.Add(PasswordsDiffer);
+            errors.Add(PasswordField, PasswordsDiffer);
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, LockoutEnabled = true };
         foreach (var validator in users.PasswordValidators)
         {
-            problems.AddRange((await validator.ValidateAsync(users, user, password ?? "")).Errors.Select(e => e.Description));
+            AddIdentityErrors(errors, (await validator.ValidateAsync(users, user, password ?? "")).Errors);
         }
-        if (problems.Count > 0)
+        if (!errors.IsEmpty)
         {
-            return problems;
+            return errors;
         }
         if (!TryConsume(token))
         {
-            return [LinkUnusable];
+            return FieldErrors.OfForm(LinkUnusable);
         }
 
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -97,7 +103,16 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, IDbContextFacto
         db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = adminsId });
         // CreateAsync saves the user and the membership together.
         var created = await users.CreateAsync(user, password!);
-        return created.Succeeded ? [] : created.Errors.Select(e => e.Description).ToList();
+        return created.Succeeded ? FieldErrors.None : AddIdentityErrors(new FieldErrors(), created.Errors);
+    }
+
+    private static FieldErrors AddIdentityErrors(FieldErrors errors, IEnumerable<IdentityError> identityErrors)
+    {
+        foreach (var error in identityErrors)
+        {
+            errors.Add(AppIdentityErrorDescriber.FieldOf(error, PasswordField, EmailField, FieldErrors.Form), error.Description);
+        }
+        return errors;
     }
 
     private bool Matches(string? token)

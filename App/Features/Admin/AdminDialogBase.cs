@@ -1,4 +1,5 @@
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
@@ -18,15 +19,15 @@ public abstract class AdminDialogBase : ComponentBase
     [Inject]
     protected IStringLocalizer<SharedResource> L { get; set; } = default!;
 
-    protected IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
+    protected FieldErrors Errors { get; private set; } = FieldErrors.None;
 
     protected bool Saving { get; private set; }
 
-    protected bool HasError(string field) => Errors.ContainsKey(field);
+    protected bool HasError(string field) => Errors.Has(field);
 
-    protected string? ErrorText(string field) => Errors.TryGetValue(field, out var message) ? L[message].Value : null;
+    protected string? ErrorText(string field) => Errors.TextFor(field, L);
 
-    protected string? GeneralError => ErrorText(AdminResult.General);
+    protected string? GeneralError => ErrorText(FieldErrors.Form);
 
     /// <summary>Runs a save; closes the dialog when it succeeded, otherwise keeps the input and shows the errors.</summary>
     protected async Task SaveWithAsync<TKey>(Func<Task<AdminResult<TKey>>> save)
@@ -51,11 +52,11 @@ public abstract class AdminDialogBase : ComponentBase
         }
     }
 
-    protected void ShowError(string message) => Errors = new Dictionary<string, string> { [AdminResult.General] = message };
+    protected void ShowError(string format, params object[] arguments) => Errors = FieldErrors.OfForm(format, arguments);
 
     /// <summary>Drops errors that no longer point at the right field, e.g. after a row of a list was removed.</summary>
     protected void ForgetErrors(Func<string, bool> isStale) =>
-        Errors = Errors.Where(e => !isStale(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+        Errors = Errors.Without(isStale);
 
     protected void Cancel() => Dialog.Cancel();
 }

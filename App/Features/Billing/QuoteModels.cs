@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 namespace BlazorTickets.Features.Billing;
 
 public sealed record QuoteRow(
@@ -47,7 +48,11 @@ public sealed record QuoteDetails(
 public abstract record QuoteStatusResult
 {
     public sealed record Changed(QuoteStatus Status, int ReleasedEntries) : QuoteStatusResult;
-    public sealed record Refused(string Reason) : QuoteStatusResult;
+    /// <summary>Nothing changed; why is a form-level error.</summary>
+    public sealed record Refused(FieldErrors Errors) : QuoteStatusResult
+    {
+        public Refused(string reason) : this(FieldErrors.OfForm(reason)) { }
+    }
 }
 
 public static class QuoteMessages

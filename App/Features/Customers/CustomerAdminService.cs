@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tickets;
@@ -160,34 +161,34 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
     }
 
     /// <summary>The rules that need no database; keys are <see cref="CustomerEdit"/> property names or <see cref="CustomerEdit.EmailField"/>.</summary>
-    public static Dictionary<string, string> Validate(CustomerEdit edit)
+    public static FieldErrors Validate(CustomerEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         var number = AdminValidation.Trimmed(edit.CustomerNumber);
         if (number.Length == 0)
         {
-            errors[nameof(CustomerEdit.CustomerNumber)] = Text.Of("Enter a customer number.");
+            errors.Add(nameof(CustomerEdit.CustomerNumber), Text.Of("Enter a customer number."));
         }
         else if (number.Length > MaxNumberLength)
         {
-            errors[nameof(CustomerEdit.CustomerNumber)] = Text.Of("The customer number may have at most 50 characters.");
+            errors.Add(nameof(CustomerEdit.CustomerNumber), Text.Of("The customer number may have at most 50 characters."));
         }
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(CustomerEdit.Name)] = Text.Of("Enter a name.");
+            errors.Add(nameof(CustomerEdit.Name), Text.Of("Enter a name."));
         }
         else if (name.Length > MaxNameLength)
         {
-            errors[nameof(CustomerEdit.Name)] = "The name may have at most 200 characters.";
+            errors.Add(nameof(CustomerEdit.Name), "The name may have at most 200 characters.");
         }
         if (AdminValidation.Trimmed(edit.Company).Length > MaxNameLength)
         {
-            errors[nameof(CustomerEdit.Company)] = Text.Of("The company may have at most 200 characters.");
+            errors.Add(nameof(CustomerEdit.Company), Text.Of("The company may have at most 200 characters."));
         }
         if (edit.TenantId <= 0)
         {
-            errors[nameof(CustomerEdit.TenantId)] = "Choose a tenant.";
+            errors.Add(nameof(CustomerEdit.TenantId), "Choose a tenant.");
         }
 
         var seen = new HashSet<string>();
@@ -200,16 +201,16 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             }
             if (!AdminValidation.IsEmailAddress(address))
             {
-                errors[CustomerEdit.EmailField(i)] = Text.Of("Enter a valid email address, such as anna@example.com.");
+                errors.Add(CustomerEdit.EmailField(i), Text.Of("Enter a valid email address, such as anna@example.com."));
             }
             else if (!seen.Add(AdminValidation.Lower(address)))
             {
-                errors[CustomerEdit.EmailField(i)] = Text.Of("This address is listed twice.");
+                errors.Add(CustomerEdit.EmailField(i), Text.Of("This address is listed twice."));
             }
         }
         if (seen.Count == 0 && !errors.Keys.Any(k => k.StartsWith(nameof(CustomerEdit.Emails), StringComparison.Ordinal)))
         {
-            errors[nameof(CustomerEdit.Emails)] = Text.Of("Enter at least one email address.");
+            errors.Add(nameof(CustomerEdit.Emails), Text.Of("Enter at least one email address."));
         }
         return errors;
     }
@@ -226,7 +227,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
         {
-            return AdminResult.Invalid<int>(new Dictionary<string, string> { [nameof(CustomerEdit.TenantId)] = "Choose a tenant." });
+            return AdminResult.Invalid<int>(FieldErrors.Of(nameof(CustomerEdit.TenantId), "Choose a tenant."));
         }
 
         Customer customer;
@@ -245,7 +246,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             customer = existing;
             if (customer.TenantId != edit.TenantId && await HasTenantBoundRecordsAsync(db, customer.Id, ct))
             {
-                errors[nameof(CustomerEdit.TenantId)] = Text.Of("This customer has tickets or quotes in its tenant, so it cannot move to another tenant.");
+                errors.Add(nameof(CustomerEdit.TenantId), Text.Of("This customer has tickets or quotes in its tenant, so it cannot move to another tenant."));
             }
         }
         await CheckUniqueAsync(db, edit, errors, ct);
@@ -269,7 +270,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         {
             // Someone saved a clashing number or address between our check and the write.
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
-            var clashes = new Dictionary<string, string>();
+            var clashes = new FieldErrors();
             await CheckUniqueAsync(fresh, edit, clashes, ct);
             return clashes.Count > 0
                 ? AdminResult.Invalid<int>(clashes)
@@ -306,12 +307,12 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         }
     }
 
-    private static async Task CheckUniqueAsync(AppDbContext db, CustomerEdit edit, Dictionary<string, string> errors, CancellationToken ct)
+    private static async Task CheckUniqueAsync(AppDbContext db, CustomerEdit edit, FieldErrors errors, CancellationToken ct)
     {
         var lowerNumber = AdminValidation.Lower(AdminValidation.Trimmed(edit.CustomerNumber));
         if (await db.Customers.AnyAsync(c => c.TenantId == edit.TenantId && c.Id != edit.Id && c.CustomerNumber.ToLower() == lowerNumber, ct))
         {
-            errors.TryAdd(nameof(CustomerEdit.CustomerNumber), Text.Of("Another customer of this tenant already has this number."));
+            errors.AddIfFirst(nameof(CustomerEdit.CustomerNumber), Text.Of("Another customer of this tenant already has this number."));
         }
 
         var lowerAddresses = Addresses(edit).Select(AdminValidation.Lower).ToList();
@@ -324,7 +325,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         {
             if (taken.Contains(AdminValidation.Lower(AdminValidation.Trimmed(edit.Emails[i]))))
             {
-                errors.TryAdd(CustomerEdit.EmailField(i), Text.Of("This address already belongs to another customer of this tenant."));
+                errors.AddIfFirst(CustomerEdit.EmailField(i), Text.Of("This address already belongs to another customer of this tenant."));
             }
         }
     }

@@ -147,9 +147,9 @@ public static class MailCommandLine
         var errors = await settingsService.SaveAsync(tenantId, current);
         if (errors.Count > 0)
         {
-            foreach (var message in errors.Values)
+            foreach (var message in errors.All)
             {
-                await error.WriteLineAsync(message);
+                await error.WriteLineAsync(message.ToString());
             }
             return 1;
         }

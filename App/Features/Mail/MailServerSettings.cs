@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Net.Sockets;
 using MailKit.Security;
 using BlazorTickets.Features.Localization;
@@ -32,23 +33,23 @@ public static class MailServerSettings
     };
 
     /// <summary>Adds the errors of host, port and encryption under those field names; the missing-host text names the server kind.</summary>
-    public static void ValidateServer(Dictionary<string, string> errors, string? host, int port, MailEncryption encryption, string hostMissing)
+    public static void ValidateServer(FieldErrors errors, string? host, int port, MailEncryption encryption, string hostMissing)
     {
         if (string.IsNullOrWhiteSpace(host))
         {
-            errors["Host"] = hostMissing;
+            errors.Add("Host", hostMissing);
         }
         else if (Uri.CheckHostName(host.Trim()) == UriHostNameType.Unknown)
         {
-            errors["Host"] = "This is not a valid host name or IP address.";
+            errors.Add("Host", "This is not a valid host name or IP address.");
         }
         if (port is < 1 or > 65535)
         {
-            errors["Port"] = "The port must be between 1 and 65535.";
+            errors.Add("Port", "The port must be between 1 and 65535.");
         }
         if (!Enum.IsDefined(encryption))
         {
-            errors["Encryption"] = "Choose none, SSL/TLS or STARTTLS.";
+            errors.Add("Encryption", "Choose none, SSL/TLS or STARTTLS.");
         }
     }
 }

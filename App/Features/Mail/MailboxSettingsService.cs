@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -62,51 +63,51 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         return settings.OrderBy(s => s.Tenant.Name).Select(s => new ConfiguredMailbox(s.TenantId, s.Tenant.Name, s)).ToList();
     }
 
-    /// <summary>Changes only the schedule, from the jobs page.</summary>
-    public async Task<string?> SaveScheduleAsync(int tenantId, string cron, bool enabled, CancellationToken ct = default)
+    /// <summary>Changes only the schedule, from the jobs page; no errors means it was saved.</summary>
+    public async Task<FieldErrors> SaveScheduleAsync(int tenantId, string cron, bool enabled, CancellationToken ct = default)
     {
         if (!IsValidCron(cron))
         {
-            return Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.");
+            return FieldErrors.Of(nameof(MailboxSettingsInput.CronSchedule), Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes."));
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var updated = await db.MailboxSettings.Where(s => s.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CronSchedule, cron.Trim()).SetProperty(x => x.ScheduleEnabled, enabled), ct);
         if (updated == 0)
         {
-            return Text.Of("This tenant has no mailbox configured.");
+            return FieldErrors.OfForm(Text.Of("This tenant has no mailbox configured."));
         }
         Changed?.Invoke(new MailboxSettingsChanged(tenantId));
-        return null;
+        return FieldErrors.None;
     }
 
-    public static Dictionary<string, string> Validate(MailboxSettingsInput input)
+    public static FieldErrors Validate(MailboxSettingsInput input)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, Text.Of("Enter the IMAP server's host name."));
         if (string.IsNullOrWhiteSpace(input.UserName))
         {
-            errors[nameof(input.UserName)] = Text.Of("Enter the user name of the mailbox.");
+            errors.Add(nameof(input.UserName), Text.Of("Enter the user name of the mailbox."));
         }
         if (string.IsNullOrWhiteSpace(input.Folder))
         {
-            errors[nameof(input.Folder)] = Text.Of("Enter the folder to fetch, usually INBOX.");
+            errors.Add(nameof(input.Folder), Text.Of("Enter the folder to fetch, usually INBOX."));
         }
         if (input.AfterImport == AfterImportAction.MoveToFolder && string.IsNullOrWhiteSpace(input.MoveToFolder))
         {
-            errors[nameof(input.MoveToFolder)] = Text.Of("Enter the folder imported mail is moved to.");
+            errors.Add(nameof(input.MoveToFolder), Text.Of("Enter the folder imported mail is moved to."));
         }
         if (input.AfterImport == AfterImportAction.MoveToFolder && string.Equals(input.MoveToFolder?.Trim(), input.Folder.Trim(), StringComparison.OrdinalIgnoreCase))
         {
-            errors[nameof(input.MoveToFolder)] = Text.Of("Imported mail cannot be moved into the folder it is fetched from.");
+            errors.AddIfFirst(nameof(input.MoveToFolder), Text.Of("Imported mail cannot be moved into the folder it is fetched from."));
         }
         if (input.MaxMessageMegabytes is < 1 or > 500)
         {
-            errors[nameof(input.MaxMessageMegabytes)] = Text.Of("The size limit must be between 1 and 500 MB.");
+            errors.Add(nameof(input.MaxMessageMegabytes), Text.Of("The size limit must be between 1 and 500 MB."));
         }
         if (!IsValidCron(input.CronSchedule))
         {
-            errors[nameof(input.CronSchedule)] = Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes.");
+            errors.Add(nameof(input.CronSchedule), Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes."));
         }
         return errors;
     }
@@ -124,18 +125,18 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(int tenantId, MailboxSettingsInput input, CancellationToken ct = default)
+    public async Task<FieldErrors> SaveAsync(int tenantId, MailboxSettingsInput input, CancellationToken ct = default)
     {
         var errors = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
-            errors["Tenant"] = "This tenant does not exist.";
+            errors.Add("Tenant", "This tenant does not exist.");
         }
         var settings = await db.MailboxSettings.SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (string.IsNullOrEmpty(input.NewPassword) && settings?.ProtectedPassword is null)
         {
-            errors[nameof(input.NewPassword)] = Text.Of("Enter the mailbox password.");
+            errors.Add(nameof(input.NewPassword), Text.Of("Enter the mailbox password."));
         }
         if (errors.Count > 0)
         {
@@ -174,7 +175,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         errors.Remove(nameof(input.MoveToFolder));
         if (errors.Count > 0)
         {
-            return (false, string.Join(" ", errors.Values));
+            return (false, string.Join(" ", errors.All));
         }
         var password = input.NewPassword;
         if (string.IsNullOrEmpty(password))

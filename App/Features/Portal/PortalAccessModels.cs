@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 namespace BlazorTickets.Features.Portal;
 
 public sealed record CustomerAccessView(
@@ -28,7 +29,7 @@ public abstract record AccessLinkResult
     /// <param name="Mailed">True when the link also went to <paramref name="Email"/> through the mail outbox.</param>
     /// <param name="Token">Null when the caller may not see the link; it then went only to <paramref name="Email"/>.</param>
     public sealed record Created(string? Token, string Email, PortalLinkPurpose Purpose, DateTime ExpiresAt, bool Mailed = false) : AccessLinkResult;
-    public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : AccessLinkResult;
+    public sealed record Invalid(FieldErrors Errors) : AccessLinkResult;
     public sealed record NotFound : AccessLinkResult;
 }
 
@@ -49,7 +50,7 @@ public abstract record LinkCheck
 public abstract record SetPasswordResult
 {
     public sealed record Done(string UserId) : SetPasswordResult;
-    public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : SetPasswordResult;
+    public sealed record Invalid(FieldErrors Errors) : SetPasswordResult;
     public sealed record Unusable(LinkState State) : SetPasswordResult;
 }
 

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BlazorTickets.Data;
@@ -22,7 +23,6 @@ namespace BlazorTickets.Features.Portal;
 public sealed class PortalAccessService(
     IDbContextFactory<AppDbContext> dbFactory,
     IServiceScopeFactory scopes,
-    IOptions<IdentityOptions> identityOptions,
     IMailOutbox outbox,
     IStringLocalizer<SharedResource> L,
     TimeProvider clock)
@@ -34,18 +34,23 @@ public sealed class PortalAccessService(
     private const int MaxTokenLength = 100;
 
     public const string EmailMissing = "Enter an email address.";
-    public const string EmailInvalid = "“{0}” is not a valid email address.";
-    public const string EmailTaken = "This address already belongs to another login.";
+    public const string EmailInvalid = AppIdentityErrorDescriber.EmailInvalid;
+    public const string EmailTaken = AppIdentityErrorDescriber.EmailTaken;
     public const string AlreadyActive = "This login has already set a password. Create a password reset link instead.";
     public const string NameMissing = "Enter the name to greet the customer with.";
     public const string NameTooLong = "The name may have at most 200 characters.";
-    public const string UserNameInvalid = "“{0}” cannot be used to sign in: use only letters a-z, digits and the characters - . _ @ +.";
-    public const string PasswordTooShort = "The password must have at least {0} characters.";
-    public const string PasswordRequiresDigit = "The password must contain a digit (0-9).";
-    public const string PasswordRequiresLower = "The password must contain a lower-case letter (a-z).";
-    public const string PasswordRequiresUpper = "The password must contain an upper-case letter (A-Z).";
-    public const string PasswordRequiresNonAlphanumeric = "The password must contain a character that is neither a letter nor a digit.";
-    public const string PasswordRequiresUniqueChars = "The password must use at least {0} different characters.";
+    public const string UserNameInvalid = AppIdentityErrorDescriber.UserNameInvalid;
+    public const string PasswordTooShort = AppIdentityErrorDescriber.PasswordTooShortMessage;
+    public const string PasswordRequiresDigit = AppIdentityErrorDescriber.PasswordRequiresDigitMessage;
+    public const string PasswordRequiresLower = AppIdentityErrorDescriber.PasswordRequiresLowerMessage;
+    public const string PasswordRequiresUpper = AppIdentityErrorDescriber.PasswordRequiresUpperMessage;
+    public const string PasswordRequiresNonAlphanumeric = AppIdentityErrorDescriber.PasswordRequiresNonAlphanumericMessage;
+    public const string PasswordRequiresUniqueChars = AppIdentityErrorDescriber.PasswordRequiresUniqueCharsMessage;
+
+    /// <summary>The fields of the invitation and set-password forms; failures are reported under these names.</summary>
+    public const string EmailField = "Email";
+    public const string DisplayNameField = "DisplayName";
+    public const string PasswordField = "Password";
     public const string UnknownAddress = "Only an administrator can invite an address the customer does not have yet. Add it to the customer first.";
     public const string CannotMail = "This tenant cannot send mail yet, so no link was created. Set up its outgoing mail, or ask an administrator for an invitation link.";
 
@@ -119,26 +124,26 @@ public sealed class PortalAccessService(
     {
         email = (email ?? "").Trim();
         displayName = (displayName ?? "").Trim();
-        var problems = new List<PortalProblem>();
+        var errors = new FieldErrors();
         if (email.Length == 0)
         {
-            problems.Add(new(EmailMissing));
+            errors.Add(EmailField, EmailMissing);
         }
         else if (email.Length > 256 || !new EmailAddressAttribute().IsValid(email) || email.Contains(' '))
         {
-            problems.Add(new(EmailInvalid, email));
+            errors.Add(EmailField, EmailInvalid, email);
         }
         if (displayName.Length == 0)
         {
-            problems.Add(new(NameMissing));
+            errors.Add(DisplayNameField, NameMissing);
         }
         else if (displayName.Length > 200)
         {
-            problems.Add(new(NameTooLong));
+            errors.Add(DisplayNameField, NameTooLong);
         }
-        if (problems.Count > 0)
+        if (!errors.IsEmpty)
         {
-            return new AccessLinkResult.Invalid(problems);
+            return new AccessLinkResult.Invalid(errors);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -148,12 +153,12 @@ public sealed class PortalAccessService(
         }
         if (viewer != LinkViewer.Admin && (siteBase is null || !await CanMailLinksAsync(customerId, ct)))
         {
-            return new AccessLinkResult.Invalid([new(CannotMail)]);
+            return new AccessLinkResult.Invalid(FieldErrors.OfForm(CannotMail));
         }
         // The invitation mail signs its reader in as the customer, so staff may only send it to the customer's own address.
         if (viewer != LinkViewer.Admin && !await db.Set<CustomerEmail>().AnyAsync(e => e.CustomerId == customerId && e.Address.ToLower() == email.ToLower(), ct))
         {
-            return new AccessLinkResult.Invalid([new(UnknownAddress)]);
+            return new AccessLinkResult.Invalid(FieldErrors.Of(EmailField, UnknownAddress));
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -163,11 +168,11 @@ public sealed class PortalAccessService(
         {
             if (user.CustomerId != customerId)
             {
-                return new AccessLinkResult.Invalid([new(EmailTaken)]);
+                return new AccessLinkResult.Invalid(FieldErrors.Of(EmailField, EmailTaken));
             }
             if (await users.HasPasswordAsync(user))
             {
-                return new AccessLinkResult.Invalid([new(AlreadyActive)]);
+                return new AccessLinkResult.Invalid(FieldErrors.Of(EmailField, AlreadyActive));
             }
             if (user.DisplayName != displayName)
             {
@@ -181,7 +186,7 @@ public sealed class PortalAccessService(
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
-                return new AccessLinkResult.Invalid(created.Errors.Select(e => IdentityProblem(e, email)).ToList());
+                return new AccessLinkResult.Invalid(IdentityErrors(created.Errors));
             }
         }
         var invitation = await MailAsync(await NewLinkAsync(db, user, customerId, PortalLinkPurpose.Invitation, createdBy, ct), user, customerId, siteBase, ct);
@@ -217,7 +222,7 @@ public sealed class PortalAccessService(
         }
         if (mustMail && (siteBase is null || !ReplyAddresses.IsValidSingle(user.Email ?? "") || !await CanMailLinksAsync(customerId, ct)))
         {
-            return new AccessLinkResult.Invalid([new(CannotMail)]);
+            return new AccessLinkResult.Invalid(FieldErrors.OfForm(CannotMail));
         }
         var purpose = user.PasswordHash is null ? PortalLinkPurpose.Invitation : PortalLinkPurpose.PasswordReset;
         var result = await NewLinkAsync(db, user, customerId, purpose, createdBy, ct);
@@ -399,15 +404,14 @@ public sealed class PortalAccessService(
         {
             return new SetPasswordResult.Unusable(LinkState.Unknown);
         }
-        var problems = new List<PortalProblem>();
+        var errors = new FieldErrors();
         foreach (var validator in users.PasswordValidators)
         {
-            var validation = await validator.ValidateAsync(users, user, password ?? "");
-            problems.AddRange(validation.Errors.Select(e => IdentityProblem(e, user.Email ?? "")));
+            errors.AddRange(IdentityErrors((await validator.ValidateAsync(users, user, password ?? "")).Errors));
         }
-        if (problems.Count > 0)
+        if (!errors.IsEmpty)
         {
-            return new SetPasswordResult.Invalid(problems);
+            return new SetPasswordResult.Invalid(errors);
         }
 
         // Claim the link first, atomically: of two simultaneous posts only one gets past here.
@@ -423,7 +427,7 @@ public sealed class PortalAccessService(
         if (!reset.Succeeded)
         {
             await db.Set<PortalAccessLink>().Where(l => l.Id == link.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, (DateTime?)null), ct);
-            return new SetPasswordResult.Invalid(reset.Errors.Select(e => IdentityProblem(e, user.Email ?? "")).ToList());
+            return new SetPasswordResult.Invalid(IdentityErrors(reset.Errors));
         }
         user.EmailConfirmed = true;
         user.LockoutEnd = null;
@@ -474,22 +478,15 @@ public sealed class PortalAccessService(
         return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
     }
 
-    private PortalProblem IdentityProblem(IdentityError error, string email)
+    /// <summary>Identity's messages, worded by <see cref="AppIdentityErrorDescriber"/>, under the field they are about.</summary>
+    private static FieldErrors IdentityErrors(IEnumerable<IdentityError> identityErrors)
     {
-        var password = identityOptions.Value.Password;
-        return error.Code switch
+        var errors = new FieldErrors();
+        foreach (var error in identityErrors)
         {
-            nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) => new(EmailTaken),
-            nameof(IdentityErrorDescriber.InvalidEmail) => new(EmailInvalid, email),
-            nameof(IdentityErrorDescriber.InvalidUserName) => new(UserNameInvalid, email),
-            nameof(IdentityErrorDescriber.PasswordTooShort) => new(PasswordTooShort, password.RequiredLength),
-            nameof(IdentityErrorDescriber.PasswordRequiresDigit) => new(PasswordRequiresDigit),
-            nameof(IdentityErrorDescriber.PasswordRequiresLower) => new(PasswordRequiresLower),
-            nameof(IdentityErrorDescriber.PasswordRequiresUpper) => new(PasswordRequiresUpper),
-            nameof(IdentityErrorDescriber.PasswordRequiresNonAlphanumeric) => new(PasswordRequiresNonAlphanumeric),
-            nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => new(PasswordRequiresUniqueChars, password.RequiredUniqueChars),
-            _ => new(error.Description),
-        };
+            errors.Add(AppIdentityErrorDescriber.FieldOf(error, PasswordField, EmailField, FieldErrors.Form), error.Description);
+        }
+        return errors;
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;

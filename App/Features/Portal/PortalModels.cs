@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Features.Portal;
@@ -56,13 +57,11 @@ public sealed record UploadedFile(string FileName, string ContentType, byte[] Co
     public long Size => Content.LongLength;
 }
 
-/// <summary>A problem to show the user: an English text that is also the localization key, and its format arguments.</summary>
-public sealed record PortalProblem(string Message, params object[] Arguments);
 
 public abstract record PortalResult
 {
     public sealed record Done(int TicketId) : PortalResult;
-    public sealed record Invalid(IReadOnlyList<PortalProblem> Problems) : PortalResult;
+    public sealed record Invalid(FieldErrors Errors) : PortalResult;
     /// <summary>No such ticket, or not this customer's: the two are never told apart.</summary>
     public sealed record NotFound : PortalResult;
 }

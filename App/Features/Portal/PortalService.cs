@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -126,10 +127,10 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     public async Task<PortalResult> AnswerAsync(
         PortalCustomer me, int ticketId, string text, IReadOnlyList<UploadedFile> files, CancellationToken ct = default)
     {
-        var problems = PortalValidation.CheckText(text).Concat(PortalValidation.CheckFiles(files)).ToList();
-        if (problems.Count > 0)
+        var errors = PortalValidation.Check(subject: null, text, files, withSubject: false);
+        if (!errors.IsEmpty)
         {
-            return new PortalResult.Invalid(problems);
+            return new PortalResult.Invalid(errors);
         }
         // An agent may save the ticket in between; the answer only adds, so it is applied again to the fresh row.
         return await ChangeMyTicketAsync(me, ticketId, tickets => tickets.Include(t => t.Tenant), (db, ticket, now) =>
@@ -147,13 +148,10 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     public async Task<PortalResult> CreateTicketAsync(
         PortalCustomer me, string subject, string text, IReadOnlyList<UploadedFile> files, CancellationToken ct = default)
     {
-        var problems = PortalValidation.CheckSubject(subject)
-            .Concat(PortalValidation.CheckText(text))
-            .Concat(PortalValidation.CheckFiles(files))
-            .ToList();
-        if (problems.Count > 0)
+        var errors = PortalValidation.Check(subject, text, files, withSubject: true);
+        if (!errors.IsEmpty)
         {
-            return new PortalResult.Invalid(problems);
+            return new PortalResult.Invalid(errors);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customer = await db.Customers.AsNoTracking()
@@ -238,7 +236,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
             }
             catch (DbUpdateConcurrencyException)
             {
-                return new PortalResult.Invalid([new(PortalValidation.Busy)]);
+                return new PortalResult.Invalid(FieldErrors.OfForm(PortalValidation.Busy));
             }
         }
     }

@@ -1,8 +1,14 @@
+using BlazorTickets.Shared;
 namespace BlazorTickets.Features.Portal;
 
 /// <summary>The rules for what a customer writes and uploads. Messages are English localization keys.</summary>
 public static class PortalValidation
 {
+    /// <summary>The fields a customer fills in; failures are reported under these names.</summary>
+    public const string SubjectField = "Subject";
+    public const string TextField = "Text";
+    public const string FilesField = "Files";
+
     public const string TextMissing = "Write your message first.";
     public const string TextTooLong = "Your message has {0} characters; at most {1} are allowed.";
     public const string SubjectMissing = "The subject must not be empty.";
@@ -14,7 +20,7 @@ public static class PortalValidation
     public const string Busy = "The ticket was being changed at the same moment. Nothing was lost: please try again.";
     public const string TotalTooLarge = "All files together may be at most {0}; “{1}” would make {2}. It was not attached.";
 
-    public static IEnumerable<PortalProblem> CheckText(string? text)
+    public static IEnumerable<ErrorMessage> CheckText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -26,7 +32,7 @@ public static class PortalValidation
         }
     }
 
-    public static IEnumerable<PortalProblem> CheckSubject(string? subject)
+    public static IEnumerable<ErrorMessage> CheckSubject(string? subject)
     {
         if (string.IsNullOrWhiteSpace(subject))
         {
@@ -39,7 +45,7 @@ public static class PortalValidation
     }
 
     /// <summary>Whether one more file of <paramref name="size"/> bytes may join <paramref name="accepted"/>; null when it may.</summary>
-    public static PortalProblem? CheckFile(string fileName, long size, IReadOnlyCollection<long> accepted)
+    public static ErrorMessage? CheckFile(string fileName, long size, IReadOnlyCollection<long> accepted)
     {
         if (accepted.Count >= PortalLimits.MaxFiles)
         {
@@ -61,8 +67,30 @@ public static class PortalValidation
         return null;
     }
 
+    /// <summary>Each check's messages under the field it is about.</summary>
+    public static FieldErrors Check(string? subject, string? text, IReadOnlyList<UploadedFile> files, bool withSubject)
+    {
+        var errors = new FieldErrors();
+        if (withSubject)
+        {
+            foreach (var message in CheckSubject(subject))
+            {
+                errors.Add(SubjectField, message);
+            }
+        }
+        foreach (var message in CheckText(text))
+        {
+            errors.Add(TextField, message);
+        }
+        foreach (var message in CheckFiles(files))
+        {
+            errors.Add(FilesField, message);
+        }
+        return errors;
+    }
+
     /// <summary>Checks a whole set of files again on the server side, whatever the page let through.</summary>
-    public static IEnumerable<PortalProblem> CheckFiles(IReadOnlyList<UploadedFile> files)
+    public static IEnumerable<ErrorMessage> CheckFiles(IReadOnlyList<UploadedFile> files)
     {
         var accepted = new List<long>();
         foreach (var file in files)

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Features.Replies;
@@ -59,13 +60,8 @@ public sealed record ReplyContext(
 public abstract record SendReplyResult
 {
     public sealed record Queued(int TicketMessageId, int OutboxMailId, bool WasAlreadyQueued) : SendReplyResult;
-    public sealed record Invalid(IReadOnlyDictionary<string, ReplyError> Errors) : SendReplyResult;
+    public sealed record Invalid(FieldErrors Errors) : SendReplyResult;
 }
 
 public sealed record OutboxStatus(int OutboxMailId, DeliveryState State, int Attempts, DateTime NextAttemptAt, string? LastError, SentCopyState SentCopy, string? SentCopyError);
 
-/// <summary>An English message format and its values; the compose area translates the format and fills in the values.</summary>
-public sealed record ReplyError(string Format, params string[] Args)
-{
-    public override string ToString() => Args.Length == 0 ? Format : string.Format(System.Globalization.CultureInfo.InvariantCulture, Format, Args);
-}

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
@@ -81,52 +82,52 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         return result with { Empty = result.Empty.Where(p => p != ReplyPlaceholders.Message).ToList() };
     }
 
-    public static Dictionary<string, ReplyError> ValidateAttachments(IReadOnlyList<ReplyAttachmentInput> attachments)
+    public static FieldErrors ValidateAttachments(IReadOnlyList<ReplyAttachmentInput> attachments)
     {
-        var errors = new Dictionary<string, ReplyError>();
+        var errors = new FieldErrors();
         var tooLarge = attachments.FirstOrDefault(a => a.Size > ReplyLimits.MaxFileBytes);
         if (tooLarge is not null)
         {
-            errors["Attachments"] = new("{0} is larger than {1} MB per file.", tooLarge.FileName, (ReplyLimits.MaxFileBytes / 1048576).ToString(CultureInfo.InvariantCulture));
+            errors.Add("Attachments", "{0} is larger than {1} MB per file.", tooLarge.FileName, (ReplyLimits.MaxFileBytes / 1048576).ToString(CultureInfo.InvariantCulture));
         }
         else if (attachments.Sum(a => a.Size) > ReplyLimits.MaxTotalBytes)
         {
-            errors["Attachments"] = new("All attachments together may not exceed {0} MB.", (ReplyLimits.MaxTotalBytes / 1048576).ToString(CultureInfo.InvariantCulture));
+            errors.Add("Attachments", "All attachments together may not exceed {0} MB.", (ReplyLimits.MaxTotalBytes / 1048576).ToString(CultureInfo.InvariantCulture));
         }
         else if (attachments.Count > ReplyLimits.MaxFiles)
         {
-            errors["Attachments"] = new("At most {0} attachments.", ReplyLimits.MaxFiles.ToString(CultureInfo.InvariantCulture));
+            errors.Add("Attachments", "At most {0} attachments.", ReplyLimits.MaxFiles.ToString(CultureInfo.InvariantCulture));
         }
         return errors;
     }
 
-    public static Dictionary<string, ReplyError> Validate(ReplyInput input)
+    public static FieldErrors Validate(ReplyInput input)
     {
         var errors = ValidateAttachments(input.Attachments);
         var to = ReplyAddresses.Split(input.To);
         if (to.Count == 0)
         {
-            errors[nameof(input.To)] = new("Enter at least one recipient.");
+            errors.Add(nameof(input.To), "Enter at least one recipient.");
         }
         else if (ReplyAddresses.Invalid(input.To) is { Count: > 0 } badTo)
         {
-            errors[nameof(input.To)] = new("Not a valid address: {0}", string.Join(", ", badTo));
+            errors.Add(nameof(input.To), "Not a valid address: {0}", string.Join(", ", badTo));
         }
         if (ReplyAddresses.Invalid(input.Cc) is { Count: > 0 } badCc)
         {
-            errors[nameof(input.Cc)] = new("Not a valid address: {0}", string.Join(", ", badCc));
+            errors.Add(nameof(input.Cc), "Not a valid address: {0}", string.Join(", ", badCc));
         }
         if (string.IsNullOrWhiteSpace(input.Subject))
         {
-            errors[nameof(input.Subject)] = new("Enter a subject.");
+            errors.Add(nameof(input.Subject), "Enter a subject.");
         }
         if (string.IsNullOrWhiteSpace(input.Body))
         {
-            errors[nameof(input.Body)] = new("Write the reply first.");
+            errors.Add(nameof(input.Body), "Write the reply first.");
         }
         if (input.EmptyPlaceholders.Count > 0 && !input.EmptyPlaceholdersConfirmed)
         {
-            errors[ReplyInput.EmptyPlaceholdersKey] = new("A placeholder was empty; check the text and confirm that it may go out like this.");
+            errors.Add(ReplyInput.EmptyPlaceholdersKey, "A placeholder was empty; check the text and confirm that it may go out like this.");
         }
         return errors;
     }
@@ -145,26 +146,26 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         var context = await GetContextAsync(input.TicketId, userId, ct);
         if (context is null)
         {
-            return new SendReplyResult.Invalid(new Dictionary<string, ReplyError> { ["Ticket"] = new("This ticket does not exist.") });
+            return new SendReplyResult.Invalid(FieldErrors.OfForm("This ticket does not exist."));
         }
         var errors = Validate(input);
         if (!context.SmtpConfigured)
         {
-            errors["Smtp"] = new("This tenant has no SMTP server; an admin sets it up next to the mailbox settings.");
+            errors.AddForm("This tenant has no SMTP server; an admin sets it up next to the mailbox settings.");
         }
         var answered = context.Messages.FirstOrDefault(m => m.Id == input.AnsweredMessageId);
         var values = PlaceholderValues(context, answered, "", context.TicketSubject);
         var message = ReplyPlaceholders.Fill(input.Body, values);
         if (message.Unknown.Count > 0)
         {
-            errors[nameof(input.Body)] = new("Unknown placeholder: {0}. Replace it with text before sending.", string.Join(", ", message.Unknown));
+            errors.Add(nameof(input.Body), "Unknown placeholder: {0}. Replace it with text before sending.", string.Join(", ", message.Unknown));
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == context.TenantId, ct);
         if (!ReplyAddresses.IsValidSingle(tenant.SenderAddress))
         {
-            errors["Smtp"] = new("This tenant has no sender address; an admin sets it in the SMTP settings.");
+            errors.AddForm("This tenant has no sender address; an admin sets it in the SMTP settings.");
         }
         var block = await db.TextBlocks.AsNoTracking().SingleOrDefaultAsync(b => b.TenantId == tenant.Id && b.Key == TextBlockKeys.ContactReplyCustomer, ct)
             ?? TextBlockDefaults.ContactReplyCustomer(tenant);
@@ -175,7 +176,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         var blockUnknown = text.Unknown.Concat(renderedSubject.Unknown).Distinct().ToList();
         if (blockUnknown.Count > 0)
         {
-            errors["Template"] = new("The text block {0} has an unknown placeholder: {1}. An admin fixes it under text blocks.", block.Name, string.Join(", ", blockUnknown));
+            errors.AddForm("The text block {0} has an unknown placeholder: {1}. An admin fixes it under text blocks.", block.Name, string.Join(", ", blockUnknown));
         }
         if (errors.Count > 0)
         {
@@ -349,7 +350,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
     }
 
     /// <summary>Keeps the form as it is, attachments included; one draft per agent and ticket.</summary>
-    public async Task<IReadOnlyDictionary<string, ReplyError>> SaveDraftAsync(ReplyInput input, string userId, CancellationToken ct = default)
+    public async Task<FieldErrors> SaveDraftAsync(ReplyInput input, string userId, CancellationToken ct = default)
     {
         var errors = ValidateAttachments(input.Attachments);
         if (errors.Count > 0)

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
 using Microsoft.EntityFrameworkCore;
@@ -49,38 +50,38 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
         return await db.Set<SmtpSettings>().AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct);
     }
 
-    public static Dictionary<string, string> Validate(SmtpSettingsInput input)
+    public static FieldErrors Validate(SmtpSettingsInput input)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         MailServerSettings.ValidateServer(errors, input.Host, input.Port, input.Encryption, "Enter the SMTP server's host name.");
         if (!ReplyAddresses.IsValidSingle(input.SenderAddress))
         {
-            errors[nameof(input.SenderAddress)] = "Enter a valid sender address, e.g. support@example.com.";
+            errors.Add(nameof(input.SenderAddress), "Enter a valid sender address, e.g. support@example.com.");
         }
         if (input.CopyToSentFolder && string.IsNullOrWhiteSpace(input.SentFolder))
         {
-            errors[nameof(input.SentFolder)] = "Enter the IMAP folder for sent mail, usually Sent.";
+            errors.Add(nameof(input.SentFolder), "Enter the IMAP folder for sent mail, usually Sent.");
         }
         return errors;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(int tenantId, SmtpSettingsInput input, CancellationToken ct = default)
+    public async Task<FieldErrors> SaveAsync(int tenantId, SmtpSettingsInput input, CancellationToken ct = default)
     {
         var errors = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
         if (tenant is null)
         {
-            errors["Tenant"] = "This tenant does not exist.";
+            errors.Add("Tenant", "This tenant does not exist.");
         }
         var settings = await db.Set<SmtpSettings>().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (!string.IsNullOrWhiteSpace(input.UserName) && string.IsNullOrEmpty(input.NewPassword) && settings?.ProtectedPassword is null)
         {
-            errors[nameof(input.NewPassword)] = "Enter the password of the SMTP user.";
+            errors.Add(nameof(input.NewPassword), "Enter the password of the SMTP user.");
         }
         if (input.CopyToSentFolder && !await db.MailboxSettings.AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct))
         {
-            errors[nameof(input.CopyToSentFolder)] = "A copy in the Sent folder needs the tenant's IMAP mailbox; set it up first.";
+            errors.Add(nameof(input.CopyToSentFolder), "A copy in the Sent folder needs the tenant's IMAP mailbox; set it up first.");
         }
         if (errors.Count > 0)
         {
@@ -119,7 +120,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
         errors.Remove(nameof(input.SentFolder));
         if (errors.Count > 0)
         {
-            return (false, string.Join(" ", errors.Values));
+            return (false, string.Join(" ", errors.All));
         }
         var password = input.NewPassword ?? "";
         if (!string.IsNullOrWhiteSpace(input.UserName) && password.Length == 0)

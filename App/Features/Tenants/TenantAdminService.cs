@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Linq.Expressions;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
@@ -65,46 +66,46 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
     };
 
     /// <summary>The rules that need no database; keys are <see cref="TenantEdit"/> property names.</summary>
-    public static Dictionary<string, string> Validate(TenantEdit edit)
+    public static FieldErrors Validate(TenantEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(edit.Name))
         {
-            errors[nameof(TenantEdit.Name)] = Text.Of("Enter a name.");
+            errors.Add(nameof(TenantEdit.Name), Text.Of("Enter a name."));
         }
         else if (edit.Name.Trim().Length > MaxNameLength)
         {
-            errors[nameof(TenantEdit.Name)] = "The name may have at most 200 characters.";
+            errors.Add(nameof(TenantEdit.Name), "The name may have at most 200 characters.");
         }
         if (!AdminValidation.IsEmailAddress(edit.SenderAddress?.Trim()))
         {
-            errors[nameof(TenantEdit.SenderAddress)] = Text.Of("Enter a valid email address, such as support@example.com.");
+            errors.Add(nameof(TenantEdit.SenderAddress), Text.Of("Enter a valid email address, such as support@example.com."));
         }
         if ((edit.SenderName ?? "").Trim().Length > MaxSenderNameLength)
         {
-            errors[nameof(TenantEdit.SenderName)] = Text.Of("The sender name may have at most 200 characters.");
+            errors.Add(nameof(TenantEdit.SenderName), Text.Of("The sender name may have at most 200 characters."));
         }
         var currency = (edit.Currency ?? "").Trim();
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetter))
         {
-            errors[nameof(TenantEdit.Currency)] = Text.Of("The currency must be a three-letter code such as EUR.");
+            errors.Add(nameof(TenantEdit.Currency), Text.Of("The currency must be a three-letter code such as EUR."));
         }
         if (edit.VatRate is < 0 or > 100)
         {
-            errors[nameof(TenantEdit.VatRate)] = Text.Of("The VAT rate must be between 0 and 100.");
+            errors.Add(nameof(TenantEdit.VatRate), Text.Of("The VAT rate must be between 0 and 100."));
         }
         else if (!AdminValidation.HasAtMostTwoDecimals(edit.VatRate))
         {
-            errors[nameof(TenantEdit.VatRate)] = Text.Of("The VAT rate may have at most two decimals.");
+            errors.Add(nameof(TenantEdit.VatRate), Text.Of("The VAT rate may have at most two decimals."));
         }
         var prefix = (edit.QuoteNumberPrefix ?? "").Trim();
         if (prefix.Length > MaxQuoteNumberPrefixLength || prefix.Any(char.IsWhiteSpace))
         {
-            errors[nameof(TenantEdit.QuoteNumberPrefix)] = Text.Of("The quote number prefix may have at most 20 characters and no spaces.");
+            errors.Add(nameof(TenantEdit.QuoteNumberPrefix), Text.Of("The quote number prefix may have at most 20 characters and no spaces."));
         }
         if (!TimeRoundingChoices.Contains(edit.TimeRoundingMinutes))
         {
-            errors[nameof(TenantEdit.TimeRoundingMinutes)] = Text.Of("Choose one of 0, 1, 5, 6, 10 or 15 minutes.");
+            errors.Add(nameof(TenantEdit.TimeRoundingMinutes), Text.Of("Choose one of 0, 1, 5, 6, 10 or 15 minutes."));
         }
         return errors;
     }
@@ -162,10 +163,8 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
         return AdminResult.Saved(tenant.Id);
     }
 
-    private static readonly Dictionary<string, string> NameTaken = new()
-    {
-        [nameof(TenantEdit.Name)] = Text.Of("Another tenant already has this name."),
-    };
+    // A property, not a field: callers may add to the errors they get.
+    private static FieldErrors NameTaken => FieldErrors.Of(nameof(TenantEdit.Name), Text.Of("Another tenant already has this name."));
 
     private static Task<bool> NameTakenAsync(AppDbContext db, TenantEdit edit, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Text.RegularExpressions;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
@@ -80,42 +81,42 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
     }
 
     /// <summary>The rules that need no database; keys are <see cref="TextBlockEdit"/> property names.</summary>
-    public static Dictionary<string, string> Validate(TextBlockEdit edit)
+    public static FieldErrors Validate(TextBlockEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         var key = AdminValidation.Trimmed(edit.Key);
         if (key.Length == 0)
         {
-            errors[nameof(TextBlockEdit.Key)] = Text.Of("Enter a key.");
+            errors.Add(nameof(TextBlockEdit.Key), Text.Of("Enter a key."));
         }
         else if (key.Length > MaxKeyLength)
         {
-            errors[nameof(TextBlockEdit.Key)] = Text.Of("The key may have at most 100 characters.");
+            errors.Add(nameof(TextBlockEdit.Key), Text.Of("The key may have at most 100 characters."));
         }
         else if (!KeyPattern().IsMatch(key))
         {
-            errors[nameof(TextBlockEdit.Key)] = Text.Of("The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks.");
+            errors.Add(nameof(TextBlockEdit.Key), Text.Of("The key may only contain lowercase letters, digits, dots and dashes, such as reply.thanks."));
         }
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(TextBlockEdit.Name)] = Text.Of("Enter a name.");
+            errors.Add(nameof(TextBlockEdit.Name), Text.Of("Enter a name."));
         }
         else if (name.Length > MaxNameLength)
         {
-            errors[nameof(TextBlockEdit.Name)] = "The name may have at most 200 characters.";
+            errors.Add(nameof(TextBlockEdit.Name), "The name may have at most 200 characters.");
         }
         if (HasUnknownPlaceholder(edit.Subject))
         {
-            errors[nameof(TextBlockEdit.Subject)] = Text.Of("The subject uses a placeholder that does not exist; use only the placeholders listed below.");
+            errors.Add(nameof(TextBlockEdit.Subject), Text.Of("The subject uses a placeholder that does not exist; use only the placeholders listed below."));
         }
         if (string.IsNullOrWhiteSpace(edit.Body))
         {
-            errors[nameof(TextBlockEdit.Body)] = Text.Of("Enter the text.");
+            errors.Add(nameof(TextBlockEdit.Body), Text.Of("Enter the text."));
         }
         else if (HasUnknownPlaceholder(edit.Body))
         {
-            errors[nameof(TextBlockEdit.Body)] = Text.Of("The text uses a placeholder that does not exist; use only the placeholders listed below.");
+            errors.Add(nameof(TextBlockEdit.Body), Text.Of("The text uses a placeholder that does not exist; use only the placeholders listed below."));
         }
         return errors;
     }
@@ -153,10 +154,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
             }
             if (IsProtected(existing.Key) && key != existing.Key)
             {
-                return AdminResult.Invalid<int>(new Dictionary<string, string>
-                {
-                    [nameof(TextBlockEdit.Key)] = Text.Of("The key contact.reply.customer cannot be changed: the app replies to customers with it."),
-                });
+                return AdminResult.Invalid<int>(FieldErrors.Of(nameof(TextBlockEdit.Key), Text.Of("The key contact.reply.customer cannot be changed: the app replies to customers with it.")));
             }
             block = existing;
         }
@@ -182,10 +180,8 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         return AdminResult.Saved(block.Id);
     }
 
-    private static readonly Dictionary<string, string> KeyTaken = new()
-    {
-        [nameof(TextBlockEdit.Key)] = Text.Of("Another text block of this tenant already has this key."),
-    };
+    // A property, not a field: callers may add to the errors they get.
+    private static FieldErrors KeyTaken => FieldErrors.Of(nameof(TextBlockEdit.Key), Text.Of("Another text block of this tenant already has this key."));
 
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Billing;
 
 namespace BlazorTickets.Features.Tickets;
@@ -118,7 +119,7 @@ public sealed record FieldChange(string Field, string Theirs, string Yours);
 public abstract record SaveTicketResult
 {
     public sealed record Saved(int Version) : SaveTicketResult;
-    public sealed record Invalid(IReadOnlyDictionary<string, string> Errors) : SaveTicketResult;
+    public sealed record Invalid(FieldErrors Errors) : SaveTicketResult;
     public sealed record Conflict(TicketEdit Current, string? ChangedBy, DateTime ChangedAt, IReadOnlyList<FieldChange> Changes) : SaveTicketResult;
     public sealed record NotFound : SaveTicketResult;
 }

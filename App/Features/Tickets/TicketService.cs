@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Users;
@@ -304,7 +305,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     }
 
     /// <summary>Checks an edit against the rules the information panel shows; keys are field names.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(TicketEdit edit, CancellationToken ct = default)
+    public async Task<FieldErrors> ValidateAsync(TicketEdit edit, CancellationToken ct = default)
     {
         var errors = TicketValidation.Validate(edit);
         var access = await AccessAsync(ct);
@@ -316,17 +317,17 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             var supportIds = await SupportUsers(db).Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
             if (edit.HandlerId is not null && !supportIds.Contains(edit.HandlerId))
             {
-                errors.TryAdd(nameof(TicketEdit.HandlerId), "The ticket handler must be a member of group Ticket-Support.");
+                errors.AddIfFirst(nameof(TicketEdit.HandlerId), "The ticket handler must be a member of group Ticket-Support.");
             }
             if (edit.WatcherIds.Any(id => !supportIds.Contains(id)))
             {
-                errors.TryAdd(nameof(TicketEdit.WatcherIds), "Assigned users must be members of group Ticket-Support.");
+                errors.AddIfFirst(nameof(TicketEdit.WatcherIds), "Assigned users must be members of group Ticket-Support.");
             }
         }
 
         if (!access.Allows(edit.TenantId) || !await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
         {
-            errors.TryAdd(nameof(TicketEdit.TenantId), "Choose a tenant.");
+            errors.AddIfFirst(nameof(TicketEdit.TenantId), "Choose a tenant.");
         }
         var customerIds = edit.AssignedCustomerIds.Append(edit.CustomerId ?? 0).Where(id => id != 0).Distinct().ToList();
         if (customerIds.Count > 0)
@@ -334,11 +335,11 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             var inTenant = await db.Customers.Where(c => customerIds.Contains(c.Id) && c.TenantId == edit.TenantId).Select(c => c.Id).ToListAsync(ct);
             if (edit.CustomerId is int customerId && !inTenant.Contains(customerId))
             {
-                errors.TryAdd(nameof(TicketEdit.CustomerId), "The customer must belong to the ticket's tenant.");
+                errors.AddIfFirst(nameof(TicketEdit.CustomerId), "The customer must belong to the ticket's tenant.");
             }
             if (edit.AssignedCustomerIds.Any(id => !inTenant.Contains(id)))
             {
-                errors.TryAdd(nameof(TicketEdit.AssignedCustomerIds), "Assigned customers must belong to the ticket's tenant.");
+                errors.AddIfFirst(nameof(TicketEdit.AssignedCustomerIds), "Assigned customers must belong to the ticket's tenant.");
             }
         }
         return errors;

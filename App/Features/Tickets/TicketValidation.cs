@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Globalization;
 
 namespace BlazorTickets.Features.Tickets;
@@ -7,36 +8,36 @@ public static class TicketValidation
     public const int MaxSubjectLength = 500;
 
     /// <summary>The rules that need no database; keys are <see cref="TicketEdit"/> property names.</summary>
-    public static Dictionary<string, string> Validate(TicketEdit edit)
+    public static FieldErrors Validate(TicketEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(edit.Subject))
         {
-            errors[nameof(TicketEdit.Subject)] = "The subject must not be empty.";
+            errors.Add(nameof(TicketEdit.Subject), "The subject must not be empty.");
         }
         else if (edit.Subject.Length > MaxSubjectLength)
         {
-            errors[nameof(TicketEdit.Subject)] = "The subject may have at most 500 characters.";
+            errors.Add(nameof(TicketEdit.Subject), "The subject may have at most 500 characters.");
         }
         if (!Enum.IsDefined(edit.Status))
         {
-            errors[nameof(TicketEdit.Status)] = "Choose a valid status.";
+            errors.Add(nameof(TicketEdit.Status), "Choose a valid status.");
         }
         if (edit.EstimatedEffortHours is < 0)
         {
-            errors[nameof(TicketEdit.EstimatedEffortHours)] = "The estimated effort must be 0 or more hours.";
+            errors.Add(nameof(TicketEdit.EstimatedEffortHours), "The estimated effort must be 0 or more hours.");
         }
         else if (edit.EstimatedEffortHours is > 10_000)
         {
-            errors[nameof(TicketEdit.EstimatedEffortHours)] = "The estimated effort may be at most 10,000 hours.";
+            errors.Add(nameof(TicketEdit.EstimatedEffortHours), "The estimated effort may be at most 10,000 hours.");
         }
         if (edit.ProcessingStart is DateTime start && edit.ProcessingEnd is DateTime end && end <= start)
         {
-            errors[nameof(TicketEdit.ProcessingEnd)] = "The processing end must be after the processing start.";
+            errors.Add(nameof(TicketEdit.ProcessingEnd), "The processing end must be after the processing start.");
         }
         if (edit.HandlerId is not null && edit.WatcherIds.Contains(edit.HandlerId))
         {
-            errors[nameof(TicketEdit.WatcherIds)] = "The ticket handler is already on the ticket; do not add them as an assigned user too.";
+            errors.Add(nameof(TicketEdit.WatcherIds), "The ticket handler is already on the ticket; do not add them as an assigned user too.");
         }
         return errors;
     }

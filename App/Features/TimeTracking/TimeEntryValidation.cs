@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -10,18 +11,18 @@ public static partial class TimeEntryValidation
 
     public sealed record Parsed(DateTime StartUtc, DateTime EndUtc, int Minutes);
 
-    public static (Dictionary<string, string> Errors, Parsed? Value) Validate(TimeEntryInput input, DateOnly today, TimeZoneInfo zone, bool ticketAllowsTracking)
+    public static (FieldErrors Errors, Parsed? Value) Validate(TimeEntryInput input, DateOnly today, TimeZoneInfo zone, bool ticketAllowsTracking)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         Parsed? parsed = null;
 
         if (!DateOnly.TryParseExact(input.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            errors[nameof(TimeEntryInput.Date)] = TimeMessages.DateRequired;
+            errors.Add(nameof(TimeEntryInput.Date), TimeMessages.DateRequired);
         }
         else if (date > today)
         {
-            errors[nameof(TimeEntryInput.Date)] = TimeMessages.DateInFuture;
+            errors.Add(nameof(TimeEntryInput.Date), TimeMessages.DateInFuture);
         }
 
         if (input.WithTimes)
@@ -30,27 +31,27 @@ public static partial class TimeEntryValidation
             var end = ParseTime(input.End);
             if (start is null)
             {
-                errors[nameof(TimeEntryInput.Start)] = TimeMessages.StartRequired;
+                errors.Add(nameof(TimeEntryInput.Start), TimeMessages.StartRequired);
             }
             if (end is null)
             {
-                errors[nameof(TimeEntryInput.End)] = TimeMessages.EndRequired;
+                errors.Add(nameof(TimeEntryInput.End), TimeMessages.EndRequired);
             }
             else if (start is not null && end <= start)
             {
-                errors[nameof(TimeEntryInput.End)] = TimeMessages.EndBeforeStart;
+                errors.Add(nameof(TimeEntryInput.End), TimeMessages.EndBeforeStart);
             }
-            if (!errors.ContainsKey(nameof(TimeEntryInput.Date)) && start is TimeOnly s && end is TimeOnly e && e > s)
+            if (!errors.Has(nameof(TimeEntryInput.Date)) && start is TimeOnly s && end is TimeOnly e && e > s)
             {
                 var localStart = date.ToDateTime(s);
                 var localEnd = date.ToDateTime(e);
                 if (zone.IsInvalidTime(localStart))
                 {
-                    errors[nameof(TimeEntryInput.Start)] = TimeMessages.TimeDoesNotExist;
+                    errors.Add(nameof(TimeEntryInput.Start), TimeMessages.TimeDoesNotExist);
                 }
                 else if (zone.IsInvalidTime(localEnd))
                 {
-                    errors[nameof(TimeEntryInput.End)] = TimeMessages.TimeDoesNotExist;
+                    errors.Add(nameof(TimeEntryInput.End), TimeMessages.TimeDoesNotExist);
                 }
                 else
                 {
@@ -59,7 +60,7 @@ public static partial class TimeEntryValidation
                     if (endUtc <= startUtc)
                     {
                         // Only across a clock change: 02:30–02:45 on the night the clocks go back can come out reversed.
-                        errors[nameof(TimeEntryInput.End)] = TimeMessages.EndBeforeStart;
+                        errors.Add(nameof(TimeEntryInput.End), TimeMessages.EndBeforeStart);
                     }
                     else
                     {
@@ -73,17 +74,17 @@ public static partial class TimeEntryValidation
             var minutes = ParseDuration(input.Duration);
             if (minutes is null)
             {
-                errors[nameof(TimeEntryInput.Duration)] = TimeMessages.DurationRequired;
+                errors.Add(nameof(TimeEntryInput.Duration), TimeMessages.DurationRequired);
             }
             else if (minutes < 1)
             {
-                errors[nameof(TimeEntryInput.Duration)] = TimeMessages.DurationTooShort;
+                errors.Add(nameof(TimeEntryInput.Duration), TimeMessages.DurationTooShort);
             }
             else if (minutes > TimerRules.MaxEntry.TotalMinutes)
             {
-                errors[nameof(TimeEntryInput.Duration)] = TimeMessages.EntryTooLong;
+                errors.Add(nameof(TimeEntryInput.Duration), TimeMessages.EntryTooLong);
             }
-            else if (!errors.ContainsKey(nameof(TimeEntryInput.Date)))
+            else if (!errors.Has(nameof(TimeEntryInput.Date)))
             {
                 // A duration has no times: start and end are both the day's start.
                 var dayStart = StartOfDayUtc(date, zone);
@@ -93,11 +94,11 @@ public static partial class TimeEntryValidation
 
         if ((input.Note?.Length ?? 0) > MaxNoteLength)
         {
-            errors[nameof(TimeEntryInput.Note)] = TimeMessages.NoteTooLong;
+            errors.Add(nameof(TimeEntryInput.Note), TimeMessages.NoteTooLong);
         }
         if (input.Billable && !ticketAllowsTracking)
         {
-            errors[nameof(TimeEntryInput.Billable)] = TimeMessages.NotBillableWithoutConsent;
+            errors.Add(nameof(TimeEntryInput.Billable), TimeMessages.NotBillableWithoutConsent);
         }
         return (errors, errors.Count == 0 ? parsed : null);
     }

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Features.TimeTracking;
@@ -70,8 +71,12 @@ public abstract record TimeEntryResult
 {
     public sealed record Saved(int Id) : TimeEntryResult;
     public sealed record Deleted : TimeEntryResult;
-    public sealed record Invalid(IReadOnlyDictionary<string, string> Errors) : TimeEntryResult;
-    public sealed record Refused(RefusalReason Reason, string Message) : TimeEntryResult;
+    public sealed record Invalid(FieldErrors Errors) : TimeEntryResult;
+    /// <summary>Nothing changed; the reason for the page is a form-level error.</summary>
+    public sealed record Refused(RefusalReason Reason, FieldErrors Errors) : TimeEntryResult
+    {
+        public Refused(RefusalReason reason, string message) : this(reason, FieldErrors.OfForm(message)) { }
+    }
 }
 
 /// <summary>A running timer as every circuit sees it; the elapsed time is always computed from <see cref="StartedAt"/>.</summary>
@@ -113,7 +118,8 @@ public abstract record StopTimerResult
     /// <summary>Ran over 10 hours: ask the agent. Over 24 hours the time must be corrected.</summary>
     public sealed record NeedsConfirmation(RunningTimerInfo Timer, TimeSpan Elapsed, bool MustCorrect) : StopTimerResult;
 
-    public sealed record Invalid(string Message) : StopTimerResult;
+    /// <summary>The corrected time was refused; the message is on <see cref="StopRequest.CorrectedMinutes"/>.</summary>
+    public sealed record Invalid(FieldErrors Errors) : StopTimerResult;
     public sealed record NotRunning : StopTimerResult;
 }
 

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
@@ -294,15 +295,15 @@ public sealed class TimeTrackingService(
         {
             if (corrected < 1)
             {
-                return (new StopTimerResult.Invalid(TimeMessages.CorrectionTooShort), null);
+                return (new StopTimerResult.Invalid(FieldErrors.Of(nameof(StopRequest.CorrectedMinutes), TimeMessages.CorrectionTooShort)), null);
             }
             if (corrected > TimerRules.MaxEntry.TotalMinutes)
             {
-                return (new StopTimerResult.Invalid(TimeMessages.EntryTooLong), null);
+                return (new StopTimerResult.Invalid(FieldErrors.Of(nameof(StopRequest.CorrectedMinutes), TimeMessages.EntryTooLong)), null);
             }
             if (corrected > Math.Ceiling(elapsed.TotalMinutes))
             {
-                return (new StopTimerResult.Invalid(TimeMessages.CorrectionLongerThanTimer), null);
+                return (new StopTimerResult.Invalid(FieldErrors.Of(nameof(StopRequest.CorrectedMinutes), TimeMessages.CorrectionLongerThanTimer)), null);
             }
             worked = TimeSpan.FromMinutes(corrected);
         }

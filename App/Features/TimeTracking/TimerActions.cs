@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Features.Localization;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
@@ -52,7 +53,7 @@ public sealed class TimerActions(
                     result = await service.StartAsync(userId, ticketId, confirmed);
                     break;
                 case StartTimerResult.StopFailed { Result: StopTimerResult.Invalid invalid }:
-                    snackbar.Add(L[invalid.Message], Severity.Error);
+                    snackbar.Add(string.Join(" ", invalid.Errors.AllTexts(L)), Severity.Error);
                     return false;
                 case StartTimerResult.StopFailed:
                     // The running timer was stopped elsewhere meanwhile: just start.
@@ -86,7 +87,7 @@ public sealed class TimerActions(
                     request = confirmed;
                     break;
                 case StopTimerResult.Invalid invalid:
-                    snackbar.Add(L[invalid.Message], Severity.Error);
+                    snackbar.Add(string.Join(" ", invalid.Errors.AllTexts(L)), Severity.Error);
                     return false;
                 default:
                     snackbar.Add(L[TimeMessages.TimerNotRunning], Severity.Info);

@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using Microsoft.EntityFrameworkCore;
@@ -45,29 +46,29 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
     }
 
     /// <summary>The rules that need no database; keys are <see cref="GroupEdit"/> property names.</summary>
-    public static Dictionary<string, string> Validate(GroupEdit edit)
+    public static FieldErrors Validate(GroupEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         var name = AdminValidation.Trimmed(edit.Name);
         if (name.Length == 0)
         {
-            errors[nameof(GroupEdit.Name)] = Text.Of("Enter a name.");
+            errors.Add(nameof(GroupEdit.Name), Text.Of("Enter a name."));
         }
         else if (name.Length > MaxNameLength)
         {
-            errors[nameof(GroupEdit.Name)] = Text.Of("The name may have at most 100 characters.");
+            errors.Add(nameof(GroupEdit.Name), Text.Of("The name may have at most 100 characters."));
         }
         else if (string.Equals(name, Groups.Customer, StringComparison.OrdinalIgnoreCase))
         {
-            errors[nameof(GroupEdit.Name)] = Text.Of("The name Customer is reserved for extranet logins.");
+            errors.Add(nameof(GroupEdit.Name), Text.Of("The name Customer is reserved for extranet logins."));
         }
         if (edit.HourlyRate is < 0 or > MaxHourlyRate)
         {
-            errors[nameof(GroupEdit.HourlyRate)] = Text.Of("The hourly rate must be between 0 and 1,000,000.");
+            errors.Add(nameof(GroupEdit.HourlyRate), Text.Of("The hourly rate must be between 0 and 1,000,000."));
         }
         else if (!AdminValidation.HasAtMostTwoDecimals(edit.HourlyRate))
         {
-            errors[nameof(GroupEdit.HourlyRate)] = Text.Of("The hourly rate may have at most two decimals.");
+            errors.Add(nameof(GroupEdit.HourlyRate), Text.Of("The hourly rate may have at most two decimals."));
         }
         return errors;
     }
@@ -98,10 +99,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
             }
             if (IsBuiltIn(existing.Name) && existing.Name != name)
             {
-                return AdminResult.Invalid<int>(new Dictionary<string, string>
-                {
-                    [nameof(GroupEdit.Name)] = Text.Of("Built-in groups cannot be renamed: the app gives them meaning."),
-                });
+                return AdminResult.Invalid<int>(FieldErrors.Of(nameof(GroupEdit.Name), Text.Of("Built-in groups cannot be renamed: the app gives them meaning.")));
             }
             group = existing;
         }
@@ -125,10 +123,8 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         return AdminResult.Saved(group.Id);
     }
 
-    private static readonly Dictionary<string, string> NameTaken = new()
-    {
-        [nameof(GroupEdit.Name)] = Text.Of("Another group already has this name."),
-    };
+    // A property, not a field: callers may add to the errors they get.
+    private static FieldErrors NameTaken => FieldErrors.Of(nameof(GroupEdit.Name), Text.Of("Another group already has this name."));
 
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
     {

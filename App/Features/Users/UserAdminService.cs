@@ -1,3 +1,4 @@
+using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using Microsoft.AspNetCore.Identity;
@@ -79,29 +80,29 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     }
 
     /// <summary>The rules that need no database; keys are <see cref="UserEdit"/> property names.</summary>
-    public static Dictionary<string, string> Validate(UserEdit edit)
+    public static FieldErrors Validate(UserEdit edit)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new FieldErrors();
         var displayName = AdminValidation.Trimmed(edit.DisplayName);
         if (displayName.Length == 0)
         {
-            errors[nameof(UserEdit.DisplayName)] = Text.Of("Enter a display name.");
+            errors.Add(nameof(UserEdit.DisplayName), Text.Of("Enter a display name."));
         }
         else if (displayName.Length > MaxDisplayNameLength)
         {
-            errors[nameof(UserEdit.DisplayName)] = Text.Of("The display name may have at most 200 characters.");
+            errors.Add(nameof(UserEdit.DisplayName), Text.Of("The display name may have at most 200 characters."));
         }
         if (!AdminValidation.IsEmailAddress(AdminValidation.Trimmed(edit.Email)))
         {
-            errors[nameof(UserEdit.Email)] = Text.Of("Enter a valid email address, such as anna@example.com.");
+            errors.Add(nameof(UserEdit.Email), Text.Of("Enter a valid email address, such as anna@example.com."));
         }
         if (edit.Id is null && string.IsNullOrEmpty(edit.Password))
         {
-            errors[nameof(UserEdit.Password)] = Text.Of("Enter an initial password.");
+            errors.Add(nameof(UserEdit.Password), Text.Of("Enter an initial password."));
         }
         if (EffectiveBillingGroupId(edit) is int billingGroupId && !edit.GroupIds.Contains(billingGroupId))
         {
-            errors[nameof(UserEdit.BillingGroupId)] = Text.Of("The billing group must be one of the user's groups.");
+            errors.Add(nameof(UserEdit.BillingGroupId), Text.Of("The billing group must be one of the user's groups."));
         }
         return errors;
     }
@@ -138,9 +139,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             Memberships = groupIds.Select(id => new UserGroupMembership { GroupId = id }).ToList(),
             Tenants = tenantIds.Select(id => new UserTenant { TenantId = id }).ToList(),
         };
-        if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is not null)
+        if (!errors.Has(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is not null)
         {
-            errors[nameof(UserEdit.Email)] = Text.Of("Another user already has this email address.");
+            errors.Add(nameof(UserEdit.Email), Text.Of("Another user already has this email address."));
         }
         // Checked here as well so that a bad password and a taken email show up together.
         if (!string.IsNullOrEmpty(edit.Password))
@@ -187,16 +188,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         await CheckTenantsExistAsync(db, tenantIds, errors, ct);
 
         var email = AdminValidation.Trimmed(edit.Email);
-        if (!errors.ContainsKey(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is { } owner && owner.Id != user.Id)
+        if (!errors.Has(nameof(UserEdit.Email)) && await userManager.FindByEmailAsync(email) is { } owner && owner.Id != user.Id)
         {
-            errors[nameof(UserEdit.Email)] = Text.Of("Another user already has this email address.");
+            errors.Add(nameof(UserEdit.Email), Text.Of("Another user already has this email address."));
         }
         var memberships = await db.UserGroupMemberships.Where(m => m.UserId == user.Id).ToListAsync(ct);
         var adminsGroupId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
         var leavesAdmins = adminsGroupId is int admins && memberships.Any(m => m.GroupId == admins) && !groupIds.Contains(admins);
         if (leavesAdmins && !await db.UserGroupMemberships.AnyAsync(m => m.GroupId == adminsGroupId && m.UserId != user.Id, ct))
         {
-            errors.TryAdd(nameof(UserEdit.GroupIds), Text.Of("This is the last member of group Admins; someone must stay able to administer the app."));
+            errors.AddIfFirst(nameof(UserEdit.GroupIds), Text.Of("This is the last member of group Admins; someone must stay able to administer the app."));
         }
         if (errors.Count > 0)
         {
@@ -281,10 +282,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     {
         if (string.IsNullOrEmpty(newPassword))
         {
-            return Task.FromResult(AdminResult.Invalid<string>(new Dictionary<string, string>
-            {
-                [nameof(UserEdit.Password)] = Text.Of("Enter a new password."),
-            }));
+            return Task.FromResult(AdminResult.Invalid<string>(FieldErrors.Of(nameof(UserEdit.Password), Text.Of("Enter a new password."))));
         }
         return WithStaffUserAsync(id, async (userManager, user) =>
         {
@@ -307,7 +305,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var result = await action(userManager, user);
         if (!result.Succeeded)
         {
-            var errors = new Dictionary<string, string>();
+            var errors = new FieldErrors();
             AddIdentityErrors(errors, result);
             return AdminResult.Invalid<string>(errors);
         }
@@ -322,15 +320,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            return IdentityResult.Failed(new IdentityError
-            {
-                Code = nameof(IdentityErrorDescriber.ConcurrencyFailure),
-                Description = Text.Of("Someone else changed this user at the same time. Reload and try again."),
-            });
+            return IdentityResult.Failed(new AppIdentityErrorDescriber().ConcurrencyFailure());
         }
     }
 
-    private static async Task CheckGroupsExistAsync(AppDbContext db, List<int> groupIds, Dictionary<string, string> errors, CancellationToken ct)
+    private static async Task CheckGroupsExistAsync(AppDbContext db, List<int> groupIds, FieldErrors errors, CancellationToken ct)
     {
         if (groupIds.Count == 0)
         {
@@ -339,11 +333,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var found = await db.UserGroups.CountAsync(g => groupIds.Contains(g.Id), ct);
         if (found != groupIds.Count)
         {
-            errors.TryAdd(nameof(UserEdit.GroupIds), Text.Of("One of the chosen groups no longer exists. Reload and try again."));
+            errors.AddIfFirst(nameof(UserEdit.GroupIds), Text.Of("One of the chosen groups no longer exists. Reload and try again."));
         }
     }
 
-    private static async Task CheckTenantsExistAsync(AppDbContext db, List<int> tenantIds, Dictionary<string, string> errors, CancellationToken ct)
+    private static async Task CheckTenantsExistAsync(AppDbContext db, List<int> tenantIds, FieldErrors errors, CancellationToken ct)
     {
         if (tenantIds.Count == 0)
         {
@@ -352,25 +346,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var found = await db.Tenants.CountAsync(t => tenantIds.Contains(t.Id), ct);
         if (found != tenantIds.Count)
         {
-            errors.TryAdd(nameof(UserEdit.TenantIds), "One of the chosen tenants no longer exists. Reload and try again.");
+            errors.AddIfFirst(nameof(UserEdit.TenantIds), "One of the chosen tenants no longer exists. Reload and try again.");
         }
     }
 
-    /// <summary>Puts Identity's messages under the field they are about; several messages for one field are joined.</summary>
-    private static void AddIdentityErrors(Dictionary<string, string> errors, IdentityResult result)
+    /// <summary>Puts Identity's messages (worded by <see cref="AppIdentityErrorDescriber"/>) under the field they are about.</summary>
+    private static void AddIdentityErrors(FieldErrors errors, IdentityResult result)
     {
         foreach (var error in result.Errors)
         {
-            var field = error.Code switch
-            {
-                var code when code.StartsWith("Password", StringComparison.Ordinal) => nameof(UserEdit.Password),
-                nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.InvalidEmail)
-                    or nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.InvalidUserName) => nameof(UserEdit.Email),
-                _ => AdminResult.General,
-            };
-            errors[field] = errors.TryGetValue(field, out var earlier) && earlier != error.Description
-                ? $"{earlier} {error.Description}"
-                : error.Description;
+            errors.Add(AppIdentityErrorDescriber.FieldOf(error, nameof(UserEdit.Password), nameof(UserEdit.Email), FieldErrors.Form), error.Description);
         }
     }
 }

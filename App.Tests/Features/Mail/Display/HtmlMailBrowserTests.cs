@@ -9,6 +9,7 @@ using static BlazorTickets.Tests.Features.Mail.Display.MailDisplayTestData;
 namespace BlazorTickets.Tests.Features.Mail.Display;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Browser)]
 public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app) : IClassFixture<AppFactory>
 {
     private const string Subject = "Invoice <img src=x onerror=window.__xss=1><script>window.__xss=1</script>";
@@ -42,7 +43,7 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
         var (ticketId, _) = await AddInboundMailAsync(app.DbFactory, Subject, Sender, HostileHtml(remoteImageUrl),
             AttachmentOf(FileName, "text/html", Html),
             AttachmentOf("shot.png", "image/png", Png, "<shot@fabrikam.example>"));
-        var page = await browser.SignInAsync(baseUrl, DeskComponentContext.AgentEmail, DemoDataSeeder.Password);
+        var page = await browser.SignInAsync(baseUrl, BlazorTicketsTestContext.AgentEmail, DemoDataSeeder.Password);
         try
         {
             var dialogs = new ConcurrentQueue<string>();
@@ -91,7 +92,7 @@ public sealed class HtmlMailBrowserTests(BrowserFixture browser, AppFactory app)
         var baseUrl = app.ServerAddress;
         var html = "<p id=\"greeting\">Hello from the customer</p>" + string.Concat(Enumerable.Range(1, paragraphs).Select(i => $"<p>Line {i}</p>"));
         var (ticketId, _) = await AddInboundMailAsync(app.DbFactory, $"Short mail {paragraphs}", "short@fabrikam.example", html);
-        var page = await browser.SignInAsync(baseUrl, DeskComponentContext.AgentEmail, DemoDataSeeder.Password);
+        var page = await browser.SignInAsync(baseUrl, BlazorTicketsTestContext.AgentEmail, DemoDataSeeder.Password);
         try
         {
             await page.GotoAsync($"/tickets/{ticketId}");

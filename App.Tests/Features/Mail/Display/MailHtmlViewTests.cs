@@ -1,14 +1,13 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Mail.Display;
+using BlazorTickets.Tests.Infrastructure;
 using Bunit;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace BlazorTickets.Tests.Features.Mail.Display;
 
-public sealed class MailHtmlViewTests : BunitContext
+public sealed class MailHtmlViewTests : BlazorTicketsTestContext
 {
     private const string HostileMail = """
         <p>Dear support,</p><script>window.__xss=1</script><img src="x" onerror="window.__xss=1">
@@ -16,14 +15,8 @@ public sealed class MailHtmlViewTests : BunitContext
         <img src="https://tracker.example/pixel.gif">
         """;
 
-    public MailHtmlViewTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddLocalization();
-        Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        Services.AddMailDisplay();
-    }
+    // The view needs no database, only the app's services.
+    public override async Task InitializeAsync() => await UseNewAppAsync(seedDemoData: false, initializeDatabase: false);
 
     /// <summary>Renders and waits for the sanitizer, which runs on the thread pool.</summary>
     private IRenderedComponent<MailHtmlView> RenderMail(string html)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using BlazorTickets.Shared;
 
 namespace BlazorTickets.Features.Replies.Components;
 
@@ -8,8 +8,6 @@ namespace BlazorTickets.Features.Replies.Components;
 /// </summary>
 public sealed class ReplyComposeState(ReplyService replies)
 {
-    private static readonly IReadOnlyDictionary<string, ReplyError> NoErrors = new Dictionary<string, ReplyError>();
-
     private int loadedTicketId;
     private int loadedMessageCount;
     private bool answeredChosen;
@@ -18,7 +16,7 @@ public sealed class ReplyComposeState(ReplyService replies)
     public ReplyContext? Context { get; private set; }
     public ReplyInput? Input { get; private set; }
     public IReadOnlyList<string> UnknownPlaceholders { get; private set; } = [];
-    public IReadOnlyDictionary<string, ReplyError> Errors { get; private set; } = NoErrors;
+    public FieldErrors Errors { get; private set; } = FieldErrors.None;
     public bool HasDraft { get; private set; }
     public bool Busy { get; private set; }
 
@@ -35,7 +33,7 @@ public sealed class ReplyComposeState(ReplyService replies)
                 loadedMessageCount = messageCount;
                 Context = await replies.GetContextAsync(ticketId, userId) ?? Context;
                 // A new customer message is what the agent answers now, unless they picked another one themselves.
-                if (!answeredChosen && ReplyService.DefaultAnswered(Context!) is { } newest && newest.Id != Input.AnsweredMessageId)
+                if (!answeredChosen && Context is not null && ReplyService.DefaultAnswered(Context) is { } newest && newest.Id != Input.AnsweredMessageId)
                 {
                     Answer(newest.Id);
                 }
@@ -121,16 +119,16 @@ public sealed class ReplyComposeState(ReplyService replies)
         ReplyPlaceholders.Remaining(body).Where(p => !ReplyPlaceholders.Known.Contains(p.Trim('{', '}', ' ').ToLowerInvariant())).ToList();
 
     /// <summary>Why a file of this size may not be attached next to the ones already there, or null when it may.</summary>
-    public ReplyError? RefusalOf(string fileName, long size)
+    public ErrorMessage? RefusalOf(string fileName, long size)
     {
         justSent = false;
         if (size > ReplyLimits.MaxFileBytes)
         {
-            return new("{0} is {1}, more than the {2} MB allowed per file.", fileName, FormatSize(size), Megabytes(ReplyLimits.MaxFileBytes));
+            return new("{0} is {1}, more than the {2} MB allowed per file.", fileName, FormatSize(size), ReplyLimits.MaxFileBytes / 1048576);
         }
         if (Input!.Attachments.Sum(a => a.Size) + size > ReplyLimits.MaxTotalBytes)
         {
-            return new("{0} would take the attachments over {1} MB in total.", fileName, Megabytes(ReplyLimits.MaxTotalBytes));
+            return new("{0} would take the attachments over {1} MB in total.", fileName, ReplyLimits.MaxTotalBytes / 1048576);
         }
         return null;
     }
@@ -138,13 +136,13 @@ public sealed class ReplyComposeState(ReplyService replies)
     public void Attach(string fileName, string? contentType, byte[] content) =>
         Input!.Attachments.Add(new ReplyAttachmentInput(fileName, string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType, content));
 
-    /// <summary>Replaces the attachment error with the refusals of the last files picked (already translated), or clears it.</summary>
-    public void ShowRefusals(IReadOnlyList<string> refusals)
+    /// <summary>Replaces the attachment errors with the refusals of the last files picked, or clears them.</summary>
+    public void ShowRefusals(IReadOnlyList<ErrorMessage> refusals)
     {
-        var remaining = Errors.Where(p => p.Key != "Attachments").ToDictionary();
-        if (refusals.Count > 0)
+        var remaining = Errors.Without(field => field == "Attachments");
+        foreach (var refusal in refusals)
         {
-            remaining["Attachments"] = new(string.Join(" ", refusals));
+            remaining.Add("Attachments", refusal);
         }
         Errors = remaining;
     }
@@ -152,7 +150,7 @@ public sealed class ReplyComposeState(ReplyService replies)
     public void Remove(ReplyAttachmentInput attachment)
     {
         Input!.Attachments.Remove(attachment);
-        Errors = Errors.Where(p => p.Key != "Attachments").ToDictionary();
+        Errors = Errors.Without(field => field == "Attachments");
     }
 
     /// <summary>Sends the form; true when the reply was queued and the form is fresh again.</summary>
@@ -208,13 +206,11 @@ public sealed class ReplyComposeState(ReplyService replies)
     private void Clear()
     {
         HasDraft = false;
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
         Input = NewInput();
         answeredChosen = false;
         UnknownPlaceholders = [];
     }
-
-    private static string Megabytes(long bytes) => (bytes / 1048576).ToString(CultureInfo.InvariantCulture);
 
     public static string FormatSize(long bytes) => bytes switch
     {

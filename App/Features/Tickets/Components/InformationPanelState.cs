@@ -1,3 +1,5 @@
+using BlazorTickets.Shared;
+
 namespace BlazorTickets.Features.Tickets.Components;
 
 /// <summary>
@@ -6,15 +8,13 @@ namespace BlazorTickets.Features.Tickets.Components;
 /// </summary>
 public sealed class InformationPanelState(TicketService tickets)
 {
-    private static readonly IReadOnlyDictionary<string, string> NoErrors = new Dictionary<string, string>();
-
     // Typed text that is not a date and time; kept apart so the next validation does not forget it.
     private readonly Dictionary<string, string> unreadableInput = [];
 
     /// <summary>The ticket as the agent started editing it (or last saved it).</summary>
     public TicketEdit Original { get; private set; } = new();
     public TicketEdit Edit { get; private set; } = new();
-    public IReadOnlyDictionary<string, string> Errors { get; private set; } = NoErrors;
+    public FieldErrors Errors { get; private set; } = FieldErrors.None;
     public string? ProcessingStartText { get; private set; }
     public string? ProcessingEndText { get; private set; }
     public SaveTicketResult.Conflict? Conflict { get; private set; }
@@ -63,7 +63,7 @@ public sealed class InformationPanelState(TicketService tickets)
         ProcessingStartText = DateTimeLocal.Format(Edit.ProcessingStart);
         ProcessingEndText = DateTimeLocal.Format(Edit.ProcessingEnd);
         unreadableInput.Clear();
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
         Conflict = null;
         ChangedElsewhere = false;
     }
@@ -72,7 +72,7 @@ public sealed class InformationPanelState(TicketService tickets)
     /// <remarks>MudBlazor 9 drops an Error that is set while the field handles its own value change (MudBlazor#12732).</remarks>
     public void Edited()
     {
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
         SavedMessage = false;
     }
 
@@ -133,7 +133,7 @@ public sealed class InformationPanelState(TicketService tickets)
         var found = TicketValidation.Validate(Edit);
         foreach (var (field, message) in unreadableInput)
         {
-            found[field] = message;
+            found.Remove(field).Add(field, message);
         }
         Errors = found;
         SavedMessage = false;
@@ -166,7 +166,7 @@ public sealed class InformationPanelState(TicketService tickets)
                     Conflict = conflict;
                     break;
                 case SaveTicketResult.NotFound:
-                    Errors = new Dictionary<string, string> { [nameof(TicketEdit.Subject)] = "This ticket no longer exists." };
+                    Errors = FieldErrors.Of(nameof(TicketEdit.Subject), "This ticket no longer exists.");
                     break;
             }
         }

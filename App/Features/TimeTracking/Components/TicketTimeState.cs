@@ -1,4 +1,7 @@
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
+using Microsoft.Extensions.Localization;
 
 namespace BlazorTickets.Features.TimeTracking.Components;
 
@@ -6,10 +9,9 @@ namespace BlazorTickets.Features.TimeTracking.Components;
 /// The ticket's time section without its markup: the entries shown, the agent's timer, the entry form and what saving
 /// or deleting an entry does to them. <see cref="Changed"/> asks the component to render after a load.
 /// </summary>
-public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActions actions, RunningTimerRegistry registry)
+public sealed class TicketTimeState(
+    TimeTrackingService timeTracking, TimerActions actions, RunningTimerRegistry registry, IStringLocalizer<SharedResource> localizer)
 {
-    private static readonly IReadOnlyDictionary<string, string> NoErrors = new Dictionary<string, string>();
-
     private bool reloading;
     private bool reloadWanted;
 
@@ -18,9 +20,9 @@ public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActio
     public Actor? Actor { get; private set; }
     public RunningTimerInfo? MyTimer { get; private set; }
     public TimeEntryInput? Form { get; private set; }
-    public IReadOnlyDictionary<string, string> Errors { get; private set; } = NoErrors;
+    public FieldErrors Errors { get; private set; } = FieldErrors.None;
 
-    /// <summary>Why the last change was refused (an English text the component translates); null when nothing was.</summary>
+    /// <summary>Why the last change was refused, in the agent's language; null when nothing was.</summary>
     public string? Message { get; set; }
 
     /// <summary>The entry whose delete waits for a confirmation.</summary>
@@ -136,21 +138,21 @@ public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActio
             return;
         }
         Form = timeTracking.NewInput(TicketId, Time.TimeTrackingAllowed);
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
         Message = null;
     }
 
     public void Edit(TimeEntryView entry)
     {
         Form = timeTracking.ToInput(entry);
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
         Message = null;
     }
 
     public void CancelForm()
     {
         Form = null;
-        Errors = NoErrors;
+        Errors = FieldErrors.None;
     }
 
     public bool MayChange(TimeEntryView entry) => Actor is not null && TimeTrackingService.CanEdit(entry, Actor);
@@ -168,7 +170,7 @@ public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActio
             {
                 case TimeEntryResult.Saved:
                     Form = null;
-                    Errors = NoErrors;
+                    Errors = FieldErrors.None;
                     Message = null;
                     await ReloadAsync();
                     break;
@@ -177,7 +179,7 @@ public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActio
                     Errors = invalid.Errors;
                     break;
                 case TimeEntryResult.Refused refused:
-                    Message = refused.Message;
+                    Message = refused.Errors.TextFor(FieldErrors.Form, localizer);
                     await ReloadAsync();
                     break;
             }
@@ -197,7 +199,7 @@ public sealed class TicketTimeState(TimeTrackingService timeTracking, TimerActio
         ConfirmDeleteId = null;
         if (await timeTracking.DeleteEntryAsync(entry.Id, TicketId, Actor) is TimeEntryResult.Refused refused)
         {
-            Message = refused.Message;
+            Message = refused.Errors.TextFor(FieldErrors.Form, localizer);
         }
         if (Form?.Id == entry.Id)
         {
