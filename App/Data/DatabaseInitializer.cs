@@ -1,4 +1,3 @@
-using BlazorTickets.Features.Demo;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +5,7 @@ namespace BlazorTickets.Data;
 
 public class DatabaseInitializer(
     IDbContextFactory<AppDbContext> dbFactory,
-    DemoDataSeeder seeder,
+    IDatabaseSeeder seeder,
     IOptions<DataOptions> options,
     ILogger<DatabaseInitializer> logger)
 {

@@ -46,7 +46,6 @@ public class FeatureBoundaryTests
         ("Data", "Features.TimeTracking", "AppDbContext holds a DbSet and a configuration per feature entity"),
         ("Data", "Features.Billing", "AppDbContext holds a DbSet and a configuration per feature entity"),
         ("Data", "Features.Mail", "AppDbContext holds a DbSet and a configuration per feature entity"),
-        ("Data", "Features.Demo", "DatabaseInitializer seeds the demo data itself"),
         ("Features.Tickets", "Features.TimeTracking", "the ticket page shows time entries; the change interceptor sees them"),
         ("Features.Tickets", "Features.Billing", "the ticket list shows and filters unbilled time"),
         ("Features.Tickets", "Features.Mail", "the ticket pages show mail components"),

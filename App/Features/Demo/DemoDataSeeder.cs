@@ -21,7 +21,7 @@ public sealed class DemoDataSeeder(
     UserManager<AppUser> userManager,
     IPasswordHasher<AppUser> passwordHasher,
     ILookupNormalizer normalizer,
-    TimeProvider clock)
+    TimeProvider clock) : IDatabaseSeeder
 {
     public const string Password = "Demo-2026!";
     public const int TicketCount = 200;

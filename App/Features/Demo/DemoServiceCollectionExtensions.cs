@@ -12,6 +12,7 @@ public static class DemoServiceCollectionExtensions
     public static IServiceCollection AddDemo(this IServiceCollection services)
     {
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<IDatabaseSeeder>(sp => sp.GetRequiredService<DemoDataSeeder>());
         return services;
     }
 
