@@ -1,4 +1,3 @@
-using BlazorTickets.Shared;
 using System.Collections;
 using Microsoft.Extensions.Localization;
 
