@@ -49,7 +49,7 @@ public sealed class BenchHost : IAsyncDisposable
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             var tenant = new Tenant { Name = "Bench tenant", SenderAddress = "support@bench.example", SenderName = "Bench" };
-            db.Tenants.Add(tenant);
+            db.Set<Tenant>().Add(tenant);
             await db.SaveChangesAsync();
             tenantId = tenant.Id;
         }

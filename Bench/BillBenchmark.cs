@@ -71,9 +71,9 @@ public static class BillBenchmark
             BillingGroup = i % 2 == 0 ? senior : support,
         }).ToList();
         db.Users.AddRange(agents);
-        db.UserGroupMemberships.AddRange(agents.Select(a => new UserGroupMembership { User = a, Group = a.BillingGroup! }));
+        db.Set<UserGroupMembership>().AddRange(agents.Select(a => new UserGroupMembership { User = a, Group = a.BillingGroup! }));
         var customers = Enumerable.Range(1, 100).Select(i => new Customer { Tenant = tenant, CustomerNumber = $"C-{i:000}", Name = $"Customer {i:000}" }).ToList();
-        db.Customers.AddRange(customers);
+        db.Set<Customer>().AddRange(customers);
         await db.SaveChangesAsync();
         return (tenant.Id, agents.Select(a => a.Id).ToList(), customers.Select(c => c.Id).ToList());
     }
@@ -90,14 +90,14 @@ public static class BillBenchmark
             Number = numberBase + i, Subject = $"Bench ticket {numberBase + i}", Status = TicketStatus.Open, TenantId = tenantId,
             CustomerId = customers[random.Next(customers.Count)], TimeTrackingAllowed = true, CreatedAt = now, UpdatedAt = now,
         }).ToList();
-        db.Tickets.AddRange(tickets);
+        db.Set<Ticket>().AddRange(tickets);
         await db.SaveChangesAsync();
         foreach (var ticket in tickets)
         {
             for (var e = 0; e < entriesPerTicket; e++)
             {
                 var minutes = 5 * random.Next(1, 25);
-                db.TimeEntries.Add(new TimeEntry
+                db.Set<TimeEntry>().Add(new TimeEntry
                 {
                     TicketId = ticket.Id, UserId = agents[random.Next(agents.Count)], Start = now, End = now.AddMinutes(minutes),
                     Minutes = minutes, Billable = true, CreatedAt = now,

@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 
@@ -109,8 +111,8 @@ public static class DeskQueryBenchmark
             var agents = await db.Users.Where(u => u.DisplayName.StartsWith("Agent ")).OrderBy(u => u.DisplayName).Select(u => u.Id).ToListAsync();
             me = agents[0];
             handler = agents[3];
-            customer = await db.Customers.OrderBy(c => c.Id).Skip(7).Select(c => c.Id).FirstAsync();
-            tenant = await db.Tenants.OrderBy(t => t.Id).Skip(1).Select(t => t.Id).FirstAsync();
+            customer = await db.Set<Customer>().OrderBy(c => c.Id).Skip(7).Select(c => c.Id).FirstAsync();
+            tenant = await db.Set<Tenant>().OrderBy(t => t.Id).Skip(1).Select(t => t.Id).FirstAsync();
         }
         var service = new TicketService(dbFactory, TimeProvider.System);
         var openOrNew = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New };

@@ -7,6 +7,8 @@ using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 
@@ -111,7 +113,7 @@ public static class FanoutBenchmark
         var cpuPerChange = new List<double>();
         var random = new Random(11);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var ids = await db.Tickets.Select(t => t.Id).ToListAsync();
+        var ids = await db.Set<Ticket>().Select(t => t.Id).ToListAsync();
         var process = Process.GetCurrentProcess();
 
         for (var round = 0; round < changes; round++)
@@ -253,10 +255,10 @@ public static class FanoutBenchmark
     private static async Task FillAsync(IDbContextFactory<AppDbContext> dbFactory, int ticketCount)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
-        var customerIds = await db.Customers.Where(c => c.TenantId == tenantId).Select(c => c.Id).ToListAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
+        var customerIds = await db.Set<Customer>().Where(c => c.TenantId == tenantId).Select(c => c.Id).ToListAsync();
         var handlerIds = await db.Users.Where(u => Agents.Contains(u.Email!)).Select(u => u.Id).ToListAsync();
-        var number = await db.Tickets.MaxAsync(t => t.Number);
+        var number = await db.Set<Ticket>().MaxAsync(t => t.Number);
         string[] subjects = ["Printer offline", "Invoice wrong", "Cannot log in", "Order not delivered", "VPN drops", "Backup failed"];
         var random = new Random(7);
         var now = DateTime.UtcNow;
@@ -269,7 +271,7 @@ public static class FanoutBenchmark
             {
                 // Older than the demo's tickets, so the first page shows demo tickets until a change moves one up.
                 var updated = now.AddDays(-30).AddMinutes(-random.Next(0, 60 * 24 * 365));
-                batchDb.Tickets.Add(new Ticket
+                batchDb.Set<Ticket>().Add(new Ticket
                 {
                     Number = ++number,
                     Subject = $"{subjects[random.Next(subjects.Length)]} {i}",

@@ -20,7 +20,7 @@ public static class HostileHtmlBenchmark
         await using (var db = await host.DbFactory.CreateDbContextAsync())
         {
             var tenant = new Tenant { Name = "Bench tenant" };
-            db.Tenants.Add(tenant);
+            db.Set<Tenant>().Add(tenant);
             await db.SaveChangesAsync();
             tenantId = tenant.Id;
         }

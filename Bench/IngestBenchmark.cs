@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Tests.Infrastructure;
 using MimeKit;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 
@@ -81,7 +82,7 @@ public static class IngestBenchmark
         await using (var db = await host.DbFactory.CreateDbContextAsync())
         {
             var tenant = new BlazorTickets.Features.Tenants.Tenant { Name = "Bench tenant" };
-            db.Tenants.Add(tenant);
+            db.Set<Tenant>().Add(tenant);
             await db.SaveChangesAsync();
             tenantId = tenant.Id;
         }

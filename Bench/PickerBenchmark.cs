@@ -116,7 +116,7 @@ public static class PickerBenchmark
         var tenants = Enumerable.Range(1, Tenants)
             .Select(t => new Tenant { Name = $"Bench tenant {t}", SenderAddress = $"support{t}@bench.example", SenderName = $"Bench {t}", QuoteNumberPrefix = $"Q{t}-" })
             .ToList();
-        db.Tenants.AddRange(tenants);
+        db.Set<Tenant>().AddRange(tenants);
         await db.SaveChangesAsync();
         var tenantIds = tenants.Select(t => t.Id).ToArray();
 

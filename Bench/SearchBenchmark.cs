@@ -6,6 +6,7 @@ using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 
@@ -71,7 +72,7 @@ public static class SearchBenchmark
 
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
-            var printer = await db.TicketSearch.CountAsync(s => s.Match == "printer");
+            var printer = await db.Set<TicketSearchEntry>().CountAsync(s => s.Match == "printer");
             Console.WriteLine($"tickets that contain 'printer' (uncapped, not part of a page): {printer:N0}");
         }
     }
@@ -143,7 +144,7 @@ public static class SearchBenchmark
         await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;");
 
         var tenant = new BlazorTickets.Features.Tenants.Tenant { Name = "Bench", SenderAddress = "bench@example.test", SenderName = "Bench" };
-        db.Tenants.Add(tenant);
+        db.Set<Tenant>().Add(tenant);
         await db.SaveChangesAsync();
         var tenantId = tenant.Id;
         const int customerCount = 5_000;

@@ -305,9 +305,9 @@ public static partial class TimersBenchmark
         }
         var dbFactory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        var group = await db.UserGroups.SingleAsync(g => g.Name == Groups.TicketSupport);
+        var group = await db.Set<UserGroup>().SingleAsync(g => g.Name == Groups.TicketSupport);
         var lena = await db.Users.SingleAsync(u => u.Email == "lena@contoso.example");
-        var tickets = await db.Tickets.Where(t => t.Status != TicketStatus.Closed).Select(t => t.Id).ToListAsync();
+        var tickets = await db.Set<Ticket>().Where(t => t.Status != TicketStatus.Closed).Select(t => t.Id).ToListAsync();
         // The demo password, hashed once: the "agents" run signs each of them in.
         var agents = Enumerable.Range(1, timerCount - 1).Select(i => new AppUser
         {
@@ -316,11 +316,11 @@ public static partial class TimersBenchmark
             SecurityStamp = Guid.NewGuid().ToString(), PasswordHash = lena.PasswordHash, EmailConfirmed = true,
         }).ToList();
         db.Users.AddRange(agents);
-        db.UserGroupMemberships.AddRange(agents.Select(a => new UserGroupMembership { User = a, Group = group }));
+        db.Set<UserGroupMembership>().AddRange(agents.Select(a => new UserGroupMembership { User = a, Group = group }));
         var now = DateTimeOffset.UtcNow;
         var first = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddMinutes(-1);
         var owners = new List<AppUser> { lena }.Concat(agents).ToList();
-        db.RunningTimers.AddRange(owners.Select((owner, i) => new RunningTimer
+        db.Set<RunningTimer>().AddRange(owners.Select((owner, i) => new RunningTimer
         {
             User = owner,
             TicketId = tickets[i % tickets.Count],

@@ -1,41 +1,16 @@
-using BlazorTickets.Features.Billing;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Mail;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.TextBlocks;
-using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Data;
 
+/// <summary>
+/// The one context of the app. It names no feature's entities: each feature keeps its entities and their
+/// configurations, which are found by scanning the assembly, and reads them with <c>Set&lt;T&gt;()</c>. Only the
+/// Identity store's user type is named, because Identity's context is generic over it.
+/// </summary>
 public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
 {
-    public DbSet<Tenant> Tenants => Set<Tenant>();
-    public DbSet<UserGroup> UserGroups => Set<UserGroup>();
-    public DbSet<UserGroupMembership> UserGroupMemberships => Set<UserGroupMembership>();
-    public DbSet<UserTenant> UserTenants => Set<UserTenant>();
-    public DbSet<Customer> Customers => Set<Customer>();
-    public DbSet<CustomerEmail> CustomerEmails => Set<CustomerEmail>();
-    public DbSet<Ticket> Tickets => Set<Ticket>();
-    public DbSet<TicketWatcher> TicketWatchers => Set<TicketWatcher>();
-    public DbSet<TicketAssignedCustomer> TicketAssignedCustomers => Set<TicketAssignedCustomer>();
-    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
-    public DbSet<Attachment> Attachments => Set<Attachment>();
-    public DbSet<TicketSearchEntry> TicketSearch => Set<TicketSearchEntry>();
-    public DbSet<TextBlock> TextBlocks => Set<TextBlock>();
-    public DbSet<TimeEntry> TimeEntries => Set<TimeEntry>();
-    public DbSet<RunningTimer> RunningTimers => Set<RunningTimer>();
-    public DbSet<Quote> Quotes => Set<Quote>();
-    public DbSet<QuoteLine> QuoteLines => Set<QuoteLine>();
-    public DbSet<Counter> Counters => Set<Counter>();
-    public DbSet<MailboxSettings> MailboxSettings => Set<MailboxSettings>();
-    public DbSet<MailFolderState> MailFolderStates => Set<MailFolderState>();
-    public DbSet<ImportedMail> ImportedMails => Set<ImportedMail>();
-    public DbSet<QuarantinedMail> QuarantinedMails => Set<QuarantinedMail>();
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -44,19 +19,19 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpTicketVersions();
+        BumpVersions();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        BumpTicketVersions();
+        BumpVersions();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    private void BumpTicketVersions()
+    private void BumpVersions()
     {
-        foreach (var entry in ChangeTracker.Entries<Ticket>())
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Modified)
             {

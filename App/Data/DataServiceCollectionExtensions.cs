@@ -1,6 +1,6 @@
-using BlazorTickets.Features.Tickets;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BlazorTickets.Data;
 
@@ -17,7 +17,8 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<AppDbContext>((sp, db) =>
         {
             db.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
-            db.AddInterceptors(sp.GetRequiredService<TicketChangeInterceptor>(), SqliteFunctionsInterceptor.Instance);
+            // Features register what they need to see of every connection and save; the order of registration holds.
+            db.AddInterceptors(sp.GetServices<IInterceptor>());
         });
 
         services.AddDataProtection()

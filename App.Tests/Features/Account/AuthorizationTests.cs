@@ -14,6 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ComponentRouteAttribute = Microsoft.AspNetCore.Components.RouteAttribute;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Account;
 
@@ -313,7 +314,7 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
     private async Task<int> TicketIdAsync(int number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
     }
 
     private async Task CreateUserAsync(string email, string password)

@@ -145,13 +145,13 @@ public sealed class SessionEndTests(SessionEndTests.Factory app) : IClassFixture
         await using var scope = app.Services.CreateAsyncScope();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        var adminsId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => g.Id).SingleAsync();
+        var adminsId = await db.Set<UserGroup>().Where(g => g.Name == Groups.Admins).Select(g => g.Id).SingleAsync();
         var service = scope.ServiceProvider.GetRequiredService<UserAdminService>();
         var edit = (await service.GetAsync(userId))!;
         edit.GroupIds = admin ? [.. edit.GroupIds, adminsId] : edit.GroupIds.Where(id => id != adminsId).ToList();
         var result = await service.UpdateAsync(edit);
         result.Should().NotBeNull();
-        (await db.UserGroupMemberships.AnyAsync(m => m.UserId == userId && m.GroupId == adminsId)).Should().Be(admin, $"the update must have worked: {result}");
+        (await db.Set<UserGroupMembership>().AnyAsync(m => m.UserId == userId && m.GroupId == adminsId)).Should().Be(admin, $"the update must have worked: {result}");
     }
 
     private static string PathOf(HttpResponseMessage response) => new Uri(new Uri("http://localhost"), response.Headers.Location!).AbsolutePath;

@@ -24,7 +24,7 @@ public sealed class AdminValidationTests
     {
         await using var host = await AdminTestHost.StartAsync();
         await using var db = host.CreateDbContext();
-        db.Tenants.AddRange(new Tenant { Name = "Contoso" }, new Tenant { Name = "Contoso" });
+        db.Set<Tenant>().AddRange(new Tenant { Name = "Contoso" }, new Tenant { Name = "Contoso" });
 
         var thrown = await FluentActions.Awaiting(() => db.SaveChangesAsync()).Should().ThrowAsync<DbUpdateException>();
 

@@ -4,6 +4,8 @@ using BlazorTickets.Features.Demo;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -17,8 +19,8 @@ public sealed class BillTimeBrowserTests(BrowserFixture browser, AppFactory app)
         var address = app.ServerAddress; // starts Kestrel; must come before anything touches the services
         await using var db = await app.DbFactory.CreateDbContextAsync();
         // The demo customer with the most tickets that have billable, unbilled time: three rows of one customer make one quote.
-        var customerId = await db.Tickets
-            .Where(t => t.TimeTrackingAllowed && t.CustomerId != null && db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
+        var customerId = await db.Set<Ticket>()
+            .Where(t => t.TimeTrackingAllowed && t.CustomerId != null && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
             .GroupBy(t => t.CustomerId!.Value)
             .OrderByDescending(g => g.Count()).Select(g => g.Key)
             .FirstAsync();
@@ -62,7 +64,7 @@ public sealed class BillTimeBrowserTests(BrowserFixture browser, AppFactory app)
             {
                 await Assertions.Expect(page.Locator($"[data-testid=ticket-link][href='/tickets/{id}']")).ToHaveCountAsync(0);
             }
-            (await db.TimeEntries.AnyAsync(e => ticketIds.Contains(e.TicketId) && e.Billable && e.QuoteLineId == null))
+            (await db.Set<TimeEntry>().AnyAsync(e => ticketIds.Contains(e.TicketId) && e.Billable && e.QuoteLineId == null))
                 .Should().BeFalse("every billable entry of the three tickets is on the quote");
         }
         finally
@@ -100,7 +102,7 @@ public sealed class BillTimeBrowserTests(BrowserFixture browser, AppFactory app)
     /// <summary>The total worked out from the entries themselves: one line per ticket and billing group, VAT 19 %.</summary>
     private static async Task<decimal> ExpectedGrossAsync(BlazorTickets.Data.AppDbContext db, List<int> ticketIds)
     {
-        var entries = await db.TimeEntries.AsNoTracking()
+        var entries = await db.Set<TimeEntry>().AsNoTracking()
             .Where(e => ticketIds.Contains(e.TicketId) && e.Billable && e.QuoteLineId == null)
             .Select(e => new { e.TicketId, e.Minutes, Rate = e.User.BillingGroup!.HourlyRate, Group = e.User.BillingGroupId })
             .ToListAsync();

@@ -1,5 +1,7 @@
 using BlazorTickets.Features.Billing;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Users;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -109,7 +111,7 @@ public sealed class BillingServiceTests : IAsyncLifetime
     {
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.UserGroups.Where(g => g.Id == world.SupportGroup).ExecuteUpdateAsync(s => s.SetProperty(g => g.HourlyRate, 99.99m));
+            await db.Set<UserGroup>().Where(g => g.Id == world.SupportGroup).ExecuteUpdateAsync(s => s.SetProperty(g => g.HourlyRate, 99.99m));
         }
         var t1 = await world.TicketAsync(world.CustomerA);
         var t2 = await world.TicketAsync(world.CustomerA);
@@ -182,7 +184,7 @@ public sealed class BillingServiceTests : IAsyncLifetime
         second.EntriesBilled.Should().Be(0);
         second.Skipped.Should().ContainSingle().Which.Reason.Should().Be(SkipReasons.AlreadyBilled);
         await using var db = await world.DbFactory.CreateDbContextAsync();
-        (await db.Quotes.CountAsync()).Should().Be(1);
+        (await db.Set<Quote>().CountAsync()).Should().Be(1);
     }
 
     [Fact]
@@ -221,7 +223,7 @@ public sealed class BillingServiceTests : IAsyncLifetime
             {
                 for (var e = 0; e < 5; e++)
                 {
-                    db.TimeEntries.Add(new BlazorTickets.Features.TimeTracking.TimeEntry
+                    db.Set<TimeEntry>().Add(new BlazorTickets.Features.TimeTracking.TimeEntry
                     {
                         TicketId = ticket, UserId = e % 2 == 0 ? world.Anna : world.Carla, Minutes = 10 + e * 7, Billable = true,
                         Start = DateTime.UtcNow, End = DateTime.UtcNow, CreatedAt = DateTime.UtcNow,
@@ -238,10 +240,10 @@ public sealed class BillingServiceTests : IAsyncLifetime
             Task.Run(() => world.Billing.BillAsync(tickets.Skip(20).ToList(), world.Carla)));
 
         await using var check = await world.DbFactory.CreateDbContextAsync();
-        var entries = await check.TimeEntries.AsNoTracking().Select(e => new { e.Id, e.QuoteLineId, e.Minutes }).ToListAsync();
+        var entries = await check.Set<TimeEntry>().AsNoTracking().Select(e => new { e.Id, e.QuoteLineId, e.Minutes }).ToListAsync();
         entries.Should().HaveCount(300).And.OnlyContain(e => e.QuoteLineId != null);
         runs.Sum(r => r.EntriesBilled).Should().Be(300, "every entry is claimed by exactly one run");
-        var lines = await check.QuoteLines.AsNoTracking().Select(l => new { l.Id, l.QuoteId, l.Hours, l.Rate, l.Amount }).ToListAsync();
+        var lines = await check.Set<QuoteLine>().AsNoTracking().Select(l => new { l.Id, l.QuoteId, l.Hours, l.Rate, l.Amount }).ToListAsync();
         foreach (var line in lines)
         {
             var linked = entries.Where(e => e.QuoteLineId == line.Id).ToList();
@@ -249,7 +251,7 @@ public sealed class BillingServiceTests : IAsyncLifetime
             line.Hours.Should().Be(Money.Hours(linked.Sum(e => e.Minutes)));
             line.Amount.Should().Be(Money.Amount(line.Hours, line.Rate));
         }
-        var quotes = await check.Quotes.AsNoTracking().Select(q => new { q.Id, q.Net, q.Number }).ToListAsync();
+        var quotes = await check.Set<Quote>().AsNoTracking().Select(q => new { q.Id, q.Net, q.Number }).ToListAsync();
         quotes.Should().OnlyContain(q => lines.Any(l => l.QuoteId == q.Id), "no run leaves an empty quote behind");
         foreach (var quote in quotes)
         {

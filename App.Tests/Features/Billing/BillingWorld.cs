@@ -76,7 +76,7 @@ public sealed class BillingWorld : IAsyncDisposable
         {
             var user = new AppUser { UserName = $"{name}@billing.example", Email = $"{name}@billing.example", DisplayName = name, BillingGroup = billingGroup };
             db.Users.Add(user);
-            db.UserGroupMemberships.AddRange(groups.Select(g => new UserGroupMembership { User = user, Group = g }));
+            db.Set<UserGroupMembership>().AddRange(groups.Select(g => new UserGroupMembership { User = user, Group = g }));
             return user;
         }
         var anna = User("anna", support, support);
@@ -102,7 +102,7 @@ public sealed class BillingWorld : IAsyncDisposable
             CreatedAt = Clock.GetUtcNow().UtcDateTime,
             UpdatedAt = Clock.GetUtcNow().UtcDateTime,
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }
@@ -112,7 +112,7 @@ public sealed class BillingWorld : IAsyncDisposable
         await using var db = await DbFactory.CreateDbContextAsync();
         var start = Clock.GetUtcNow().UtcDateTime.AddDays(-1);
         var entry = new TimeEntry { TicketId = ticketId, UserId = userId, Start = start, End = start.AddMinutes(minutes), Minutes = minutes, Billable = billable, CreatedAt = start };
-        db.TimeEntries.Add(entry);
+        db.Set<TimeEntry>().Add(entry);
         await db.SaveChangesAsync();
         return entry.Id;
     }
@@ -120,14 +120,14 @@ public sealed class BillingWorld : IAsyncDisposable
     public async Task TimerAsync(int ticketId, string userId)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        db.RunningTimers.Add(new RunningTimer { TicketId = ticketId, UserId = userId, StartedAt = Clock.GetUtcNow().UtcDateTime });
+        db.Set<RunningTimer>().Add(new RunningTimer { TicketId = ticketId, UserId = userId, StartedAt = Clock.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync();
     }
 
     public async Task<int?> LineOfAsync(int entryId)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        return await db.TimeEntries.Where(e => e.Id == entryId).Select(e => e.QuoteLineId).SingleAsync();
+        return await db.Set<TimeEntry>().Where(e => e.Id == entryId).Select(e => e.QuoteLineId).SingleAsync();
     }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();

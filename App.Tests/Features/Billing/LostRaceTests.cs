@@ -58,8 +58,8 @@ public sealed class LostRaceTests : IAsyncLifetime
             s => s.TicketId == ticket && s.Reason == SkipReasons.AlreadyBilled && s.QuoteNumber == "RIVAL", "the clerk learns why nothing was billed");
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            (await db.Quotes.CountAsync()).Should().Be(1, "only the rival's quote");
-            (await db.QuoteLines.CountAsync()).Should().Be(1);
+            (await db.Set<Quote>().CountAsync()).Should().Be(1, "only the rival's quote");
+            (await db.Set<QuoteLine>().CountAsync()).Should().Be(1);
         }
         var other = await world.TicketAsync(world.CustomerB);
         await world.EntryAsync(other, world.Anna, 60);
@@ -72,7 +72,7 @@ public sealed class LostRaceTests : IAsyncLifetime
         await using var db = await world.DbFactory.CreateDbContextAsync();
         var quote = new Quote { Number = "RIVAL", TenantId = world.TenantId, CustomerId = world.CustomerA, CreatedAt = DateTime.UtcNow };
         var line = new QuoteLine { Quote = quote, TicketId = ticketId, UserGroupId = world.SupportGroup, Text = "rival" };
-        db.QuoteLines.Add(line);
+        db.Set<QuoteLine>().Add(line);
         await db.SaveChangesAsync();
         return line.Id;
     }

@@ -5,6 +5,8 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -14,7 +16,7 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
     private async Task<BillResult> BillSomeDemoTicketsAsync()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var ids = await db.Tickets.Where(t => t.TimeTrackingAllowed && db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
+        var ids = await db.Set<Ticket>().Where(t => t.TimeTrackingAllowed && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
             .OrderBy(t => t.Number).Select(t => t.Id).Take(4).ToListAsync();
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<BillingService>().BillAsync(ids, null);

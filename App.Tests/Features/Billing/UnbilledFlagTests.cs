@@ -1,5 +1,7 @@
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
@@ -34,37 +36,37 @@ public sealed class UnbilledFlagTests : IAsyncLifetime
         {
             var line = await world.LineOfAsync(billable);
             line.Should().NotBeNull();
-            await db.QuoteLines.Where(l => l.Id == line).ExecuteDeleteAsync();
+            await db.Set<QuoteLine>().Where(l => l.Id == line).ExecuteDeleteAsync();
         }
         await ShouldBeUnbilledAsync(first);
 
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.TimeEntries.Where(e => e.Id == billable).ExecuteUpdateAsync(s => s.SetProperty(e => e.TicketId, second));
+            await db.Set<TimeEntry>().Where(e => e.Id == billable).ExecuteUpdateAsync(s => s.SetProperty(e => e.TicketId, second));
         }
         await ShouldBeUnbilledAsync(second);
 
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.TimeEntries.Where(e => e.TicketId == second).ExecuteUpdateAsync(s => s.SetProperty(e => e.Billable, false));
+            await db.Set<TimeEntry>().Where(e => e.TicketId == second).ExecuteUpdateAsync(s => s.SetProperty(e => e.Billable, false));
         }
         await ShouldBeUnbilledAsync();
 
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.TimeEntries.Where(e => e.TicketId == second).ExecuteUpdateAsync(s => s.SetProperty(e => e.Billable, true));
+            await db.Set<TimeEntry>().Where(e => e.TicketId == second).ExecuteUpdateAsync(s => s.SetProperty(e => e.Billable, true));
         }
         await ShouldBeUnbilledAsync(second);
 
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.TimeEntries.Where(e => e.Id == billable).ExecuteDeleteAsync();
+            await db.Set<TimeEntry>().Where(e => e.Id == billable).ExecuteDeleteAsync();
         }
         await ShouldBeUnbilledAsync(second);
 
         await using (var db = await world.DbFactory.CreateDbContextAsync())
         {
-            await db.TimeEntries.Where(e => e.TicketId == second).ExecuteDeleteAsync();
+            await db.Set<TimeEntry>().Where(e => e.TicketId == second).ExecuteDeleteAsync();
         }
         await ShouldBeUnbilledAsync();
     }
@@ -73,9 +75,9 @@ public sealed class UnbilledFlagTests : IAsyncLifetime
     private async Task ShouldBeUnbilledAsync(params int[] ticketIds)
     {
         await using var db = await world.DbFactory.CreateDbContextAsync();
-        var flagged = await db.Tickets.Where(t => t.HasUnbilledTime).Select(t => t.Id).OrderBy(id => id).ToListAsync();
-        var fromEntries = await db.Tickets
-            .Where(t => db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
+        var flagged = await db.Set<Ticket>().Where(t => t.HasUnbilledTime).Select(t => t.Id).OrderBy(id => id).ToListAsync();
+        var fromEntries = await db.Set<Ticket>()
+            .Where(t => db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null))
             .Select(t => t.Id).OrderBy(id => id).ToListAsync();
         flagged.Should().Equal(fromEntries);
         flagged.Should().Equal(ticketIds.Order());

@@ -1,4 +1,5 @@
 using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Billing;
@@ -25,20 +26,54 @@ public sealed class UnbilledTimeFilterTests : IAsyncLifetime
         await world.EntryAsync(noConsent, world.Anna, 60);
         await world.EntryAsync(onlyNonBillable, world.Anna, 60, billable: false);
         var filter = new TicketListFilter { UnbilledOnly = true };
+        var list = await SignedInListAsync();
 
-        var page = await world.Tickets.QueryAsync(filter, world.Anna, TicketSort.Default, 0, 25);
+        list.FollowFilter(filter.ToQuery());
+        var rows = await list.LoadAsync(CancellationToken.None);
 
-        var row = page.Items.Should().ContainSingle().Subject;
-        row.Id.Should().Be(unbilled);
-        row.Unbilled.Should().Be(new UnbilledAmount(1.83m, 182.10m, "EUR"));
-        page.TotalCount.Should().Be(1);
-        (await world.Tickets.QueryAsync(new TicketListFilter(), world.Anna, TicketSort.Default, 0, 25)).Items
-            .Should().Contain(r => r.Id == noTime).And.OnlyContain(r => r.Unbilled == null, "the column belongs to the filter");
+        rows.Should().ContainSingle().Which.Id.Should().Be(unbilled);
+        list.UnbilledOf(unbilled).Should().Be(new UnbilledAmount(1.83m, 182.10m, "EUR"));
+        list.TotalCount.Should().Be(1);
         (await world.Tickets.QueryIdsAsync(filter, world.Anna)).Should().Equal(unbilled);
+
+        list.FollowFilter("");
+        (await list.LoadAsync(CancellationToken.None)).Should().Contain(r => r.Id == noTime);
+        list.UnbilledOf(unbilled).Should().BeNull("the column belongs to the filter");
 
         await world.Billing.BillAsync([unbilled], world.Anna);
 
         (await world.Tickets.QueryAsync(filter, world.Anna, TicketSort.Default, 0, 25)).TotalCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Time_booked_on_a_shown_ticket_updates_its_unbilled_amount_without_reading_the_page_again()
+    {
+        var ticket = await world.TicketAsync(world.CustomerA);
+        await world.EntryAsync(ticket, world.Anna, 60);     // 1.00 h × 95
+        var list = await SignedInListAsync();
+        list.FollowFilter(new TicketListFilter { UnbilledOnly = true }.ToQuery());
+        await list.LoadAsync(CancellationToken.None);
+        list.UnbilledOf(ticket).Should().Be(new UnbilledAmount(1.00m, 95.00m, "EUR"));
+        var heard = new TaskCompletionSource<TicketsChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = world.Notifier.Subscribe(change =>
+        {
+            if (change.Of(ticket) is { } mine && mine.Touches(TicketFields.TimeEntries)) heard.TrySetResult(change);
+            return Task.CompletedTask;
+        });
+
+        await world.EntryAsync(ticket, world.Anna, 30);    // + 0.50 h × 95
+        var change = await heard.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var update = await list.ApplyAsync(change.Sequence, list.MayAffect(change));
+
+        update.Should().Be(LiveDeskUpdate.Patched);
+        list.UnbilledOf(ticket).Should().Be(new UnbilledAmount(1.50m, 142.50m, "EUR"));
+    }
+
+    private async Task<TicketListState> SignedInListAsync()
+    {
+        var list = new TicketListState(world.Tickets, new LiveTicketRows(), world.Billing);
+        await list.SignInAsync(world.Anna);
+        return list;
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         host = await AdminTestHost.StartAsync();
         await using var db = host.CreateDbContext();
         var tenants = new[] { "Contoso", "Fabrikam" }.Select(n => new Tenant { Name = n, SenderAddress = $"support@{n.ToLowerInvariant()}.example" }).ToList();
-        db.Tenants.AddRange(tenants);
+        db.Set<Tenant>().AddRange(tenants);
         await db.SaveChangesAsync();
         (contoso, fabrikam) = (tenants[0].Id, tenants[1].Id);
     }
@@ -51,7 +51,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
     private async Task<(int Customers, int Emails)> CountAsync()
     {
         await using var db = host.CreateDbContext();
-        return (await db.Customers.CountAsync(), await db.CustomerEmails.CountAsync());
+        return (await db.Set<Customer>().CountAsync(), await db.Set<CustomerEmail>().CountAsync());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         stored.Emails.Should().Equal("max@fabrikam.example", "billing@fabrikam.example");
         stored.ExtranetLogin.Should().BeNull();
         await using var db = host.CreateDbContext();
-        (await db.CustomerEmails.Select(e => e.TenantId).Distinct().ToListAsync()).Should().Equal(contoso);
+        (await db.Set<CustomerEmail>().Select(e => e.TenantId).Distinct().ToListAsync()).Should().Equal(contoso);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         // The demo seeder writes addresses with TenantId 0; the check must not rely on that copy.
         await using (var db = host.CreateDbContext())
         {
-            db.Customers.Add(new Customer
+            db.Set<Customer>().Add(new Customer
             {
                 TenantId = contoso,
                 CustomerNumber = "C-1001",
@@ -166,7 +166,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         int keptRowId;
         await using (var db = host.CreateDbContext())
         {
-            keptRowId = await db.CustomerEmails.Where(e => e.Address == "max@fabrikam.example").Select(e => e.Id).SingleAsync();
+            keptRowId = await db.Set<CustomerEmail>().Where(e => e.Address == "max@fabrikam.example").Select(e => e.Id).SingleAsync();
         }
 
         var edit = (await Customers.GetAsync(id))!;
@@ -175,7 +175,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         (await Customers.SaveAsync(edit)).Succeeded.Should().BeTrue();
 
         await using var check = host.CreateDbContext();
-        var rows = await check.CustomerEmails.OrderBy(e => e.Id).ToListAsync();
+        var rows = await check.Set<CustomerEmail>().OrderBy(e => e.Id).ToListAsync();
         rows.Select(e => (e.Address, e.TenantId)).Should().Equal(("Max@Fabrikam.example", fabrikam), ("new@fabrikam.example", fabrikam));
         rows[0].Id.Should().Be(keptRowId);
         (await Customers.GetAsync(id))!.TenantId.Should().Be(fabrikam);
@@ -203,7 +203,7 @@ public sealed class CustomerAdminServiceTests : IAsyncLifetime
         var id = await CreateAsync(NewCustomer("C-1001", "Max", "max@fabrikam.example"));
         await using (var db = host.CreateDbContext())
         {
-            db.Tickets.Add(new Ticket { Number = 1, Subject = "Help", TenantId = contoso, CustomerId = id, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+            db.Set<Ticket>().Add(new Ticket { Number = 1, Subject = "Help", TenantId = contoso, CustomerId = id, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 

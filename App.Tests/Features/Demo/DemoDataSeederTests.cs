@@ -7,6 +7,9 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Demo;
 
@@ -19,10 +22,10 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
 
-        var tenant = await db.Tenants.SingleAsync();
+        var tenant = await db.Set<Tenant>().SingleAsync();
         tenant.Name.Should().Be(DemoDataSeeder.TenantName);
 
-        var blocks = await db.TextBlocks.Where(b => b.TenantId == tenant.Id).ToListAsync();
+        var blocks = await db.Set<TextBlock>().Where(b => b.TenantId == tenant.Id).ToListAsync();
         blocks.Should().ContainSingle(b => b.Key == TextBlockKeys.ContactReplyCustomer && !b.IsReplyTemplate);
         blocks.Where(b => b.IsReplyTemplate).Should().HaveCountGreaterThanOrEqualTo(2)
             .And.OnlyContain(b => b.Body.Contains("{{ticket_number}}"));
@@ -33,7 +36,7 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
 
-        var rates = await db.UserGroups.ToDictionaryAsync(g => g.Name, g => g.HourlyRate);
+        var rates = await db.Set<UserGroup>().ToDictionaryAsync(g => g.Name, g => g.HourlyRate);
 
         rates.Keys.Should().BeEquivalentTo([Groups.TicketSupport, Groups.SeniorSupport, Groups.Billing, Groups.TeamLeads, Groups.Admins]);
         rates[Groups.TicketSupport].Should().Be(95.00m);
@@ -51,7 +54,7 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
         users.Where(u => u.CustomerId is not null).Select(u => u.Email)
             .Should().BeEquivalentTo(["max.mustermann@fabrikam.example", "erika.muster@northwind.example"]);
 
-        var supportMembers = await db.UserGroupMemberships
+        var supportMembers = await db.Set<UserGroupMembership>()
             .Where(m => m.Group.Name == Groups.TicketSupport)
             .Select(m => m.User.Email)
             .ToListAsync();
@@ -63,8 +66,8 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
 
-        (await db.Customers.CountAsync()).Should().Be(20);
-        (await db.Customers.CountAsync(c => c.Emails.Any())).Should().Be(20, "every customer can be mailed");
+        (await db.Set<Customer>().CountAsync()).Should().Be(20);
+        (await db.Set<Customer>().CountAsync(c => c.Emails.Any())).Should().Be(20, "every customer can be mailed");
         var customersWithLogin = await db.Users.Where(u => u.CustomerId != null).Select(u => u.CustomerId).Distinct().CountAsync();
         customersWithLogin.Should().Be(2);
     }
@@ -74,7 +77,7 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
 
-        var emails = await db.CustomerEmails.Select(e => new { e.Address, e.TenantId, CustomerTenantId = e.Customer.TenantId }).ToListAsync();
+        var emails = await db.Set<CustomerEmail>().Select(e => new { e.Address, e.TenantId, CustomerTenantId = e.Customer.TenantId }).ToListAsync();
 
         emails.Should().HaveCount(20);
         // The copy exists so an address is unique per tenant; a wrong one would hide the customer from mail matching.
@@ -86,12 +89,12 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
 
-        (await db.Tickets.CountAsync()).Should().Be(DemoDataSeeder.TicketCount).And.Be(200);
-        var statuses = await db.Tickets.Select(t => t.Status).Distinct().ToListAsync();
+        (await db.Set<Ticket>().CountAsync()).Should().Be(DemoDataSeeder.TicketCount).And.Be(200);
+        var statuses = await db.Set<Ticket>().Select(t => t.Status).Distinct().ToListAsync();
         statuses.Should().BeEquivalentTo(Enum.GetValues<TicketStatus>());
-        (await db.Tickets.CountAsync(t => !t.Messages.Any())).Should().Be(0);
+        (await db.Set<Ticket>().CountAsync(t => !t.Messages.Any())).Should().Be(0);
 
-        var numbers = await db.Tickets.Select(t => t.Number).OrderBy(n => n).ToListAsync();
+        var numbers = await db.Set<Ticket>().Select(t => t.Number).OrderBy(n => n).ToListAsync();
         numbers.Should().Equal(Enumerable.Range(1001, 200));
     }
 
@@ -147,13 +150,13 @@ public sealed class DemoDataSeederTests(SeededDatabaseFixture fixture) : IClassF
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
         return (
-            await db.Tenants.CountAsync(),
-            await db.UserGroups.CountAsync(),
+            await db.Set<Tenant>().CountAsync(),
+            await db.Set<UserGroup>().CountAsync(),
             await db.Users.CountAsync(),
-            await db.Customers.CountAsync(),
-            await db.Tickets.CountAsync(),
-            await db.TicketMessages.CountAsync(),
-            await db.TextBlocks.CountAsync(),
-            await db.TimeEntries.CountAsync());
+            await db.Set<Customer>().CountAsync(),
+            await db.Set<Ticket>().CountAsync(),
+            await db.Set<TicketMessage>().CountAsync(),
+            await db.Set<TextBlock>().CountAsync(),
+            await db.Set<TimeEntry>().CountAsync());
     }
 }

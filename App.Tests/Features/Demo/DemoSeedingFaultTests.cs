@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Demo;
 
@@ -32,7 +34,7 @@ public sealed class DemoSeedingFaultTests
         }
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            (await db.Tenants.CountAsync()).Should().Be(0, "a half-seeded tenant would stop every later start from seeding");
+            (await db.Set<Tenant>().CountAsync()).Should().Be(0, "a half-seeded tenant would stop every later start from seeding");
             (await db.Users.CountAsync()).Should().Be(0);
             await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_mid_seed;");
         }
@@ -62,8 +64,8 @@ public sealed class DemoSeedingFaultTests
         }
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            (await db.Tickets.CountAsync()).Should().Be(DemoDataSeeder.TicketCount);
-            (await db.Tenants.CountAsync()).Should().Be(1);
+            (await db.Set<Ticket>().CountAsync()).Should().Be(DemoDataSeeder.TicketCount);
+            (await db.Set<Tenant>().CountAsync()).Should().Be(1);
         }
     }
 }

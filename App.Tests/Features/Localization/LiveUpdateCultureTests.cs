@@ -1,7 +1,7 @@
 using System.Globalization;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
@@ -111,7 +111,7 @@ public sealed class LiveUpdateCultureTests
         await using var context = new BlazorTicketsTestContext(app);
         await context.SignInAsAgentAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var newest = await db.Tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).FirstAsync();
+        var newest = await db.Set<Ticket>().OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).FirstAsync();
         var newestUpdate = newest.UpdatedAt.ToLocalTime().ToString("g", German);
 
         CultureInfo.CurrentCulture = German;

@@ -5,6 +5,8 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -23,7 +25,7 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         dovecot = await DovecotServer.StartAsync(Mailbox);
         _ = app.Server;
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
     }
 
     public async Task DisposeAsync()
@@ -56,13 +58,13 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         while (true)
         {
             await using var db = await app.DbFactory.CreateDbContextAsync();
-            if (await db.Tickets.AnyAsync(t => t.Subject == subject))
+            if (await db.Set<Ticket>().AnyAsync(t => t.Subject == subject))
             {
                 return;
             }
             if (DateTime.UtcNow > until)
             {
-                var settings = await db.MailboxSettings.AsNoTracking().SingleAsync();
+                var settings = await db.Set<MailboxSettings>().AsNoTracking().SingleAsync();
                 throw new TimeoutException($"No ticket \"{subject}\" after {Deadline.TotalSeconds} s. Last run: {settings.LastRunSummary} {settings.LastRunError}");
             }
             await Task.Delay(100);
@@ -84,7 +86,7 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         {
             await Task.Delay(50);
             await using var db = await app.DbFactory.CreateDbContextAsync();
-            settings = await db.MailboxSettings.AsNoTracking().SingleAsync();
+            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleAsync();
         }
         while (settings.LastRunAt is null && DateTime.UtcNow < until);
         settings.LastRunAt.Should().NotBeNull("the job records its run when it finishes");

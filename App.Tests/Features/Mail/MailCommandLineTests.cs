@@ -4,6 +4,7 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -97,7 +98,7 @@ public sealed class MailCommandLineTests : IAsyncLifetime
         fetch.ExitCode.Should().Be(0, fetch.Error);
         fetch.Output.Should().Contain("Contoso Shop: fetched 2, new tickets 2");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.MailboxSettings.SingleAsync()).ProtectedPassword.Should().NotContain(DovecotServer.PasswordOf(Mailbox));
+        (await db.Set<MailboxSettings>().SingleAsync()).ProtectedPassword.Should().NotContain(DovecotServer.PasswordOf(Mailbox));
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class MailCommandLineTests : IAsyncLifetime
     private async Task<int> ImportedCountAsync()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.ImportedMails.CountAsync();
+        return await db.Set<ImportedMail>().CountAsync();
     }
 
     [Fact]
@@ -174,14 +175,14 @@ public sealed class MailCommandLineTests : IAsyncLifetime
         killsMidImport.Should().BeGreaterThanOrEqualTo(3, "the kills must land while messages are being imported");
         SqliteConnection.ClearAllPools();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var imported = await db.TicketMessages
+        var imported = await db.Set<TicketMessage>()
             .Where(m => m.MessageId != null && m.MessageId.StartsWith("crash-"))
             .GroupBy(m => m.MessageId)
             .Select(g => new { g.Key, Count = g.Count() })
             .ToListAsync();
         imported.Should().HaveCount(count, "every message was imported");
         imported.Should().OnlyContain(m => m.Count == 1, "no message was imported twice");
-        (await db.ImportedMails.CountAsync()).Should().Be(count);
+        (await db.Set<ImportedMail>().CountAsync()).Should().Be(count);
         (await dovecot.ListAsync(Mailbox)).Should().OnlyContain(m => m.Flags.HasFlag(MailKit.MessageFlags.Seen),
             "the after-import action caught up for messages whose fetch was killed between commit and flag");
     }

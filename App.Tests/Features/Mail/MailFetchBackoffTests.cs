@@ -3,6 +3,7 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -17,11 +18,11 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: false, clock: clock);
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var tenant = new BlazorTickets.Features.Tenants.Tenant { Name = "Backoff tenant" };
-        db.Tenants.Add(tenant);
+        db.Set<Tenant>().Add(tenant);
         await db.SaveChangesAsync();
         tenantId = tenant.Id;
         // Nothing listens on port 1: every fetch fails at once, as it would on a full disk, only faster.
-        db.MailboxSettings.Add(new MailboxSettings { TenantId = tenantId, Host = "127.0.0.1", Port = 1, UserName = "support", Encryption = MailEncryption.None });
+        db.Set<MailboxSettings>().Add(new MailboxSettings { TenantId = tenantId, Host = "127.0.0.1", Port = 1, UserName = "support", Encryption = MailEncryption.None });
         await db.SaveChangesAsync();
     }
 
@@ -48,7 +49,7 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
         attempts.Should().Be(5);
         log.Lines.Should().HaveCount(attempts, "a lasting failure is logged once per backoff step, not once per firing");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.MailboxSettings.SingleAsync(s => s.TenantId == tenantId)).LastRunError.Should().NotBeNullOrEmpty();
+        (await db.Set<MailboxSettings>().SingleAsync(s => s.TenantId == tenantId)).LastRunError.Should().NotBeNullOrEmpty();
     }
 
     [Fact]

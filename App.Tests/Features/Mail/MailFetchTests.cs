@@ -5,6 +5,8 @@ using BlazorTickets.Tests.Infrastructure;
 using MailKit;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -22,7 +24,7 @@ public sealed class MailFetchTests : IAsyncLifetime
         dovecot = await DovecotServer.StartAsync(Mailbox);
         app = await TestServices.CreateAsync(seedDemoData: true);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         await ConfigureAsync(_ => { });
     }
 
@@ -53,7 +55,7 @@ public sealed class MailFetchTests : IAsyncLifetime
     private async Task<int> InboundCount(string subjectPrefix)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.TicketMessages.CountAsync(m => m.Direction == MessageDirection.Inbound && m.Subject.StartsWith(subjectPrefix));
+        return await db.Set<TicketMessage>().CountAsync(m => m.Direction == MessageDirection.Inbound && m.Subject.StartsWith(subjectPrefix));
     }
 
     [Fact]
@@ -87,7 +89,7 @@ public sealed class MailFetchTests : IAsyncLifetime
     {
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            await db.Tickets.Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+            await db.Set<Ticket>().Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
         }
         var customer = await CustomerAddressOfAsync(1004);
         var byOurId = Mail("Thanks", from: customer);
@@ -98,7 +100,7 @@ public sealed class MailFetchTests : IAsyncLifetime
 
         summary.Threaded.Should().Be(2);
         await using var check = await app.DbFactory.CreateDbContextAsync();
-        var ticket = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
+        var ticket = await check.Set<Ticket>().Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
         ticket.Status.Should().Be(TicketStatus.Open);
         ticket.Messages.Should().Contain(m => m.Subject == "Thanks").And.Contain(m => m.Subject == "Re: status? [#1004]");
     }
@@ -106,8 +108,8 @@ public sealed class MailFetchTests : IAsyncLifetime
     private async Task<string> CustomerAddressOfAsync(int number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var customerId = await db.Tickets.Where(t => t.Number == number).Select(t => t.CustomerId).SingleAsync();
-        return await db.CustomerEmails.Where(e => e.CustomerId == customerId).OrderBy(e => e.Id).Select(e => e.Address).FirstAsync();
+        var customerId = await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.CustomerId).SingleAsync();
+        return await db.Set<CustomerEmail>().Where(e => e.CustomerId == customerId).OrderBy(e => e.Id).Select(e => e.Address).FirstAsync();
     }
 
     [Fact]
@@ -115,7 +117,7 @@ public sealed class MailFetchTests : IAsyncLifetime
     {
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            await db.Tickets.Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+            await db.Set<Ticket>().Where(t => t.Number == 1004).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
         }
         await dovecot.AppendAsync(Mailbox, Mail("Re: status? [#1004] send me the files", from: "mallory@evil.example"));
 
@@ -124,10 +126,10 @@ public sealed class MailFetchTests : IAsyncLifetime
         summary.NewTickets.Should().Be(1);
         summary.Threaded.Should().Be(0);
         await using var check = await app.DbFactory.CreateDbContextAsync();
-        var named = await check.Tickets.Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
+        var named = await check.Set<Ticket>().Include(t => t.Messages).SingleAsync(t => t.Number == 1004);
         named.Status.Should().Be(TicketStatus.Answered);
         named.Messages.Should().NotContain(m => m.Subject.Contains("send me the files"));
-        var created = await check.Tickets.SingleAsync(t => t.Subject == "Re: status? [#1004] send me the files");
+        var created = await check.Set<Ticket>().SingleAsync(t => t.Subject == "Re: status? [#1004] send me the files");
         created.RelatedTicketId.Should().Be(named.Id);
     }
 
@@ -157,7 +159,7 @@ public sealed class MailFetchTests : IAsyncLifetime
 
         summary.Should().Be(summary with { Fetched = 2, NewTickets = 1, Quarantined = 1, Error = null });
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var quarantined = await db.QuarantinedMails.SingleAsync();
+        var quarantined = await db.Set<QuarantinedMail>().SingleAsync();
         quarantined.Subject.Should().Be("Too big");
         quarantined.RawIsComplete.Should().BeFalse();
         quarantined.Reason.Should().Contain("Larger than the limit of 1 MB");
@@ -272,7 +274,7 @@ public sealed class MailFetchTests : IAsyncLifetime
     public async Task The_password_is_stored_protected_not_in_plain_text()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var stored = await db.MailboxSettings.Select(s => s.ProtectedPassword).SingleAsync();
+        var stored = await db.Set<MailboxSettings>().Select(s => s.ProtectedPassword).SingleAsync();
 
         stored.Should().NotBeNullOrEmpty().And.NotContain(DovecotServer.PasswordOf(Mailbox));
         (await app.Get<MailboxSettingsService>().GetAsync(tenantId)).NewPassword.Should().BeNull("the password never goes back to the browser");

@@ -3,6 +3,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -16,8 +17,8 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
     {
         app = await TestServices.CreateAsync(seedDemoData: true);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
-        db.MailFolderStates.Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 1 });
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
+        db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 1 });
         await db.SaveChangesAsync();
     }
 
@@ -41,9 +42,9 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
         outcomes.Where(o => o.Result.Outcome == ImportOutcome.Quarantined)
             .Should().OnlyContain(o => !string.IsNullOrWhiteSpace(o.Result.Reason));
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.ImportedMails.CountAsync()).Should().Be(corpus.Count - outcomes.Count(o => o.Result.Outcome == ImportOutcome.Duplicate),
+        (await db.Set<ImportedMail>().CountAsync()).Should().Be(corpus.Count - outcomes.Count(o => o.Result.Outcome == ImportOutcome.Duplicate),
             "every message that is not a duplicate of an earlier one has exactly one receipt");
-        (await db.MailFolderStates.SingleAsync()).HighestUid.Should().Be(uid);
+        (await db.Set<MailFolderState>().SingleAsync()).HighestUid.Should().Be(uid);
         outcomes.Count(o => o.Result.Outcome is ImportOutcome.NewTicket or ImportOutcome.Threaded)
             .Should().BeGreaterThan(corpus.Count / 2);
     }
@@ -59,8 +60,8 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
             await importer.ImportAsync(tenantId, item.Raw, new MailPosition("INBOX", 1, ++uid));
         }
         await using var before = await app.DbFactory.CreateDbContextAsync();
-        var messages = await before.TicketMessages.CountAsync();
-        var quarantined = await before.QuarantinedMails.CountAsync();
+        var messages = await before.Set<TicketMessage>().CountAsync();
+        var quarantined = await before.Set<QuarantinedMail>().CountAsync();
 
         var second = new List<ImportResult>();
         foreach (var item in corpus)
@@ -70,8 +71,8 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
 
         second.Should().OnlyContain(r => r.Outcome == ImportOutcome.Duplicate);
         await using var after = await app.DbFactory.CreateDbContextAsync();
-        (await after.TicketMessages.CountAsync()).Should().Be(messages);
-        (await after.QuarantinedMails.CountAsync()).Should().Be(quarantined);
+        (await after.Set<TicketMessage>().CountAsync()).Should().Be(messages);
+        (await after.Set<QuarantinedMail>().CountAsync()).Should().Be(quarantined);
     }
 
     [Fact]
@@ -114,8 +115,8 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
         var ranged = 0;
         foreach (var (ticketId, expected) in expectedByTicket)
         {
-            var stored = await AttachmentContent.Of(db.Attachments.Where(a => a.Message.TicketId == ticketId && a.Message.Direction == MessageDirection.Inbound).OrderBy(a => a.Id)).ToListAsync();
-            var sizes = await db.Attachments.Where(a => a.Message.TicketId == ticketId).OrderBy(a => a.Id).Select(a => a.Size).ToListAsync();
+            var stored = await AttachmentContent.Of(db.Set<Attachment>().Where(a => a.Message.TicketId == ticketId && a.Message.Direction == MessageDirection.Inbound).OrderBy(a => a.Id)).ToListAsync();
+            var sizes = await db.Set<Attachment>().Where(a => a.Message.TicketId == ticketId).OrderBy(a => a.Id).Select(a => a.Size).ToListAsync();
             stored.Should().HaveCount(expected.Count, $"ticket {ticketId} keeps every attachment");
             for (var i = 0; i < expected.Count; i++)
             {

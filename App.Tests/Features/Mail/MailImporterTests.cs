@@ -4,6 +4,8 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -19,8 +21,8 @@ public sealed class MailImporterTests : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: true);
         importer = app.Get<MailImporter>();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
-        db.MailFolderStates.Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 7 });
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
+        db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 7 });
         await db.SaveChangesAsync();
     }
 
@@ -48,27 +50,27 @@ public sealed class MailImporterTests : IAsyncLifetime
     private async Task<Ticket> TicketOf(ImportResult result)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Include(t => t.Customer).Include(t => t.Messages).SingleAsync(t => t.Id == result.TicketId);
+        return await db.Set<Ticket>().Include(t => t.Customer).Include(t => t.Messages).SingleAsync(t => t.Id == result.TicketId);
     }
 
     private async Task<Ticket> TicketByNumber(int number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.SingleAsync(t => t.Number == number);
+        return await db.Set<Ticket>().SingleAsync(t => t.Number == number);
     }
 
     /// <summary>The address of the ticket's customer, the sender a reply to it normally comes from.</summary>
     private async Task<string> CustomerOf(int number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var customerId = await db.Tickets.Where(t => t.Number == number).Select(t => t.CustomerId).SingleAsync();
-        return await db.CustomerEmails.Where(e => e.CustomerId == customerId).OrderBy(e => e.Id).Select(e => e.Address).FirstAsync();
+        var customerId = await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.CustomerId).SingleAsync();
+        return await db.Set<CustomerEmail>().Where(e => e.CustomerId == customerId).OrderBy(e => e.Id).Select(e => e.Address).FirstAsync();
     }
 
     private async Task SetStatus(int ticketId, TicketStatus status)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status));
+        await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status));
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         var next = await TicketOf(await Import(Mail("After the batch", from: "olaf@neu.example")));
         next.Number.Should().Be(first.Number + 4, "numbers reserved for the reply were given back");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var fromMail = await db.Customers.Where(c => c.CreatedFromEmail).OrderBy(c => c.Id).Select(c => c.CustomerNumber).ToListAsync();
+        var fromMail = await db.Set<Customer>().Where(c => c.CreatedFromEmail).OrderBy(c => c.Id).Select(c => c.CustomerNumber).ToListAsync();
         fromMail.TakeLast(2).Should().Equal(fromMail[^2], $"M-{int.Parse(fromMail[^2][2..]) + 1:00000}");
     }
 
@@ -130,7 +132,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         ticket.Customer!.Name.Should().Be("New Person");
         ticket.Customer.CreatedFromEmail.Should().BeTrue();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.CustomerEmails.SingleAsync(e => e.Address == "new.person@somewhere.example")).TenantId.Should().Be(tenantId);
+        (await db.Set<CustomerEmail>().SingleAsync(e => e.Address == "new.person@somewhere.example")).TenantId.Should().Be(tenantId);
     }
 
     [Fact]
@@ -162,7 +164,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         var reply = Mail("Re: Printer jam (still)");
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var storedId = await db.TicketMessages.Where(m => m.TicketId == first.TicketId).Select(m => m.MessageId).SingleAsync();
+            var storedId = await db.Set<TicketMessage>().Where(m => m.TicketId == first.TicketId).Select(m => m.MessageId).SingleAsync();
             reply.References.Add("<unrelated@elsewhere.example>");
             reply.References.Add(storedId!);
         }
@@ -180,7 +182,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         int messagesBefore;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            messagesBefore = await db.TicketMessages.CountAsync(m => m.TicketId == named.Id);
+            messagesBefore = await db.Set<TicketMessage>().CountAsync(m => m.TicketId == named.Id);
         }
 
         var result = await Import(Mail("Re: [#1010] please send the invoice to me", from: "Mallory <mallory@evil.example>"));
@@ -194,7 +196,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         after.Version.Should().Be(named.Version);
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            (await db.TicketMessages.CountAsync(m => m.TicketId == named.Id)).Should().Be(messagesBefore);
+            (await db.Set<TicketMessage>().CountAsync(m => m.TicketId == named.Id)).Should().Be(messagesBefore);
         }
         await using var scope = app.CreateScope();
         var portal = scope.ServiceProvider.GetRequiredService<BlazorTickets.Features.Portal.PortalService>();
@@ -212,7 +214,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         var byReference = Mail("Re: Printer jam", from: "mallory@evil.example");
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            byReference.References.Add((await db.TicketMessages.Where(m => m.TicketId == first.TicketId).Select(m => m.MessageId).SingleAsync())!);
+            byReference.References.Add((await db.Set<TicketMessage>().Where(m => m.TicketId == first.TicketId).Select(m => m.MessageId).SingleAsync())!);
         }
 
         var ownIdResult = await Import(byOwnId);
@@ -233,8 +235,8 @@ public sealed class MailImporterTests : IAsyncLifetime
         int otherCustomerId;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            otherCustomerId = await db.CustomerEmails.Where(e => e.Address == "max.mustermann@fabrikam.example").Select(e => e.CustomerId).SingleAsync();
-            db.TicketAssignedCustomers.Add(new TicketAssignedCustomer { TicketId = first.TicketId!.Value, CustomerId = otherCustomerId });
+            otherCustomerId = await db.Set<CustomerEmail>().Where(e => e.Address == "max.mustermann@fabrikam.example").Select(e => e.CustomerId).SingleAsync();
+            db.Set<TicketAssignedCustomer>().Add(new TicketAssignedCustomer { TicketId = first.TicketId!.Value, CustomerId = otherCustomerId });
             await db.SaveChangesAsync();
         }
         var number = (await TicketOf(first)).Number;
@@ -278,7 +280,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         result.Should().Be(new ImportResult(ImportOutcome.Threaded, closed.Id));
         (await TicketByNumber(1012)).Status.Should().Be(TicketStatus.Closed);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.TicketMessages.Where(m => m.TicketId == closed.Id).OrderBy(m => m.Id).LastAsync()).IsAutomatic.Should().BeTrue();
+        (await db.Set<TicketMessage>().Where(m => m.TicketId == closed.Id).OrderBy(m => m.Id).LastAsync()).IsAutomatic.Should().BeTrue();
     }
 
     [Fact]
@@ -322,7 +324,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         results.Skip(MailImporter.AutomaticMessagesPerHourBeforeThrottle).Should()
             .OnlyContain(r => r.Outcome == ImportOutcome.Quarantined && r.Reason!.StartsWith("Throttled"));
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.QuarantinedMails.CountAsync()).Should().Be(3, "throttled mail is kept, not dropped");
+        (await db.Set<QuarantinedMail>().CountAsync()).Should().Be(3, "throttled mail is kept, not dropped");
     }
 
     [Fact]
@@ -336,7 +338,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         first.Outcome.Should().Be(ImportOutcome.NewTicket);
         second.Outcome.Should().Be(ImportOutcome.Duplicate);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.TicketMessages.CountAsync(m => m.Subject == "Twice delivered")).Should().Be(1);
+        (await db.Set<TicketMessage>().CountAsync(m => m.Subject == "Twice delivered")).Should().Be(1);
     }
 
     [Fact]
@@ -368,7 +370,7 @@ public sealed class MailImporterTests : IAsyncLifetime
         var result = await Import(mail);
 
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var message = await db.TicketMessages.Include(m => m.Attachments).SingleAsync(m => m.TicketId == result.TicketId);
+        var message = await db.Set<TicketMessage>().Include(m => m.Attachments).SingleAsync(m => m.TicketId == result.TicketId);
         message.TextBody.Should().Contain("Hello there");
         message.HtmlBody.Should().Contain("<b>there</b>");
         message.Attachments.Should().ContainSingle(a => a.ContentId == "logo@x" && a.FileName == "logo.png" && a.Size == 4);
@@ -389,7 +391,7 @@ public sealed class MailImporterTests : IAsyncLifetime
 
         result.Outcome.Should().Be(ImportOutcome.NewTicket);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var message = await db.TicketMessages.SingleAsync(m => m.TicketId == result.TicketId);
+        var message = await db.Set<TicketMessage>().SingleAsync(m => m.TicketId == result.TicketId);
         message.RawMime.Should().Equal(raw);
         message.TextBody.Should().Be("Visible & kept\n\nend", "block tags become line breaks, runs of empty lines one");
         message.HtmlBody.Should().Contain("<div></x>");

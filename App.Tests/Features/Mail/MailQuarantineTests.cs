@@ -4,6 +4,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
@@ -14,12 +15,12 @@ public sealed class MailQuarantineTests(AppFactory app) : IClassFixture<AppFacto
     private async Task<int> QuarantineOneAsync(uint uid)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         var importer = app.Services.GetRequiredService<MailImporter>();
         var raw = Unparsable.Concat(BitConverter.GetBytes(uid)).ToArray();
         var result = await importer.QuarantineAsync(tenantId, raw, new MailPosition("INBOX", 1, uid), "Test reason", null, CancellationToken.None);
         result.Outcome.Should().Be(ImportOutcome.Quarantined);
-        return await db.QuarantinedMails.Where(q => q.Uid == uid).Select(q => q.Id).SingleAsync();
+        return await db.Set<QuarantinedMail>().Where(q => q.Uid == uid).Select(q => q.Id).SingleAsync();
     }
 
     [Fact]
@@ -50,26 +51,26 @@ public sealed class MailQuarantineTests(AppFactory app) : IClassFixture<AppFacto
         (await quarantine.DiscardAsync(id)).Should().BeTrue();
 
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.QuarantinedMails.AnyAsync(q => q.Id == id)).Should().BeFalse();
-        (await db.ImportedMails.AnyAsync(m => m.Uid == 102 && m.Folder == "INBOX" && m.UidValidity == 1)).Should().BeTrue();
+        (await db.Set<QuarantinedMail>().AnyAsync(q => q.Id == id)).Should().BeFalse();
+        (await db.Set<ImportedMail>().AnyAsync(m => m.Uid == 102 && m.Folder == "INBOX" && m.UidValidity == 1)).Should().BeTrue();
     }
 
     [Fact]
     public async Task Retrying_a_complete_message_imports_it_into_a_ticket_in_place_of_its_quarantine_entry()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         var raw = "From: Lea Koch <lea.koch@koch-consulting.example>\r\nTo: support@contoso.example\r\nSubject: Kept in quarantine\r\nMessage-ID: <retry-1@koch.example>\r\n\r\nPlease help.\r\n"u8.ToArray();
         var importer = app.Services.GetRequiredService<MailImporter>();
         await importer.QuarantineAsync(tenantId, raw, new MailPosition("INBOX", 1, 104), "The database refused the message: disk full", null, CancellationToken.None);
-        var id = await db.QuarantinedMails.Where(q => q.Uid == 104).Select(q => q.Id).SingleAsync();
+        var id = await db.Set<QuarantinedMail>().Where(q => q.Uid == 104).Select(q => q.Id).SingleAsync();
 
         var (ok, message) = await app.Services.GetRequiredService<MailQuarantineService>().RetryAsync(id);
 
         ok.Should().BeTrue(message);
         message.Should().StartWith("Imported into ticket");
-        (await db.QuarantinedMails.AnyAsync(q => q.Id == id)).Should().BeFalse();
-        var receipt = await db.ImportedMails.Include(m => m.TicketMessage).SingleAsync(m => m.MessageKey == "retry-1@koch.example");
+        (await db.Set<QuarantinedMail>().AnyAsync(q => q.Id == id)).Should().BeFalse();
+        var receipt = await db.Set<ImportedMail>().Include(m => m.TicketMessage).SingleAsync(m => m.MessageKey == "retry-1@koch.example");
         receipt.TicketMessage!.Subject.Should().Be("Kept in quarantine");
         receipt.QuarantinedMailId.Should().BeNull();
     }

@@ -8,6 +8,7 @@ using BlazorTickets.Tests.Features.Replies;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -30,7 +31,7 @@ public sealed class AccessLinkPolicyTests : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: true);
         max = await PortalTestData.CustomerAsync(app.DbFactory, PortalTestData.MaxEmail);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
     }
 
     public async Task DisposeAsync()
@@ -149,7 +150,7 @@ public sealed class ForgotPasswordFloodTests : IAsyncLifetime
     {
         smtp = await TestSmtpServer.StartAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         await app.Services.GetRequiredService<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
     }
 

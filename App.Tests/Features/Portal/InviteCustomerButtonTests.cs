@@ -4,6 +4,7 @@ using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -31,7 +32,7 @@ public sealed class InviteCustomerButtonTests : BlazorTicketsTestContext, IClass
     private async Task<int> CustomerIdAsync(string number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Customers.Where(c => c.CustomerNumber == number).Select(c => c.Id).SingleAsync();
+        return await db.Set<Customer>().Where(c => c.CustomerNumber == number).Select(c => c.Id).SingleAsync();
     }
 
     private void SignInAsAdmin() => AddAuthorization().SetRoles(BlazorTickets.Features.Users.Groups.Admins);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -23,7 +24,7 @@ public sealed class PortalAccessServiceTests(SeededDatabaseFixture fixture) : IC
     private async Task<int> CustomerIdAsync(string customerNumber)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Customers.Where(c => c.CustomerNumber == customerNumber).Select(c => c.Id).SingleAsync();
+        return await db.Set<Customer>().Where(c => c.CustomerNumber == customerNumber).Select(c => c.Id).SingleAsync();
     }
 
     private async Task<AppUser?> UserAsync(string email)

@@ -105,6 +105,6 @@ public sealed class PortalBrowserTests : IClassFixture<AppFactory>
     private async Task<int> NumberOfAsync(int ticketId)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).Single();
+        return db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.Number).Single();
     }
 }

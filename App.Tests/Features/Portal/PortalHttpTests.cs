@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using ComponentRouteAttribute = Microsoft.AspNetCore.Components.RouteAttribute;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -298,7 +299,7 @@ public sealed class PortalHttpTests(AppFactory app) : IClassFixture<AppFactory>,
     {
         await using var scope = app.Services.CreateAsyncScope();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var customerId = db.Customers.Where(c => c.CustomerNumber == customerNumber).Select(c => c.Id).Single();
+        var customerId = db.Set<Customer>().Where(c => c.CustomerNumber == customerNumber).Select(c => c.Id).Single();
         var result = await scope.ServiceProvider.GetRequiredService<PortalAccessService>().InviteAsync(customerId, email, name, "Anna Agent");
         return result.Should().BeOfType<AccessLinkResult.Created>().Subject.Token.Should().NotBeNull("staff may see the link they create").And.Subject;
     }

@@ -8,6 +8,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -36,7 +37,7 @@ public sealed class PortalNewTicketTests : BlazorTicketsTestContext, IClassFixtu
     public async Task Without_subject_and_text_both_fields_say_what_is_missing_and_nothing_is_created()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var count = await db.Tickets.CountAsync();
+        var count = await db.Set<Ticket>().CountAsync();
         var cut = Render<PortalNewTicket>();
 
         await cut.Find("[data-testid=create-ticket]").ClickAsync(new());
@@ -45,7 +46,7 @@ public sealed class PortalNewTicketTests : BlazorTicketsTestContext, IClassFixtu
         {
             cut.Markup.Should().Contain(PortalValidation.SubjectMissing).And.Contain(PortalValidation.TextMissing);
         }, TimeSpan.FromSeconds(30));
-        (await db.Tickets.CountAsync()).Should().Be(count);
+        (await db.Set<Ticket>().CountAsync()).Should().Be(count);
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class PortalNewTicketTests : BlazorTicketsTestContext, IClassFixtu
         cut.WaitForAssertion(() => navigation.Uri.Should().MatchRegex(@"/portal/tickets/\d+$"), TimeSpan.FromSeconds(30));
         var id = int.Parse(navigation.Uri[(navigation.Uri.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var ticket = await db.Tickets.Include(t => t.Messages).SingleAsync(t => t.Id == id);
+        var ticket = await db.Set<Ticket>().Include(t => t.Messages).SingleAsync(t => t.Id == id);
         ticket.Subject.Should().Be("Label printer prints blank labels");
         ticket.CustomerId.Should().Be(max.CustomerId);
         ticket.Messages.Should().ContainSingle().Which.TextBody.Should().Be("Since this morning every label comes out blank.");

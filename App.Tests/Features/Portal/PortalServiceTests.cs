@@ -5,6 +5,7 @@ using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -47,12 +48,12 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
     public async Task The_list_holds_exactly_the_tickets_of_the_customer_as_customer_or_assigned_customer()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Customers.Where(c => c.Id == max.CustomerId).Select(c => c.TenantId).SingleAsync();
-        var expected = await db.Tickets
+        var tenantId = await db.Set<Customer>().Where(c => c.Id == max.CustomerId).Select(c => c.TenantId).SingleAsync();
+        var expected = await db.Set<Ticket>()
             .Where(t => t.CustomerId == max.CustomerId || t.AssignedCustomers.Any(c => c.CustomerId == max.CustomerId))
             .Where(t => t.TenantId == tenantId)
             .Select(t => t.Id).ToListAsync();
-        var assignedOnly = await db.Tickets
+        var assignedOnly = await db.Set<Ticket>()
             .Where(t => t.CustomerId != max.CustomerId && t.AssignedCustomers.Any(c => c.CustomerId == max.CustomerId))
             .Select(t => t.Id).ToListAsync();
 
@@ -70,7 +71,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         var ticketId = await PortalTestData.CreateTicketAsync(app.DbFactory, max);
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+            var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == ticketId);
             ticket.CustomerNote = "A technician comes on Monday.";
             ticket.ExpectedDate = new DateOnly(2026, 4, 2);
             ticket.EstimatedEffortHours = 3.5m;
@@ -101,14 +102,14 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
             var other = new Tenant { Name = "Other Tenant", SenderAddress = "help@other.example" };
-            db.Tenants.Add(other);
+            db.Set<Tenant>().Add(other);
             await db.SaveChangesAsync();
             var ticket = new Ticket
             {
                 Number = 990001, Subject = "Other tenant's ticket", CustomerId = max.CustomerId, TenantId = other.Id,
                 CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
             };
-            db.Tickets.Add(ticket);
+            db.Set<Ticket>().Add(ticket);
             await db.SaveChangesAsync();
             foreignTenantTicket = ticket.Id;
         }
@@ -138,8 +139,8 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
     {
         var erikasTicket = await PortalTestData.CreateTicketAsync(app.DbFactory, erika);
         await using var before = await app.DbFactory.CreateDbContextAsync();
-        var original = await before.Tickets.AsNoTracking().SingleAsync(t => t.Id == erikasTicket);
-        var messageCount = await before.TicketMessages.CountAsync(m => m.TicketId == erikasTicket);
+        var original = await before.Set<Ticket>().AsNoTracking().SingleAsync(t => t.Id == erikasTicket);
+        var messageCount = await before.Set<TicketMessage>().CountAsync(m => m.TicketId == erikasTicket);
 
         (await portal.GetAsync(max, erikasTicket)).Should().BeNull();
         (await portal.AnswerAsync(max, erikasTicket, "Let me in", [])).Should().BeOfType<PortalResult.NotFound>();
@@ -147,10 +148,10 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         (await portal.GetAsync(erika, erikasTicket)).Should().NotBeNull("the owner sees it, so the refusal above is about ownership");
 
         await using var after = await app.DbFactory.CreateDbContextAsync();
-        var now = await after.Tickets.AsNoTracking().SingleAsync(t => t.Id == erikasTicket);
+        var now = await after.Set<Ticket>().AsNoTracking().SingleAsync(t => t.Id == erikasTicket);
         now.TimeTrackingAllowed.Should().Be(original.TimeTrackingAllowed);
         now.Version.Should().Be(original.Version);
-        (await after.TicketMessages.CountAsync(m => m.TicketId == erikasTicket)).Should().Be(messageCount);
+        (await after.Set<TicketMessage>().CountAsync(m => m.TicketId == erikasTicket)).Should().Be(messageCount);
     }
 
     [Fact]
@@ -171,11 +172,11 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
 
         result.Should().BeEquivalentTo(new PortalResult.Done(ticketId));
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == ticketId);
+        var ticket = await db.Set<Ticket>().AsNoTracking().SingleAsync(t => t.Id == ticketId);
         ticket.Status.Should().Be(TicketStatus.Open);
         ticket.LastMessageAt.Should().Be(FixedTimeProvider.DefaultNow.UtcDateTime);
         ticket.UpdatedBy.Should().Be("Max Mustermann");
-        var message = await db.TicketMessages.Include(m => m.Attachments).AsNoTracking()
+        var message = await db.Set<TicketMessage>().Include(m => m.Attachments).AsNoTracking()
             .Where(m => m.TicketId == ticketId).OrderByDescending(m => m.Id).FirstAsync();
         message.Direction.Should().Be(MessageDirection.Inbound);
         message.TextBody.Should().Be("It still fails after the update.");
@@ -192,12 +193,12 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
     {
         var ticketId = await PortalTestData.CreateTicketAsync(app.DbFactory, max);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var count = await db.TicketMessages.CountAsync(m => m.TicketId == ticketId);
+        var count = await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticketId);
 
         var result = await portal.AnswerAsync(max, ticketId, text, []);
 
         result.Should().BeOfType<PortalResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(PortalValidation.TextField, expected));
-        (await db.TicketMessages.CountAsync(m => m.TicketId == ticketId)).Should().Be(count);
+        (await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticketId)).Should().Be(count);
     }
 
     [Fact]
@@ -233,14 +234,14 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
     public async Task A_new_ticket_gets_the_next_number_the_customers_tenant_and_the_first_message()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var highest = await db.Counters.Where(c => c.Name == Sequences.TicketNumber).Select(c => c.Value).SingleAsync();
-        var tenantId = await db.Customers.Where(c => c.Id == max.CustomerId).Select(c => c.TenantId).SingleAsync();
+        var highest = await db.Set<Counter>().Where(c => c.Name == Sequences.TicketNumber).Select(c => c.Value).SingleAsync();
+        var tenantId = await db.Set<Customer>().Where(c => c.Id == max.CustomerId).Select(c => c.TenantId).SingleAsync();
 
         var result = await portal.CreateTicketAsync(max, "  Scanner does not scan  ", "Since Monday the scanner shows error 42.",
             [File("photo.jpg", 2048)]);
 
         var id = result.Should().BeOfType<PortalResult.Done>().Which.TicketId;
-        var ticket = await db.Tickets.Include(t => t.Messages).ThenInclude(m => m.Attachments).AsNoTracking().SingleAsync(t => t.Id == id);
+        var ticket = await db.Set<Ticket>().Include(t => t.Messages).ThenInclude(m => m.Attachments).AsNoTracking().SingleAsync(t => t.Id == id);
         ticket.Number.Should().Be((int)highest + 1);
         ticket.Subject.Should().Be("Scanner does not scan");
         ticket.Status.Should().Be(TicketStatus.New);
@@ -256,7 +257,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
     public async Task A_new_ticket_without_subject_or_text_is_refused_and_nothing_is_created()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var count = await db.Tickets.CountAsync();
+        var count = await db.Set<Ticket>().CountAsync();
 
         var result = await portal.CreateTicketAsync(max, " ", "", []);
         var tooLong = await portal.CreateTicketAsync(max, new string('s', 501), "Text", []);
@@ -265,7 +266,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
             .Add(PortalValidation.SubjectField, PortalValidation.SubjectMissing)
             .Add(PortalValidation.TextField, PortalValidation.TextMissing));
         tooLong.Should().BeOfType<PortalResult.Invalid>().Which.Errors.Should().BeEquivalentTo(FieldErrors.Of(PortalValidation.SubjectField, PortalValidation.SubjectTooLong));
-        (await db.Tickets.CountAsync()).Should().Be(count);
+        (await db.Set<Ticket>().CountAsync()).Should().Be(count);
     }
 
     [Fact]
@@ -274,7 +275,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         var ticketId = await PortalTestData.CreateTicketAsync(app.DbFactory, max);
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.TimeTrackingAllowed, false));
+            await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.TimeTrackingAllowed, false));
         }
         var clock = (FixedTimeProvider)app.Get<TimeProvider>();
         var start = clock.Now;
@@ -286,7 +287,7 @@ public sealed class PortalServiceTests(SeededDatabaseFixture fixture) : IClassFi
         clock.Now = start;
 
         await using var check = await app.DbFactory.CreateDbContextAsync();
-        (await check.Tickets.Where(t => t.Id == ticketId).Select(t => t.TimeTrackingAllowed).SingleAsync()).Should().BeFalse();
+        (await check.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.TimeTrackingAllowed).SingleAsync()).Should().BeFalse();
         var log = await check.Set<TimeTrackingConsentChange>().Where(c => c.TicketId == ticketId).OrderBy(c => c.Id).ToListAsync();
         log.Select(c => (c.Allowed, c.UserId, c.ChangedBy, c.CustomerId, c.ChangedAt)).Should().Equal(
             (true, max.UserId, "Max Mustermann", (int?)max.CustomerId, start.UtcDateTime),

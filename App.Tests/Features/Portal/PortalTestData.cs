@@ -3,6 +3,7 @@ using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -29,7 +30,7 @@ internal static class PortalTestData
     public static async Task<int> TicketOfAsync(IDbContextFactory<AppDbContext> dbFactory, PortalCustomer owner, PortalCustomer other)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.Tickets
+        return await db.Set<Ticket>()
             .Where(t => t.CustomerId == owner.CustomerId && t.AssignedCustomers.All(c => c.CustomerId != other.CustomerId))
             .Where(t => t.Messages.Any(m => m.Direction == MessageDirection.Outbound))
             .OrderBy(t => t.Number)
@@ -44,7 +45,7 @@ internal static class PortalTestData
     public static async Task<int> CreateTicketAsync(IDbContextFactory<AppDbContext> dbFactory, PortalCustomer owner, string subject = "Printer jams")
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var customer = await db.Customers.Include(c => c.Tenant).SingleAsync(c => c.Id == owner.CustomerId);
+        var customer = await db.Set<Customer>().Include(c => c.Tenant).SingleAsync(c => c.Id == owner.CustomerId);
         var created = new DateTime(2026, 3, 10, 9, 0, 0, DateTimeKind.Utc);
         var ticket = new Ticket
         {
@@ -71,7 +72,7 @@ internal static class PortalTestData
                 },
             ],
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }
@@ -80,7 +81,7 @@ internal static class PortalTestData
     public static async Task<int> AddAttachmentAsync(IDbContextFactory<AppDbContext> dbFactory, int ticketId, string fileName, string content)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var message = await db.TicketMessages
+        var message = await db.Set<TicketMessage>()
             .Where(m => m.TicketId == ticketId && m.Direction == MessageDirection.Inbound)
             .OrderBy(m => m.Id).FirstAsync();
         var attachment = new Attachment
@@ -91,7 +92,7 @@ internal static class PortalTestData
             Content = System.Text.Encoding.UTF8.GetBytes(content),
             Size = content.Length,
         };
-        db.Attachments.Add(attachment);
+        db.Set<Attachment>().Add(attachment);
         await db.SaveChangesAsync();
         return attachment.Id;
     }
@@ -104,7 +105,7 @@ internal static class PortalTestData
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         await using var db = await dbFactory.CreateDbContextAsync();
-        var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+        var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == ticketId);
         var handler = ticket.HandlerId is null
             ? await db.Users.Where(u => u.Email == "anna@contoso.example").SingleAsync()
             : await db.Users.SingleAsync(u => u.Id == ticket.HandlerId);
@@ -132,8 +133,8 @@ internal static class PortalTestData
                 new Attachment { FileName = secrets.NoteAttachmentName, ContentType = "text/plain", Content = "internal"u8.ToArray(), Size = 8 },
             ],
         };
-        db.TicketMessages.Add(note);
-        db.TimeEntries.Add(new TimeEntry
+        db.Set<TicketMessage>().Add(note);
+        db.Set<TimeEntry>().Add(new TimeEntry
         {
             TicketId = ticketId,
             UserId = handler.Id,

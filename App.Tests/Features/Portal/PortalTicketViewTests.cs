@@ -49,7 +49,7 @@ public sealed class PortalTicketViewTests : BlazorTicketsTestContext, IClassFixt
     private async Task<List<TicketMessage>> MessagesAsync(int ticketId)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.TicketMessages.Include(m => m.Attachments).AsNoTracking()
+        return await db.Set<TicketMessage>().Include(m => m.Attachments).AsNoTracking()
             .Where(m => m.TicketId == ticketId).OrderBy(m => m.Id).ToListAsync();
     }
 
@@ -60,7 +60,7 @@ public sealed class PortalTicketViewTests : BlazorTicketsTestContext, IClassFixt
         var (secrets, _) = await PortalTestData.PlantSecretsAsync(app.DbFactory, ticketId);
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
+            await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.CustomerNote, "A technician comes on Monday.")
                 .SetProperty(t => t.ExpectedDate, new DateOnly(2026, 4, 2))
                 .SetProperty(t => t.EstimatedEffortHours, 2.5m));
@@ -202,7 +202,7 @@ public sealed class PortalTicketViewTests : BlazorTicketsTestContext, IClassFixt
 
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            db.TicketMessages.Add(new TicketMessage
+            db.Set<TicketMessage>().Add(new TicketMessage
             {
                 TicketId = ticketId, Direction = MessageDirection.Outbound, From = "Contoso Support <support@contoso.example>",
                 To = max.Email, Date = new DateTime(2026, 3, 16, 11, 0, 0, DateTimeKind.Utc), TextBody = "The technician is on the way.",
@@ -239,7 +239,7 @@ public sealed class PortalTicketViewTests : BlazorTicketsTestContext, IClassFixt
 
         cut.RenderCount.Should().Be(rendersBefore, "an internal note is nothing the customer sees");
 
-        var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+        var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == ticketId);
         ticket.CustomerNote = "Technician comes on Monday";
         await db.SaveChangesAsync();
 

@@ -6,6 +6,7 @@ using BlazorTickets.Tests.Features.Replies;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Portal;
 
@@ -24,7 +25,7 @@ public sealed class ResetLinkAddressTests : IAsyncLifetime
         smtp = await TestSmtpServer.StartAsync();
         _ = app.Services;
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
     }

@@ -25,7 +25,7 @@ public sealed class DeliveryStatusTests : BlazorTicketsTestContext
         int outboxId;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var ticket = await db.Tickets.OrderBy(t => t.Id).FirstAsync();
+            var ticket = await db.Set<Ticket>().OrderBy(t => t.Id).FirstAsync();
             ticketId = ticket.Id;
             var message = new TicketMessage { TicketId = ticket.Id, Direction = MessageDirection.Outbound, Subject = "Re: x", Date = DateTime.UtcNow, TextBody = "x" };
             var mail = new OutboxMail

@@ -7,6 +7,7 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -31,7 +32,7 @@ public sealed class OutboxTests : IAsyncLifetime
         smtp = await TestSmtpServer.StartAsync();
         app = await TestServices.CreateAsync(seedDemoData: true, clock: clock);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         agentId = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
         await app.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox);
         await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
@@ -64,7 +65,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await dovecot.AppendAsync(Mailbox, CustomerMail(subject));
         (await app.Get<MailFetchService>().FetchAsync(tenantId)).NewTickets.Should().Be(1);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Subject == subject).Select(t => t.Id).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Subject == subject).Select(t => t.Id).SingleAsync();
     }
 
     private async Task<ReplyInput> NewReplyAsync(int ticketId, string body = "We are on it.")
@@ -85,7 +86,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private async Task<TicketStatus> StatusAsync(int ticketId)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Status).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.Status).SingleAsync();
     }
 
     private async Task<SendReplyResult.Queued> SendAsync(ReplyInput input)
@@ -100,7 +101,7 @@ public sealed class OutboxTests : IAsyncLifetime
         var ticketId = await MailInAsync("Heating broken");
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            (await db.Tickets.SingleAsync(t => t.Id == ticketId)).Status.Should().Be(TicketStatus.New);
+            (await db.Set<Ticket>().SingleAsync(t => t.Id == ticketId)).Status.Should().Be(TicketStatus.New);
         }
         var context = (await Replies.GetContextAsync(ticketId, agentId))!;
         var original = ReplyService.DefaultAnswered(context)!;
@@ -130,7 +131,7 @@ public sealed class OutboxTests : IAsyncLifetime
         encoded.Should().Be(number);
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var originalId = await db.TicketMessages.Where(m => m.Id == original.Id).Select(m => m.MessageId).SingleAsync();
+            var originalId = await db.Set<TicketMessage>().Where(m => m.Id == original.Id).Select(m => m.MessageId).SingleAsync();
             mail.InReplyTo.Should().Be(originalId);
             mail.References.Should().Contain(originalId);
         }
@@ -157,7 +158,7 @@ public sealed class OutboxTests : IAsyncLifetime
         (await app.Get<MailFetchService>().FetchAsync(tenantId)).Threaded.Should().Be(1);
 
         await using var check = await app.DbFactory.CreateDbContextAsync();
-        var ticket = await check.Tickets.Include(t => t.Messages).ThenInclude(m => m.Attachments).SingleAsync(t => t.Id == ticketId);
+        var ticket = await check.Set<Ticket>().Include(t => t.Messages).ThenInclude(m => m.Attachments).SingleAsync(t => t.Id == ticketId);
         ticket.Status.Should().Be(TicketStatus.Open);
         ticket.Messages.OrderBy(m => m.Id).Select(m => m.Direction).Should().Equal(MessageDirection.Inbound, MessageDirection.Outbound, MessageDirection.Inbound);
         ticket.Messages.Single(m => m.Direction == MessageDirection.Outbound).Attachments.Should().HaveCount(2);
@@ -204,7 +205,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
             // Answered once already; this is the agent's second reply.
-            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
+            await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered));
         }
         await smtp.StopAsync();
         var queued = await SendAsync(await NewReplyAsync(ticketId));
@@ -225,7 +226,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private async Task<int> TicketNumberAsync(int ticketId)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.Number).SingleAsync();
     }
 
     [Fact]
@@ -241,7 +242,7 @@ public sealed class OutboxTests : IAsyncLifetime
         results.Concat([again]).Cast<SendReplyResult.Queued>().Select(q => q.OutboxMailId).Distinct().Should().ContainSingle();
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            (await db.TicketMessages.CountAsync(m => m.TicketId == ticketId && m.Direction == MessageDirection.Outbound)).Should().Be(1);
+            (await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticketId && m.Direction == MessageDirection.Outbound)).Should().Be(1);
         }
         await Worker.ProcessDueAsync();
         smtp.Received.Should().ContainSingle();
@@ -275,7 +276,7 @@ public sealed class OutboxTests : IAsyncLifetime
             // The app died after claiming the mail: it is stuck in Sending.
             await db.Set<OutboxMail>().Where(o => o.Id == queued.OutboxMailId)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Sending).SetProperty(o => o.Attempts, 1));
-            storedMessageId = (await db.TicketMessages.SingleAsync(m => m.Id == queued.TicketMessageId)).MessageId!;
+            storedMessageId = (await db.Set<TicketMessage>().SingleAsync(m => m.Id == queued.TicketMessageId)).MessageId!;
         }
         (await Worker.ProcessDueAsync()).Should().Be(0, "a mail in Sending belongs to the worker that claimed it");
 

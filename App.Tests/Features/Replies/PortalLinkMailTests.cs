@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -26,7 +27,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
         smtp = await TestSmtpServer.StartAsync();
         app = await TestServices.CreateAsync(seedDemoData: true);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         var customer = new Customer
         {
             TenantId = tenantId,
@@ -34,7 +35,7 @@ public sealed partial class PortalLinkMailTests : IAsyncLifetime
             Name = "Link Tester",
             Emails = [new CustomerEmail { TenantId = tenantId, Address = Email }],
         };
-        db.Customers.Add(customer);
+        db.Set<Customer>().Add(customer);
         await db.SaveChangesAsync();
         customerId = customer.Id;
     }

@@ -5,6 +5,7 @@ using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -20,7 +21,7 @@ public sealed class ReplyBrowserTests(BrowserFixture browser, AppFactory app) : 
         smtp = await TestSmtpServer.StartAsync();
         _ = app.ServerAddress;
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         await app.Services.GetRequiredService<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
     }
 
@@ -33,9 +34,9 @@ public sealed class ReplyBrowserTests(BrowserFixture browser, AppFactory app) : 
         string customerAddress;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var ticket = await db.Tickets.Where(t => t.Status == TicketStatus.New).OrderBy(t => t.Number).Select(t => new { t.Id, t.Number }).FirstAsync();
+            var ticket = await db.Set<Ticket>().Where(t => t.Status == TicketStatus.New).OrderBy(t => t.Number).Select(t => new { t.Id, t.Number }).FirstAsync();
             ticketId = ticket.Id;
-            customerAddress = (await db.TicketMessages.FirstAsync(m => m.TicketId == ticketId && m.Direction == MessageDirection.Inbound)).From;
+            customerAddress = (await db.Set<TicketMessage>().FirstAsync(m => m.TicketId == ticketId && m.Direction == MessageDirection.Inbound)).From;
         }
         var page = await browser.SignInAsync(app.ServerAddress, "anna@contoso.example", DemoDataSeeder.Password);
         try

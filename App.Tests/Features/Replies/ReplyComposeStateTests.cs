@@ -4,6 +4,8 @@ using BlazorTickets.Features.Tickets;
 using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.TextBlocks;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -27,7 +29,7 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
     private async Task<int> TicketWithMailAsync(int number, string subject)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var customer = await db.Customers.SingleAsync(c => c.Name == "Max Mustermann");
+        var customer = await db.Set<Customer>().SingleAsync(c => c.Name == "Max Mustermann");
         var ticket = new Ticket
         {
             Number = number,
@@ -38,7 +40,7 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
             CreatedAt = FixedTimeProvider.DefaultNow.UtcDateTime,
             UpdatedAt = FixedTimeProvider.DefaultNow.UtcDateTime,
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         await AddMessageAsync(ticket.Id, subject, "Max Mustermann <max.mustermann@fabrikam.example>");
         return ticket.Id;
@@ -170,8 +172,8 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
         var ticketId = await TicketWithMailAsync(9107, "Template");
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var tenantId = await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.TenantId).SingleAsync();
-            db.TextBlocks.Add(new() { TenantId = tenantId, Key = "test-expected-date", Name = "Expected date", Body = "Expected on {{expected_date}}.", IsReplyTemplate = true });
+            var tenantId = await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.TenantId).SingleAsync();
+            db.Set<TextBlock>().Add(new() { TenantId = tenantId, Key = "test-expected-date", Name = "Expected date", Body = "Expected on {{expected_date}}.", IsReplyTemplate = true });
             await db.SaveChangesAsync();
         }
         var state = NewState();

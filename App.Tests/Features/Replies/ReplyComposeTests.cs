@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.TextBlocks;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -37,7 +40,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
     {
         smtp = await TestSmtpServer.StartAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
         await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
     }
 
@@ -51,7 +54,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
     private async Task<int> TemplateIdAsync(string name)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.TextBlocks.Where(b => b.Name == name).Select(b => b.Id).SingleAsync();
+        return await db.Set<TextBlock>().Where(b => b.Name == name).Select(b => b.Id).SingleAsync();
     }
 
     private static IRenderedComponent<MudSelect<int?>> SelectOf(IRenderedComponent<ReplyCompose> cut, string testId) =>
@@ -67,7 +70,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
     private async Task<int> TicketWithMailAsync(int number, string subject, bool withExpectedDate = true)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var customer = await db.Customers.SingleAsync(c => c.Name == "Max Mustermann");
+        var customer = await db.Set<Customer>().SingleAsync(c => c.Name == "Max Mustermann");
         var ticket = new Ticket
         {
             Number = number,
@@ -92,7 +95,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
                 },
             ],
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }
@@ -137,7 +140,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
         int templateId;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            templateId = await db.TextBlocks.Where(b => b.Name == "Thank you, we are on it").Select(b => b.Id).SingleAsync();
+            templateId = await db.Set<TextBlock>().Where(b => b.Name == "Thank you, we are on it").Select(b => b.Id).SingleAsync();
         }
 
         await cut.InvokeAsync(() => templateSelect.Instance.ValueChanged.InvokeAsync(templateId));
@@ -312,7 +315,7 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
             TextBody = "One more thing",
             MessageId = $"again{ticketId}@fabrikam.example",
         };
-        db.TicketMessages.Add(message);
+        db.Set<TicketMessage>().Add(message);
         await db.SaveChangesAsync();
         return message.Id;
     }
@@ -368,11 +371,11 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
             From = "Max Mustermann <max.mustermann@fabrikam.example>",
             To = "support@contoso.example",
             Subject = subject,
-            Date = FixedTimeProvider.DefaultNow.UtcDateTime.AddMinutes(20 + await db.TicketMessages.CountAsync(m => m.TicketId == ticketId)),
+            Date = FixedTimeProvider.DefaultNow.UtcDateTime.AddMinutes(20 + await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticketId)),
             TextBody = subject,
             MessageId = $"{subject}{ticketId}@fabrikam.example",
         };
-        db.TicketMessages.Add(message);
+        db.Set<TicketMessage>().Add(message);
         await db.SaveChangesAsync();
         return message.Id;
     }

@@ -2,6 +2,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 
@@ -17,7 +18,7 @@ public sealed class SmtpSettingsTests : IAsyncLifetime
         smtp = await TestSmtpServer.StartAsync(requireAuthentication: true);
         app = await TestServices.CreateAsync(seedDemoData: true);
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
     }
 
     public async Task DisposeAsync()
@@ -51,7 +52,7 @@ public sealed class SmtpSettingsTests : IAsyncLifetime
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var stored = await db.Set<SmtpSettings>().SingleAsync();
         stored.ProtectedPassword.Should().NotBeNullOrEmpty().And.NotContain(TestSmtpServer.Password);
-        (await db.Tenants.SingleAsync()).SenderName.Should().Be("Contoso Help");
+        (await db.Set<Tenant>().SingleAsync()).SenderName.Should().Be("Contoso Help");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class TenantAdminServiceTests : IAsyncLifetime
         stored.Currency.Should().Be("USD");
         stored.TimeRoundingMinutes.Should().Be(15);
         await using var db = host.CreateDbContext();
-        (await db.TextBlocks.Where(b => b.TenantId == result.Id).Select(b => b.Key).ToListAsync())
+        (await db.Set<TextBlock>().Where(b => b.TenantId == result.Id).Select(b => b.Key).ToListAsync())
             .Should().Equal(TextBlockKeys.ContactReplyCustomer);
     }
 

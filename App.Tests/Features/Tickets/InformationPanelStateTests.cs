@@ -17,7 +17,7 @@ public sealed class InformationPanelStateTests : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: true);
         tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        ticketId = await db.Tickets.Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
+        ticketId = await db.Set<Ticket>().Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

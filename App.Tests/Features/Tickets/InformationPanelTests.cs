@@ -19,7 +19,7 @@ public sealed class InformationPanelTests : BlazorTicketsTestContext
         await SignInAsAgentAsync();
         tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var id = await db.Tickets.Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
+        var id = await db.Set<Ticket>().Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
         ticket = (await tickets.GetAsync(id))!;
     }
 
@@ -51,7 +51,7 @@ public sealed class InformationPanelTests : BlazorTicketsTestContext
     private async Task<string> SubjectInDatabase()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Subject).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Id == ticket.Id).Select(t => t.Subject).SingleAsync();
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 
@@ -18,13 +20,13 @@ public static partial class SearchReference
     public static async Task<List<Document>> LoadAsync(IDbContextFactory<AppDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var tickets = await db.Tickets.AsNoTracking().Select(t => new { t.Id, t.Subject, t.CustomerId }).ToListAsync();
-        var customers = await db.Customers.AsNoTracking()
+        var tickets = await db.Set<Ticket>().AsNoTracking().Select(t => new { t.Id, t.Subject, t.CustomerId }).ToListAsync();
+        var customers = await db.Set<Customer>().AsNoTracking()
             .Select(c => new { c.Id, Text = c.Name + " " + c.Company, Emails = c.Emails.Select(e => e.Address).ToList() })
             .ToDictionaryAsync(c => c.Id, c => $"{c.Text} {string.Join(' ', c.Emails)}");
-        var assigned = (await db.TicketAssignedCustomers.AsNoTracking().ToListAsync()).ToLookup(a => a.TicketId, a => a.CustomerId);
+        var assigned = (await db.Set<TicketAssignedCustomer>().AsNoTracking().ToListAsync()).ToLookup(a => a.TicketId, a => a.CustomerId);
         var parser = new HtmlParser();
-        var bodies = (await db.TicketMessages.AsNoTracking().Select(m => new { m.TicketId, m.TextBody, m.HtmlBody }).ToListAsync())
+        var bodies = (await db.Set<TicketMessage>().AsNoTracking().Select(m => new { m.TicketId, m.TextBody, m.HtmlBody }).ToListAsync())
             .ToLookup(m => m.TicketId, m => !string.IsNullOrWhiteSpace(m.TextBody) ? m.TextBody : m.HtmlBody is null ? "" : TextOf(parser, m.HtmlBody));
         return tickets.Select(t => new Document(t.Id,
         [

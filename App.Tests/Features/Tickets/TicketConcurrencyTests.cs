@@ -174,7 +174,7 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
         {
             var tenant = new Tenant { Name = "Other tenant (validation test)" };
             var customer = new Customer { Name = "Olga Other", Tenant = tenant, CustomerNumber = "O-1" };
-            db.Customers.Add(customer);
+            db.Set<Customer>().Add(customer);
             await db.SaveChangesAsync();
             otherTenantsCustomer = customer.Id;
         }
@@ -224,7 +224,7 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
         int id;
         await using (var db = await Services.DbFactory.CreateDbContextAsync())
         {
-            id = await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+            id = await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
         }
         await using var scope = Services.CreateScope();
         var details = await scope.ServiceProvider.GetRequiredService<TicketService>().GetAsync(id);
@@ -234,7 +234,7 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
     private async Task<string?> UpdatedByAsync(int number)
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Number == number).Select(t => t.UpdatedBy).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.UpdatedBy).SingleAsync();
     }
 
     private async Task<string> UserIdAsync(string email)

@@ -39,7 +39,7 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
             var random = new Random(5);
             await using var db = await Services.DbFactory.CreateDbContextAsync();
             var tenants = Enumerable.Range(1, 3).Select(i => new Tenant { Name = $"Tenant {i}", SenderAddress = $"t{i}@example.test" }).ToList();
-            db.Tenants.AddRange(tenants);
+            db.Set<Tenant>().AddRange(tenants);
             // Two agents share a display name: ties in the handler sort.
             var agents = Enumerable.Range(1, 6).Select(i => new AppUser
             {
@@ -51,7 +51,7 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
             {
                 Tenant = tenants[i % 3], CustomerNumber = $"K-{i}", Name = $"Customer {i % 25}", Company = "Company", CreatedAt = DateTime.UtcNow,
             }).ToList();
-            db.Customers.AddRange(customers);
+            db.Set<Customer>().AddRange(customers);
             await db.SaveChangesAsync();
             var group = new UserGroup { Name = "Support", HourlyRate = 90 };
             var quote = new Quote { Number = "Q-1", TenantId = tenants[0].Id, CustomerId = customers[0].Id, CreatedAt = DateTime.UtcNow };
@@ -89,14 +89,14 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
                 }
                 tickets.Add(ticket);
             }
-            db.Tickets.AddRange(tickets);
+            db.Set<Ticket>().AddRange(tickets);
             await db.SaveChangesAsync();
             var line = new QuoteLine { QuoteId = quote.Id, TicketId = tickets[0].Id, UserGroupId = group.Id, Text = "Support", Hours = 1, Rate = 90, Amount = 90 };
             db.Add(line);
             await db.SaveChangesAsync();
             foreach (var ticket in tickets.Where(_ => random.Next(6) == 0))
             {
-                db.TimeEntries.Add(new TimeEntry
+                db.Set<TimeEntry>().Add(new TimeEntry
                 {
                     TicketId = ticket.Id, UserId = agents[0].Id, Start = baseTime, End = baseTime.AddMinutes(30), Minutes = 30, CreatedAt = baseTime,
                     Billable = random.Next(4) != 0, QuoteLineId = random.Next(2) == 0 ? line.Id : null,
@@ -139,7 +139,7 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
     private async Task<List<int>> ReferenceAsync(TicketListFilter filter, TicketSort sort)
     {
         await using var db = await world.Services.DbFactory.CreateDbContextAsync();
-        var q = db.Tickets.AsQueryable();
+        var q = db.Set<Ticket>().AsQueryable();
         var me = Me;
         var today = world.Today;
         if (filter.Statuses.Count > 0) { var statuses = filter.Statuses.ToList(); q = q.Where(t => statuses.Contains(t.Status)); }
@@ -149,7 +149,7 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         if (filter.CustomerId is int customer) q = q.Where(t => t.CustomerId == customer || t.AssignedCustomers.Any(c => c.CustomerId == customer));
         if (filter.TenantId is int tenant) q = q.Where(t => t.TenantId == tenant);
         if (filter.OverdueOnly) q = q.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
-        if (filter.UnbilledOnly) q = q.Where(t => t.TimeTrackingAllowed && db.TimeEntries.Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
+        if (filter.UnbilledOnly) q = q.Where(t => t.TimeTrackingAllowed && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
         IOrderedQueryable<Ticket> o = (sort.Field, sort.Descending) switch
         {
             (TicketSortField.Number, false) => q.OrderBy(t => t.Number),
@@ -248,7 +248,7 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
 
         await using var db = await world.Services.DbFactory.CreateDbContextAsync();
         var ids = result.Items.Select(r => r.Id).ToList();
-        var names = await db.Tickets.Where(t => ids.Contains(t.Id))
+        var names = await db.Set<Ticket>().Where(t => ids.Contains(t.Id))
             .Select(t => new { t.Id, Handler = t.Handler!.DisplayName, Customer = t.Customer!.Name }).ToDictionaryAsync(t => t.Id);
         result.Items.Should().OnlyContain(r => r.HandlerName == names[r.Id].Handler && r.CustomerName == names[r.Id].Customer);
         result.Items.Should().Contain(r => r.HandlerName == null).And.Contain(r => r.CustomerName == null);

@@ -33,7 +33,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         globex = new Customer { Tenant = tenant, CustomerNumber = "2", Name = "Globex", CreatedAt = DateTime.UtcNow };
         var support = new UserGroup { Name = Groups.TicketSupport, HourlyRate = 90 };
         db.AddRange(tenant, anna, ben, acme, globex, support);
-        db.UserGroupMemberships.AddRange(new UserGroupMembership { User = anna, Group = support }, new UserGroupMembership { User = ben, Group = support });
+        db.Set<UserGroupMembership>().AddRange(new UserGroupMembership { User = anna, Group = support }, new UserGroupMembership { User = ben, Group = support });
         await db.SaveChangesAsync();
     }
 
@@ -54,7 +54,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
             Number = Random.Shared.Next(1, 1_000_000), Subject = "s", TenantId = tenant.Id, HandlerId = handlerId, CustomerId = customerId,
             CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }
@@ -63,7 +63,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
     private async Task ShouldBeInStepAsync()
     {
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        var rows = await db.Tickets.AsNoTracking()
+        var rows = await db.Set<Ticket>().AsNoTracking()
             .Select(t => new { t.Id, t.HandlerName, t.CustomerName, Handler = t.Handler!.DisplayName, Customer = t.Customer!.Name })
             .ToListAsync();
         rows.Should().NotBeEmpty();
@@ -82,7 +82,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
 
         await ShouldBeInStepAsync();
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        (await db.Tickets.CountAsync(t => t.HandlerName == "Anna Agent" && t.CustomerName == "Acme")).Should().Be(1);
+        (await db.Set<Ticket>().CountAsync(t => t.HandlerName == "Anna Agent" && t.CustomerName == "Acme")).Should().Be(1);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         result.Should().BeOfType<SaveTicketResult.Saved>();
         await ShouldBeInStepAsync();
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        (await db.Tickets.SingleAsync(t => t.Id == id)).HandlerName.Should().Be("Ben Agent");
+        (await db.Set<Ticket>().SingleAsync(t => t.Id == id)).HandlerName.Should().Be("Ben Agent");
     }
 
     [Fact]
@@ -110,10 +110,10 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         await CreateAsync(null, globex.Id);
         await using var db = await services.DbFactory.CreateDbContextAsync();
 
-        await db.Tickets.ExecuteUpdateAsync(s => s.SetProperty(t => t.HandlerId, ben.Id).SetProperty(t => t.CustomerId, (int?)null));
+        await db.Set<Ticket>().ExecuteUpdateAsync(s => s.SetProperty(t => t.HandlerId, ben.Id).SetProperty(t => t.CustomerId, (int?)null));
 
         await ShouldBeInStepAsync();
-        (await db.Tickets.CountAsync(t => t.HandlerName == "Ben Agent" && t.CustomerName == null)).Should().Be(2);
+        (await db.Set<Ticket>().CountAsync(t => t.HandlerName == "Ben Agent" && t.CustomerName == null)).Should().Be(2);
     }
 
     [Fact]
@@ -124,12 +124,12 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         await using var db = await services.DbFactory.CreateDbContextAsync();
 
         await db.Users.Where(u => u.Id == anna.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, "Anna Zimmermann"));
-        var customer = await db.Customers.SingleAsync(c => c.Id == acme.Id);
+        var customer = await db.Set<Customer>().SingleAsync(c => c.Id == acme.Id);
         customer.Name = "Acme Holding";
         await db.SaveChangesAsync();
 
         await ShouldBeInStepAsync();
-        (await db.Tickets.CountAsync(t => t.HandlerName == "Anna Zimmermann")).Should().Be(2);
+        (await db.Set<Ticket>().CountAsync(t => t.HandlerName == "Anna Zimmermann")).Should().Be(2);
     }
 
     [Fact]
@@ -141,6 +141,6 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         await db.Users.Where(u => u.Id == anna.Id).ExecuteDeleteAsync();
 
         await ShouldBeInStepAsync();
-        (await db.Tickets.CountAsync(t => t.HandlerId == null && t.HandlerName == null)).Should().Be(1);
+        (await db.Set<Ticket>().CountAsync(t => t.HandlerId == null && t.HandlerName == null)).Should().Be(1);
     }
 }

@@ -313,7 +313,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
     private async Task<List<Ticket>> SnapshotAsync()
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.AsNoTracking()
+        return await db.Set<Ticket>().AsNoTracking()
             .Include(t => t.Watchers)
             .Include(t => t.AssignedCustomers)
             .Include(t => t.Customer)
@@ -370,7 +370,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
         await using var db = await services.DbFactory.CreateDbContextAsync();
         var tenant = new Tenant { Name = tenantName };
         var now = services.Get<TimeProvider>().GetUtcNow().UtcDateTime;
-        db.Tickets.AddRange(subjects.Select((subject, i) => new Ticket
+        db.Set<Ticket>().AddRange(subjects.Select((subject, i) => new Ticket
         {
             Number = firstNumber + i,
             Subject = subject,

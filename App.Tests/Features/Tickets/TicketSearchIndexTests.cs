@@ -79,7 +79,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         int customerId;
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            customerId = await db.Customers.Where(c => c.TenantId == tenantId && db.Tickets.Any(t => t.CustomerId == c.Id)).Select(c => c.Id).FirstAsync();
+            customerId = await db.Set<Customer>().Where(c => c.TenantId == tenantId && db.Set<Ticket>().Any(t => t.CustomerId == c.Id)).Select(c => c.Id).FirstAsync();
         }
         var edit = (await admin.GetAsync(customerId))!;
         edit.Name = "Wilhelmina Quastenflosser";
@@ -102,9 +102,9 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
             var customer = new Customer { TenantId = tenantId, CustomerNumber = "X-1", Name = "Ottokar Blauwal", Company = "" };
-            db.Customers.Add(customer);
+            db.Set<Customer>().Add(customer);
             await db.SaveChangesAsync();
-            db.TicketAssignedCustomers.Add(new TicketAssignedCustomer { TicketId = id, CustomerId = customer.Id });
+            db.Set<TicketAssignedCustomer>().Add(new TicketAssignedCustomer { TicketId = id, CustomerId = customer.Id });
             await db.SaveChangesAsync();
         }
 
@@ -112,7 +112,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
 
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            await db.TicketAssignedCustomers.Where(a => a.TicketId == id).ExecuteDeleteAsync();
+            await db.Set<TicketAssignedCustomer>().Where(a => a.TicketId == id).ExecuteDeleteAsync();
         }
         (await FindAsync("Blauwal")).Should().BeEmpty();
     }
@@ -140,7 +140,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
 
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            db.Tickets.Remove(await db.Tickets.SingleAsync(t => t.Id == id));
+            db.Set<Ticket>().Remove(await db.Set<Ticket>().SingleAsync(t => t.Id == id));
             await db.SaveChangesAsync();
         }
         (await FindAsync("snorkelwhistle")).Should().BeEmpty();
@@ -153,11 +153,11 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
-            db.TicketMessages.Add(new TicketMessage { TicketId = id, Date = DateTime.UtcNow, TextBody = "second mail" });
+            db.Set<TicketMessage>().Add(new TicketMessage { TicketId = id, Date = DateTime.UtcNow, TextBody = "second mail" });
             await db.SaveChangesAsync();
             (await FindAsync("vintagebanana")).Should().Equal(id);
 
-            await db.TicketMessages.Where(m => m.TicketId == id && m.TextBody.Contains("Vintagebanana")).ExecuteDeleteAsync();
+            await db.Set<TicketMessage>().Where(m => m.TicketId == id && m.TextBody.Contains("Vintagebanana")).ExecuteDeleteAsync();
         }
 
         (await FindAsync("vintagebanana")).Should().BeEmpty();
@@ -176,7 +176,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         }
 
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        var imported = await db.TicketMessages.Where(m => m.RawMime != null)
+        var imported = await db.Set<TicketMessage>().Where(m => m.RawMime != null)
             .Select(m => new { m.Id, m.TicketId, m.TextBody, m.HtmlBody }).ToListAsync();
         imported.Should().HaveCountGreaterThan(corpus.Count / 2);
         var checkedMessages = 0;
@@ -319,7 +319,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
             var beforeSearch = all[all.FindIndex(m => m.EndsWith("_TicketSearch", StringComparison.Ordinal)) - 1];
             await migrator.MigrateAsync(beforeSearch);
             var tenant = new Tenant { Name = "Old tenant" };
-            db.Tenants.Add(tenant);
+            db.Set<Tenant>().Add(tenant);
             await db.SaveChangesAsync();
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
@@ -345,6 +345,6 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     private async Task<List<int>> TicketsOfCustomerAsync(int customerId)
     {
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(a => a.CustomerId == customerId)).Select(t => t.Id).ToListAsync();
+        return await db.Set<Ticket>().Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(a => a.CustomerId == customerId)).Select(t => t.Id).ToListAsync();
     }
 }

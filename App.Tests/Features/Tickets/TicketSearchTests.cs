@@ -57,7 +57,7 @@ public static class TicketSearchData
         var random = new Random(seed);
         await using var db = await services.DbFactory.CreateDbContextAsync();
         var tenant = new Tenant { Name = $"Search tenant {seed}" };
-        db.Tenants.Add(tenant);
+        db.Set<Tenant>().Add(tenant);
         await db.SaveChangesAsync();
         var customers = Enumerable.Range(0, 60).Select(i =>
         {
@@ -93,7 +93,7 @@ public static class TicketSearchData
                     HtmlBody = htmlOnly ? $"<html><head><style>p {{ color: teal; }}</style></head><body><p>{System.Net.WebUtility.HtmlEncode(text)}</p></body></html>" : null,
                 });
             }
-            db.Tickets.Add(ticket);
+            db.Set<Ticket>().Add(ticket);
         }
         await db.SaveChangesAsync();
         return tenant.Id;
@@ -155,7 +155,7 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
 
         found.Should().BeEquivalentTo(everyMueller);
         await using var db = await fixture.Services.DbFactory.CreateDbContextAsync();
-        var ofThoseCustomers = await db.Tickets.Where(t => customers.Contains(t.CustomerId!.Value)).Select(t => t.Id).ToListAsync();
+        var ofThoseCustomers = await db.Set<Ticket>().Where(t => customers.Contains(t.CustomerId!.Value)).Select(t => t.Id).ToListAsync();
         found.Should().Contain(ofThoseCustomers, "Müller, MÜLLER and Mueller are one name to the search");
     }
 
@@ -226,7 +226,7 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
     {
         var open = new HashSet<TicketStatus> { TicketStatus.Open };
         await using var db = await fixture.Services.DbFactory.CreateDbContextAsync();
-        var openIds = (await db.Tickets.Where(t => t.Status == TicketStatus.Open).Select(t => t.Id).ToListAsync()).ToHashSet();
+        var openIds = (await db.Set<Ticket>().Where(t => t.Status == TicketStatus.Open).Select(t => t.Id).ToListAsync()).ToHashSet();
         var expected = SearchReference.Find(fixture.Documents, "printer").Where(openIds.Contains).ToList();
 
         var result = await QueryAsync(new TicketListFilter { Text = "printer", Statuses = open }, TicketSort.Default, 0, 200);
@@ -301,7 +301,7 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
     private async Task<List<int>> CustomerIdsByNameAsync(params string[] names)
     {
         await using var db = await fixture.Services.DbFactory.CreateDbContextAsync();
-        return await db.Customers.Where(c => names.Contains(c.Name)).Select(c => c.Id).ToListAsync();
+        return await db.Set<Customer>().Where(c => names.Contains(c.Name)).Select(c => c.Id).ToListAsync();
     }
 
     private Task<PagedResult<TicketListRow>> QueryAsync(TicketListFilter filter, TicketSort sort, int page, int pageSize) =>
@@ -322,7 +322,7 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
             Number = number, Subject = subject, TenantId = tenantId, CreatedAt = now, UpdatedAt = now,
             Messages = [new TicketMessage { Date = now, TextBody = text, HtmlBody = html }],
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }

@@ -72,8 +72,8 @@ public sealed class RunningTimerWidgetTests(TimeTrackingFixture fixture) : Blazo
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=running-timer]").Should().BeEmpty(), Patience);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        (await db.RunningTimers.AnyAsync(r => r.UserId == agent)).Should().BeFalse();
-        var entry = await db.TimeEntries.SingleAsync(e => e.UserId == agent);
+        (await db.Set<RunningTimer>().AnyAsync(r => r.UserId == agent)).Should().BeFalse();
+        var entry = await db.Set<TimeEntry>().SingleAsync(e => e.UserId == agent);
         entry.TicketId.Should().Be(ticket);
         entry.Minutes.Should().Be(10, "7 minutes round up to the demo tenant's 5-minute rule");
     }

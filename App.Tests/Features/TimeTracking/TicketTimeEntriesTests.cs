@@ -47,7 +47,7 @@ public sealed class TicketTimeEntriesTests(TimeTrackingFixture fixture) : Blazor
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=time-entry-form]").Should().BeEmpty(), Patience);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var entry = await db.TimeEntries.SingleAsync(e => e.UserId == agent);
+        var entry = await db.Set<TimeEntry>().SingleAsync(e => e.UserId == agent);
         (entry.Minutes, entry.Note, entry.Billable).Should().Be((75, "Printer driver", true));
         cut.WaitForAssertion(() => cut.Find($"[data-entry-id='{entry.Id}'] [data-testid=entry-minutes]").TextContent.Should().Be("1:15 h"), Patience);
     }

@@ -100,7 +100,7 @@ public sealed class TicketTimeStateTests(TimeTrackingFixture fixture) : BlazorTi
         state.Form.Should().BeNull();
         state.Time.Entries.Select(e => e.Id).Should().Contain(billed).And.NotContain(open);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        (await db.TimeEntries.AnyAsync(e => e.Id == open)).Should().BeFalse();
+        (await db.Set<TimeEntry>().AnyAsync(e => e.Id == open)).Should().BeFalse();
     }
 
     [Fact]

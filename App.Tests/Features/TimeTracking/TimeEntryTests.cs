@@ -251,12 +251,12 @@ public sealed class TimeEntryTests(TimeTrackingFixture fixture) : IClassFixture<
     private async Task<int> EntryCountAsync(string userId)
     {
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        return await db.TimeEntries.CountAsync(e => e.UserId == userId);
+        return await db.Set<TimeEntry>().CountAsync(e => e.UserId == userId);
     }
 
     private async Task<int?> MinutesOfAsync(int id)
     {
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        return await db.TimeEntries.Where(e => e.Id == id).Select(e => (int?)e.Minutes).SingleOrDefaultAsync();
+        return await db.Set<TimeEntry>().Where(e => e.Id == id).Select(e => (int?)e.Minutes).SingleOrDefaultAsync();
     }
 }

@@ -16,7 +16,7 @@ public sealed class TimeTrackingBrowserTests(BrowserFixture browser, AppFactory 
         var address = app.ServerAddress; // starts Kestrel; must come before anything touches the services
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var annaId = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
-        var ticket = await db.Tickets.Where(t => t.TimeTrackingAllowed).OrderBy(t => t.Number).Select(t => new { t.Id, t.Number }).FirstAsync();
+        var ticket = await db.Set<Ticket>().Where(t => t.TimeTrackingAllowed).OrderBy(t => t.Number).Select(t => new { t.Id, t.Number }).FirstAsync();
         var tag = Ticket.FormatNumber(ticket.Number);
 
         var anna = await browser.SignInAsync(address, "anna@contoso.example", DemoDataSeeder.Password);

@@ -6,6 +6,8 @@ using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 
@@ -42,14 +44,14 @@ public sealed class TimeTrackingHost : IAsyncDisposable
     public async Task<int> TicketIdAsync(int number)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
     }
 
     /// <summary>A demo ticket with or without the customer's consent to time tracking, the n-th of its kind.</summary>
     public async Task<int> TicketAsync(bool timeTrackingAllowed, int skip = 0)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.TimeTrackingAllowed == timeTrackingAllowed).OrderBy(t => t.Number)
+        return await db.Set<Ticket>().Where(t => t.TimeTrackingAllowed == timeTrackingAllowed).OrderBy(t => t.Number)
             .Skip(skip).Select(t => t.Id).FirstAsync();
     }
 
@@ -64,8 +66,8 @@ public sealed class TimeTrackingHost : IAsyncDisposable
             DisplayName = name, SecurityStamp = Guid.NewGuid().ToString(),
         };
         db.Users.Add(user);
-        var groupId = await db.UserGroups.Where(g => g.Name == group).Select(g => g.Id).SingleAsync();
-        db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
+        var groupId = await db.Set<UserGroup>().Where(g => g.Name == group).Select(g => g.Id).SingleAsync();
+        db.Set<UserGroupMembership>().Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
         await db.SaveChangesAsync();
         return user.Id;
     }
@@ -79,24 +81,24 @@ public sealed class TimeTrackingHost : IAsyncDisposable
     public async Task SetRoundingAsync(int minutes)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        await db.Tenants.ExecuteUpdateAsync(s => s.SetProperty(t => t.TimeRoundingMinutes, minutes));
+        await db.Set<Tenant>().ExecuteUpdateAsync(s => s.SetProperty(t => t.TimeRoundingMinutes, minutes));
     }
 
     /// <summary>Puts the entry on a quote line, as billing does.</summary>
     public async Task BillAsync(int entryId)
     {
         await using var db = await DbFactory.CreateDbContextAsync();
-        var entry = await db.TimeEntries.Include(e => e.Ticket).SingleAsync(e => e.Id == entryId);
-        var groupId = await db.UserGroups.Where(g => g.Name == Groups.TicketSupport).Select(g => g.Id).SingleAsync();
+        var entry = await db.Set<TimeEntry>().Include(e => e.Ticket).SingleAsync(e => e.Id == entryId);
+        var groupId = await db.Set<UserGroup>().Where(g => g.Name == Groups.TicketSupport).Select(g => g.Id).SingleAsync();
         var quote = new Quote
         {
             Number = $"Q-{Guid.NewGuid():N}"[..20],
             TenantId = entry.Ticket.TenantId,
-            CustomerId = entry.Ticket.CustomerId ?? await db.Customers.Select(c => c.Id).FirstAsync(),
+            CustomerId = entry.Ticket.CustomerId ?? await db.Set<Customer>().Select(c => c.Id).FirstAsync(),
             CreatedAt = Clock.GetUtcNow().UtcDateTime,
             Lines = [new QuoteLine { TicketId = entry.TicketId, UserGroupId = groupId, Text = "Support", Hours = entry.Minutes / 60m, Rate = 95m }],
         };
-        db.Quotes.Add(quote);
+        db.Set<Quote>().Add(quote);
         await db.SaveChangesAsync();
         entry.QuoteLineId = quote.Lines[0].Id;
         await db.SaveChangesAsync();

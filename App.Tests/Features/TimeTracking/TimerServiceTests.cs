@@ -68,8 +68,8 @@ public sealed class TimerServiceTests(TimeTrackingFixture fixture) : IClassFixtu
         var agent = await Host.NewAgentAsync("Unique Index");
         var ticket = await Host.TicketAsync(timeTrackingAllowed: true, skip: 4);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        db.RunningTimers.Add(new RunningTimer { UserId = agent, TicketId = ticket, StartedAt = DateTime.UtcNow });
-        db.RunningTimers.Add(new RunningTimer { UserId = agent, TicketId = ticket, StartedAt = DateTime.UtcNow });
+        db.Set<RunningTimer>().Add(new RunningTimer { UserId = agent, TicketId = ticket, StartedAt = DateTime.UtcNow });
+        db.Set<RunningTimer>().Add(new RunningTimer { UserId = agent, TicketId = ticket, StartedAt = DateTime.UtcNow });
 
         var save = () => db.SaveChangesAsync();
 
@@ -143,8 +143,8 @@ public sealed class TimerServiceTests(TimeTrackingFixture fixture) : IClassFixtu
 
         stopped.Should().BeOfType<StopTimerResult.Stopped>().Which.Entry.Minutes.Should().Be(45, "41 minutes rounded up to 5");
         await using var db = await after.DbFactory.CreateDbContextAsync();
-        (await db.RunningTimers.CountAsync(r => r.UserId == agent)).Should().Be(0);
-        (await db.TimeEntries.CountAsync(e => e.UserId == agent && e.TicketId == ticket && e.Minutes == 45)).Should().Be(1);
+        (await db.Set<RunningTimer>().CountAsync(r => r.UserId == agent)).Should().Be(0);
+        (await db.Set<TimeEntry>().CountAsync(e => e.UserId == agent && e.TicketId == ticket && e.Minutes == 45)).Should().Be(1);
     }
 
     [Fact]
@@ -260,12 +260,12 @@ public sealed class TimerServiceTests(TimeTrackingFixture fixture) : IClassFixtu
     private async Task<List<RunningTimer>> TimersOfAsync(string userId)
     {
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        return await db.RunningTimers.AsNoTracking().Where(r => r.UserId == userId).ToListAsync();
+        return await db.Set<RunningTimer>().AsNoTracking().Where(r => r.UserId == userId).ToListAsync();
     }
 
     private async Task<List<TimeEntry>> EntriesOfAsync(string userId)
     {
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        return await db.TimeEntries.AsNoTracking().Where(e => e.UserId == userId).ToListAsync();
+        return await db.Set<TimeEntry>().AsNoTracking().Where(e => e.UserId == userId).ToListAsync();
     }
 }

@@ -37,8 +37,8 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
         var carla = await Host.UserIdAsync("carla@contoso.example");
         var today = DateOnly.FromDateTime(Host.Clock.GetUtcNow().UtcDateTime);
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var annasTickets = await db.Tickets.Where(t => t.HandlerId == anna).Select(t => new { t.Status, t.ExpectedDate }).ToListAsync();
-        var unbilled = await db.TimeEntries.Where(e => e.UserId == anna && e.Billable && e.QuoteLineId == null).SumAsync(e => e.Minutes);
+        var annasTickets = await db.Set<Ticket>().Where(t => t.HandlerId == anna).Select(t => new { t.Status, t.ExpectedDate }).ToListAsync();
+        var unbilled = await db.Set<TimeEntry>().Where(e => e.UserId == anna && e.Billable && e.QuoteLineId == null).SumAsync(e => e.Minutes);
 
         var cut = await RenderAsLeadAsync();
 
@@ -124,7 +124,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
         var anna = await Host.UserIdAsync("anna@contoso.example");
         var ben = await Host.UserIdAsync("ben@contoso.example");
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var ticket = await db.Tickets.Where(t => t.HandlerId == anna && t.Status == TicketStatus.Open && !t.Watchers.Any()).Select(t => t.Id).FirstAsync();
+        var ticket = await db.Set<Ticket>().Where(t => t.HandlerId == anna && t.Status == TicketStatus.Open && !t.Watchers.Any()).Select(t => t.Id).FirstAsync();
         var cut = await RenderAsLeadAsync();
         int Count(string user) => int.Parse(cut.Find(Row(user)).QuerySelector("[data-testid=open-Open]")!.TextContent);
         var (annaBefore, benBefore) = (Count(anna), Count(ben));
@@ -145,10 +145,10 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
     private async Task<int> UnassignedNewTicketAsync()
     {
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var template = await db.Tickets.AsNoTracking().FirstAsync();
+        var template = await db.Set<Ticket>().AsNoTracking().FirstAsync();
         var ticket = new Ticket
         {
-            Number = 880000 + await db.Tickets.CountAsync(),
+            Number = 880000 + await db.Set<Ticket>().CountAsync(),
             Subject = "Nobody has taken this yet",
             Status = TicketStatus.New,
             TenantId = template.TenantId,
@@ -157,7 +157,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
             CreatedAt = Host.Clock.GetUtcNow().UtcDateTime,
             UpdatedAt = Host.Clock.GetUtcNow().UtcDateTime,
         };
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
     }
@@ -167,14 +167,14 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
     {
         await UnassignedNewTicketAsync();
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var unassignedNew = await db.Tickets.CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
+        var unassignedNew = await db.Set<Ticket>().CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
 
         var board = await Host.Workload.GetAsync(null);
 
         board.Unassigned.Should().NotBeNull();
         board.Unassigned!.Open(TicketStatus.New).Should().Be(unassignedNew).And.BeGreaterThan(0);
         board.Unassigned.Overdue.Should().BeGreaterThan(0);
-        board.Agents.Sum(a => a.Open(TicketStatus.New)).Should().Be(await db.Tickets.CountAsync(t => t.HandlerId != null && t.Status == TicketStatus.New));
+        board.Agents.Sum(a => a.Open(TicketStatus.New)).Should().Be(await db.Set<Ticket>().CountAsync(t => t.HandlerId != null && t.Status == TicketStatus.New));
         (await Host.Workload.GetAsync(await Host.UserIdAsync("anna@contoso.example"))).Unassigned.Should().BeNull("an agent's own view has no such line");
         WorkloadService.TicketListUrl(null, [TicketStatus.New]).Should().Be("/tickets?status=New&unassigned=1");
     }
@@ -184,7 +184,7 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
     {
         await UnassignedNewTicketAsync();
         await using var db = await Host.DbFactory.CreateDbContextAsync();
-        var unassignedNew = await db.Tickets.CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
+        var unassignedNew = await db.Set<Ticket>().CountAsync(t => t.HandlerId == null && t.Status == TicketStatus.New);
 
         var cut = await RenderAsLeadAsync();
 

@@ -25,9 +25,9 @@ public sealed record ForeignTenant(int HomeTenantId, int TenantId, int CustomerI
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        var homeTenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+        var homeTenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         var annaId = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
-        var number = await db.Tickets.MaxAsync(t => t.Number);
+        var number = await db.Set<Ticket>().MaxAsync(t => t.Number);
         var now = DateTime.UtcNow;
 
         var tenant = new Tenant { Name = "Fabrikam Services", SenderAddress = "help@fabrikam-services.example", SenderName = "Fabrikam Services", Currency = "EUR", VatRate = 19m, QuoteNumberPrefix = "FS" };

@@ -1,10 +1,11 @@
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Users;
 
@@ -27,7 +28,7 @@ public sealed class TenantScopeDeskTests : BlazorTicketsTestContext
     {
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
-            var newest = await db.Tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Id).ToListAsync();
+            var newest = await db.Set<Ticket>().OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Id).ToListAsync();
             newest.Should().Contain(foreign.TicketId, "the tenant B ticket is among the newest, so an unscoped desk would show it");
         }
         Services.GetRequiredService<NavigationManager>().NavigateTo("/tickets");

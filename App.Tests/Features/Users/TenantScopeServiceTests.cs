@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using BlazorTickets.Features.Admin.Customers;
 using BlazorTickets.Features.Admin.Users;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Users;
 
@@ -145,7 +146,7 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
         bill.EntriesBilled.Should().Be(0);
         bill.Skipped.Should().ContainSingle().Which.Reason.Should().Be(SkipReasons.NotFound);
         await using var db = await world.App.DbFactory.CreateDbContextAsync();
-        (await db.TimeEntries.Where(e => e.Id == Foreign.EntryId).Select(e => e.QuoteLineId).SingleAsync()).Should().BeNull();
+        (await db.Set<TimeEntry>().Where(e => e.Id == Foreign.EntryId).Select(e => e.QuoteLineId).SingleAsync()).Should().BeNull();
     }
 
     [Fact]

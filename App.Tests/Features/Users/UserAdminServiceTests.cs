@@ -30,7 +30,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var groups = new[] { Groups.TicketSupport, Groups.SeniorSupport, Groups.Admins }
             .Select(name => new UserGroup { Name = name, HourlyRate = 90m })
             .ToList();
-        db.UserGroups.AddRange(groups);
+        db.Set<UserGroup>().AddRange(groups);
         await db.SaveChangesAsync();
         (support, senior, admins) = (groups[0].Id, groups[1].Id, groups[2].Id);
     }
@@ -193,7 +193,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         {
             var tenant = new Tenant { Name = "Contoso", SenderAddress = "support@contoso.example" };
             var customer = new Customer { Tenant = tenant, CustomerNumber = "C-1001", Name = "Max" };
-            db.Customers.Add(customer);
+            db.Set<Customer>().Add(customer);
             await db.SaveChangesAsync();
             db.Users.Add(new AppUser { UserName = "max@fabrikam.example", Email = "max@fabrikam.example", DisplayName = "Max", CustomerId = customer.Id });
             var user = await db.Users.SingleAsync(u => u.Id == anna);
@@ -238,7 +238,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         await using (var db = host.CreateDbContext())
         {
             var customer = new Customer { Tenant = new Tenant { Name = "Contoso", SenderAddress = "s@contoso.example" }, CustomerNumber = "C-1001", Name = "Max" };
-            db.Customers.Add(customer);
+            db.Set<Customer>().Add(customer);
             await db.SaveChangesAsync();
             var login = new AppUser { UserName = "max@fabrikam.example", Email = "max@fabrikam.example", DisplayName = "Max", CustomerId = customer.Id };
             db.Users.Add(login);

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using BlazorTickets.Features.Admin.Users;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Users;
 
@@ -51,7 +52,7 @@ public sealed class UserDialogTenantsTests : IAsyncLifetime
         await using (var db = host.CreateDbContext())
         {
             var anna = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
-            var tenantId = await db.Tenants.Select(t => t.Id).SingleAsync();
+            var tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
             var edit = (await users.GetAsync(anna))!;
             edit.TenantIds = [tenantId];
             (await users.UpdateAsync(edit)).Succeeded.Should().BeTrue();

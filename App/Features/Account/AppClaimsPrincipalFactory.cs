@@ -23,7 +23,7 @@ public sealed class AppClaimsPrincipalFactory(
         identity.AddClaim(new Claim(DisplayNameClaim, string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName ?? "" : user.DisplayName));
 
         await using var db = await dbFactory.CreateDbContextAsync();
-        var groups = await db.UserGroupMemberships
+        var groups = await db.Set<UserGroupMembership>()
             .Where(m => m.UserId == user.Id)
             .Select(m => m.Group.Name)
             .ToListAsync();

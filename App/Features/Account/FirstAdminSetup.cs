@@ -38,7 +38,7 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, IDbContextFacto
     public async Task<bool> AdministratorExistsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.UserGroupMemberships.AnyAsync(m => m.Group.Name == Groups.Admins && m.User.CustomerId == null, ct);
+        return await db.Set<UserGroupMembership>().AnyAsync(m => m.Group.Name == Groups.Admins && m.User.CustomerId == null, ct);
     }
 
     /// <summary>A new token; an older one stops working.</summary>
@@ -95,12 +95,12 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, IDbContextFacto
         }
 
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var existing = await db.UserGroups.Select(g => g.Name).ToListAsync(ct);
-        db.UserGroups.AddRange(Groups.Staff.Except(existing).Select(name => new UserGroup { Name = name }));
+        var existing = await db.Set<UserGroup>().Select(g => g.Name).ToListAsync(ct);
+        db.Set<UserGroup>().AddRange(Groups.Staff.Except(existing).Select(name => new UserGroup { Name = name }));
         await db.SaveChangesAsync(ct);
-        var adminsId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => g.Id).SingleAsync(ct);
+        var adminsId = await db.Set<UserGroup>().Where(g => g.Name == Groups.Admins).Select(g => g.Id).SingleAsync(ct);
         user.BillingGroupId = adminsId;
-        db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = adminsId });
+        db.Set<UserGroupMembership>().Add(new UserGroupMembership { UserId = user.Id, GroupId = adminsId });
         // CreateAsync saves the user and the membership together.
         var created = await users.CreateAsync(user, password!);
         return created.Succeeded ? FieldErrors.None : AddIdentityErrors(new FieldErrors(), created.Errors);

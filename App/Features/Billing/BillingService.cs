@@ -3,6 +3,10 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Billing;
 
@@ -25,13 +29,27 @@ public sealed class BillingService(
             (SELECT MIN(m."GroupId") FROM "UserGroupMemberships" AS m WHERE m."UserId" = e."UserId" HAVING COUNT(*) = 1))
         """;
 
+    /// <summary>Billable unbilled hours of each ticket that has some, and what billing them would cost now.</summary>
+    public async Task<IReadOnlyDictionary<int, UnbilledAmount>> UnbilledAsync(IReadOnlyCollection<int> ticketIds, CancellationToken ct = default)
+    {
+        if (ticketIds.Count == 0)
+        {
+            return new Dictionary<int, UnbilledAmount>();
+        }
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var allowed = await db.Set<Ticket>().AsNoTracking().Where(t => ticketIds.Contains(t.Id))
+            .WhereTenantAllowed(access, t => t.TenantId).Select(t => t.Id).ToListAsync(ct);
+        return await UnbilledTime.ForTicketsAsync(db, allowed, ct);
+    }
+
     public async Task<BillingPreview> PreviewAsync(IReadOnlyCollection<int> ticketIds, IProgress<BillingProgress>? progress = null, CancellationToken ct = default)
     {
         var ids = ticketIds.Distinct().ToList();
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await db.UserGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, g => (g.Name, g.HourlyRate), ct);
-        var tenants = await db.Tenants.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);
+        var groups = await db.Set<UserGroup>().AsNoTracking().ToDictionaryAsync(g => g.Id, g => (g.Name, g.HourlyRate), ct);
+        var tenants = await db.Set<Tenant>().AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);
 
         var quotes = new Dictionary<(int TenantId, int CustomerId), (string CustomerName, List<BillingPreviewTicket> Tickets)>();
         var skipped = new List<SkippedTicket>();
@@ -90,8 +108,8 @@ public sealed class BillingService(
         // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so a second run waits for the write lock instead of failing on upgrade.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
-        var groups = await db.UserGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
-        var tenants = await db.Tenants.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);
+        var groups = await db.Set<UserGroup>().AsNoTracking().ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
+        var tenants = await db.Set<Tenant>().AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);
         var now = clock.GetUtcNow().UtcDateTime;
 
         var quotes = new Dictionary<(int TenantId, int CustomerId), QuoteTally>();
@@ -120,7 +138,7 @@ public sealed class BillingService(
                         Currency = tenant.Currency,
                         VatRate = tenant.VatRate,
                     };
-                    db.Quotes.Add(quote);
+                    db.Set<Quote>().Add(quote);
                     quotes[key] = new QuoteTally(quote);
                 }
                 await db.SaveChangesAsync(ct);
@@ -145,7 +163,7 @@ public sealed class BillingService(
                         });
                     }
                 }
-                db.QuoteLines.AddRange(lines);
+                db.Set<QuoteLine>().AddRange(lines);
                 await db.SaveChangesAsync(ct);
 
                 var lineIds = string.Join(",", lines.Select(l => l.Id.ToString(CultureInfo.InvariantCulture)));
@@ -169,7 +187,7 @@ public sealed class BillingService(
 #pragma warning restore EF1002
 
                 var lineIdList = lines.Select(l => (int?)l.Id).ToList();
-                var linked = await db.TimeEntries.AsNoTracking()
+                var linked = await db.Set<TimeEntry>().AsNoTracking()
                     .Where(e => lineIdList.Contains(e.QuoteLineId))
                     .GroupBy(e => e.QuoteLineId!.Value)
                     .Select(g => new { LineId = g.Key, Minutes = g.Sum(e => (long)e.Minutes) })
@@ -181,7 +199,7 @@ public sealed class BillingService(
                     if (!linked.TryGetValue(line.Id, out var minutes))
                     {
                         // Another run claimed these entries first.
-                        db.QuoteLines.Remove(line);
+                        db.Set<QuoteLine>().Remove(line);
                         continue;
                     }
                     var hours = Money.Hours(minutes);
@@ -219,7 +237,7 @@ public sealed class BillingService(
             var quote = tally.Quote;
             if (tally.LineCount == 0)
             {
-                await db.Quotes.Where(q => q.Id == quote.Id).ExecuteDeleteAsync(ct);
+                await db.Set<Quote>().Where(q => q.Id == quote.Id).ExecuteDeleteAsync(ct);
                 continue;
             }
             var tenant = tenants[key.TenantId];
@@ -229,7 +247,7 @@ public sealed class BillingService(
             quote.Net = tally.Net;
             quote.Vat = Money.Vat(quote.Net, quote.VatRate);
             quote.Gross = quote.Net + quote.Vat;
-            db.Quotes.Attach(quote);
+            db.Set<Quote>().Attach(quote);
             db.Entry(quote).State = EntityState.Modified;
             billed.Add(new BilledQuote(quote.Id, quote.Number, key.CustomerId, customerNames.GetValueOrDefault(key.CustomerId) ?? "", tally.LineCount, quote.Net, quote.Gross, quote.Currency));
         }
@@ -245,7 +263,7 @@ public sealed class BillingService(
     }
 
     private static async Task<Dictionary<int, string>> CustomerNamesAsync(AppDbContext db, List<int> customerIds, CancellationToken ct) =>
-        await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
 
     private sealed record Billing(string Number, string By);
 
@@ -259,7 +277,7 @@ public sealed class BillingService(
         {
             return [];
         }
-        var rows = await db.QuoteLines.AsNoTracking()
+        var rows = await db.Set<QuoteLine>().AsNoTracking()
             .Where(l => ticketIds.Contains(l.TicketId) && l.TimeEntries.Any(e => e.Billable))
             .Select(l => new
             {
@@ -293,12 +311,12 @@ public sealed class BillingService(
     /// <remarks>A ticket of a tenant the user may not see is skipped as not found: the client's selection is never trusted.</remarks>
     private static async Task<ChunkAnalysis> AnalyzeAsync(AppDbContext db, int[] chunk, TenantAccess access, CancellationToken ct)
     {
-        var tickets = await db.Tickets.AsNoTracking()
+        var tickets = await db.Set<Ticket>().AsNoTracking()
             .Where(t => chunk.Contains(t.Id))
             .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new TicketFacts(
                 t.Id, t.Number, t.Subject, t.CustomerId, t.Customer != null ? t.Customer.Name : null, t.TenantId, t.TimeTrackingAllowed,
-                db.RunningTimers.Any(r => r.TicketId == t.Id)))
+                db.Set<RunningTimer>().Any(r => r.TicketId == t.Id)))
             .ToDictionaryAsync(t => t.Id, ct);
         var entries = await UnbilledTime.GroupsAsync(db, chunk, ct);
         var entriesByTicket = entries.ToLookup(e => e.TicketId);

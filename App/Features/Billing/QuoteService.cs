@@ -2,6 +2,8 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Billing;
 
@@ -54,7 +56,7 @@ public sealed class QuoteService(
 
     private IQueryable<Quote> ApplyFilter(AppDbContext db, QuoteListFilter filter, TenantAccess access)
     {
-        var query = db.Quotes.AsNoTracking().WhereTenantAllowed(access, q => q.TenantId);
+        var query = db.Set<Quote>().AsNoTracking().WhereTenantAllowed(access, q => q.TenantId);
         if (filter.Status is QuoteStatus status)
         {
             query = query.Where(q => q.Status == status);
@@ -90,7 +92,7 @@ public sealed class QuoteService(
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var header = await db.Quotes.AsNoTracking()
+        var header = await db.Set<Quote>().AsNoTracking()
             .Where(q => q.Id == id)
             .WhereTenantAllowed(access, q => q.TenantId)
             .Select(q => new
@@ -110,7 +112,7 @@ public sealed class QuoteService(
         {
             return null;
         }
-        var lines = await db.QuoteLines.AsNoTracking()
+        var lines = await db.Set<QuoteLine>().AsNoTracking()
             .Where(l => l.QuoteId == id)
             .OrderBy(l => l.Ticket.Number).ThenBy(l => l.UserGroup.Name).ThenBy(l => l.Id)
             .Select(l => new QuoteLineView(l.Id, l.TicketId, l.Ticket.Number, l.Text, l.UserGroup.Name, l.Hours, l.Rate, l.Amount, l.TimeEntries.Count))
@@ -131,7 +133,7 @@ public sealed class QuoteService(
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var current = await db.Quotes.Where(q => q.Id == id).WhereTenantAllowed(access, q => q.TenantId).Select(q => (QuoteStatus?)q.Status).SingleOrDefaultAsync(ct);
+        var current = await db.Set<Quote>().Where(q => q.Id == id).WhereTenantAllowed(access, q => q.TenantId).Select(q => (QuoteStatus?)q.Status).SingleOrDefaultAsync(ct);
         if (current is not QuoteStatus from)
         {
             return new QuoteStatusResult.Refused(QuoteMessages.NotFound);
@@ -141,7 +143,7 @@ public sealed class QuoteService(
             return new QuoteStatusResult.Refused(QuoteMessages.NotAllowed);
         }
         // Conditional on the status read above: of two clerks changing the same quote, the second is told, not overwritten.
-        var changed = await db.Quotes.Where(q => q.Id == id && q.Status == from).ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, next), ct);
+        var changed = await db.Set<Quote>().Where(q => q.Id == id && q.Status == from).ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, next), ct);
         if (changed == 0)
         {
             return new QuoteStatusResult.Refused(QuoteMessages.ChangedMeanwhile);
@@ -150,9 +152,9 @@ public sealed class QuoteService(
         var ticketIds = new List<int>();
         if (next == QuoteStatus.Cancelled && from == QuoteStatus.Draft)
         {
-            var lineIds = db.QuoteLines.Where(l => l.QuoteId == id).Select(l => (int?)l.Id);
-            ticketIds = await db.QuoteLines.Where(l => l.QuoteId == id).Select(l => l.TicketId).Distinct().ToListAsync(ct);
-            released = await db.TimeEntries.Where(e => lineIds.Contains(e.QuoteLineId))
+            var lineIds = db.Set<QuoteLine>().Where(l => l.QuoteId == id).Select(l => (int?)l.Id);
+            ticketIds = await db.Set<QuoteLine>().Where(l => l.QuoteId == id).Select(l => l.TicketId).Distinct().ToListAsync(ct);
+            released = await db.Set<TimeEntry>().Where(e => lineIds.Contains(e.QuoteLineId))
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.QuoteLineId, (int?)null), ct);
         }
         await transaction.CommitAsync(ct);

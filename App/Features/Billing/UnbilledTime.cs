@@ -1,5 +1,8 @@
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Users;
 
 namespace BlazorTickets.Features.Billing;
 
@@ -16,7 +19,7 @@ public static class UnbilledTime
     /// One grouped query; the bill run's SQL uses the same rule for the group.
     /// </summary>
     public static Task<List<UnbilledGroup>> GroupsAsync(AppDbContext db, IReadOnlyCollection<int> ticketIds, CancellationToken ct) =>
-        db.TimeEntries.AsNoTracking()
+        db.Set<TimeEntry>().AsNoTracking()
             .Where(e => ticketIds.Contains(e.TicketId) && e.QuoteLineId == null)
             .Select(e => new
             {
@@ -37,9 +40,9 @@ public static class UnbilledTime
     {
         var groups = await GroupsAsync(db, ticketIds, ct);
         var groupIds = groups.Where(g => g.GroupId is not null).Select(g => g.GroupId!.Value).Distinct().ToList();
-        var rates = await db.UserGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
+        var rates = await db.Set<UserGroup>().AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
         var billableTickets = groups.Where(g => g.Billable).Select(g => g.TicketId).Distinct().ToList();
-        var currencies = await db.Tickets.AsNoTracking().Where(t => billableTickets.Contains(t.Id))
+        var currencies = await db.Set<Ticket>().AsNoTracking().Where(t => billableTickets.Contains(t.Id))
             .Select(t => new { t.Id, t.Tenant.Currency })
             .ToDictionaryAsync(t => t.Id, t => t.Currency, ct);
         return groups.Where(g => g.Billable)

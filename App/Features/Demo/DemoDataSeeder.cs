@@ -42,7 +42,7 @@ public sealed class DemoDataSeeder(
     public async Task<bool> SeedAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Tenants.AnyAsync(ct))
+        if (await db.Set<Tenant>().AnyAsync(ct))
         {
             return false;
         }
@@ -63,7 +63,7 @@ public sealed class DemoDataSeeder(
             QuoteNumberPrefix = "Q",
             TimeRoundingMinutes = 5,
         };
-        db.Tenants.Add(tenant);
+        db.Set<Tenant>().Add(tenant);
         // Saved first so its id exists for the customer emails, which copy it without a navigation.
         await db.SaveChangesAsync(ct);
 
@@ -75,11 +75,11 @@ public sealed class DemoDataSeeder(
             [Groups.TeamLeads] = new() { Name = Groups.TeamLeads, HourlyRate = 110.00m },
             [Groups.Admins] = new() { Name = Groups.Admins, HourlyRate = 0m },
         };
-        db.UserGroups.AddRange(groups.Values);
+        db.Set<UserGroup>().AddRange(groups.Values);
         AddTextBlocks(db, tenant);
 
         var customers = CreateCustomers(tenant, now);
-        db.Customers.AddRange(customers);
+        db.Set<Customer>().AddRange(customers);
         await db.SaveChangesAsync(ct);
 
         Task<AppUser> User(string email, string name, int? customerId, string? billingGroup, params string[] groupNames)
@@ -104,7 +104,7 @@ public sealed class DemoDataSeeder(
             db.Users.Add(user);
             foreach (var groupName in groupNames)
             {
-                db.UserGroupMemberships.Add(new UserGroupMembership { User = user, UserId = user.Id, GroupId = groups[groupName].Id });
+                db.Set<UserGroupMembership>().Add(new UserGroupMembership { User = user, UserId = user.Id, GroupId = groups[groupName].Id });
             }
             return Task.FromResult(user);
         }
@@ -121,7 +121,7 @@ public sealed class DemoDataSeeder(
 
         AppUser[] agents = [anna, ben, carla];
         var tickets = CreateTickets(tenant, customers, agents, now, random);
-        db.Tickets.AddRange(tickets);
+        db.Set<Ticket>().AddRange(tickets);
         await db.SaveChangesAsync(ct);
 
         foreach (var ticket in tickets.Where(t => t.TimeTrackingAllowed && t.HandlerId is not null && t.Status != TicketStatus.New))
@@ -131,7 +131,7 @@ public sealed class DemoDataSeeder(
             {
                 var start = ticket.CreatedAt.AddHours(2 + i * 5);
                 var minutes = 15 * random.Next(1, 9);
-                db.TimeEntries.Add(new TimeEntry
+                db.Set<TimeEntry>().Add(new TimeEntry
                 {
                     TicketId = ticket.Id,
                     UserId = ticket.HandlerId!,
@@ -144,7 +144,7 @@ public sealed class DemoDataSeeder(
                 });
             }
         }
-        db.Counters.Add(new Counter { Name = Sequences.TicketNumber, Value = tickets.Max(t => t.Number) });
+        db.Set<Counter>().Add(new Counter { Name = Sequences.TicketNumber, Value = tickets.Max(t => t.Number) });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -166,7 +166,7 @@ public sealed class DemoDataSeeder(
 
     private static void AddTextBlocks(AppDbContext db, Tenant tenant)
     {
-        db.TextBlocks.AddRange(
+        db.Set<TextBlock>().AddRange(
             new TextBlock
             {
                 Tenant = tenant,

@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -65,10 +66,10 @@ public static class MailCommandLine
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var fetcher = services.GetRequiredService<MailFetchService>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        var query = db.MailboxSettings.AsNoTracking().Where(s => s.Host != "");
+        var query = db.Set<MailboxSettings>().AsNoTracking().Where(s => s.Host != "");
         if (options.TryGetValue("tenant", out var tenantName))
         {
-            if (!await db.Tenants.AnyAsync(t => t.Name == tenantName))
+            if (!await db.Set<Tenant>().AnyAsync(t => t.Name == tenantName))
             {
                 await error.WriteLineAsync($"There is no tenant named \"{tenantName}\".");
                 return 1;
@@ -124,7 +125,7 @@ public static class MailCommandLine
         int tenantId;
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
-            var tenant = await db.Tenants.Where(t => t.Name == options["tenant"]).Select(t => (int?)t.Id).SingleOrDefaultAsync();
+            var tenant = await db.Set<Tenant>().Where(t => t.Name == options["tenant"]).Select(t => (int?)t.Id).SingleOrDefaultAsync();
             if (tenant is null)
             {
                 await error.WriteLineAsync($"There is no tenant named \"{options["tenant"]}\".");

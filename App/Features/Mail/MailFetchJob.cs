@@ -46,7 +46,7 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
     {
         settingsService.Changed += OnSettingsChanged;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await db.MailboxSettings.Select(s => s.TenantId).ToListAsync(ct);
+        var tenantIds = await db.Set<MailboxSettings>().Select(s => s.TenantId).ToListAsync(ct);
         foreach (var tenantId in tenantIds)
         {
             await SyncAsync(tenantId, ct);
@@ -78,7 +78,7 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
         MailboxSettings? settings;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         }
         var scheduler = await schedulerFactory.GetScheduler(ct);
         var jobKey = MailFetchJob.KeyOf(tenantId);

@@ -58,7 +58,7 @@ public sealed class MailFetchService(
         MailboxSettings? settings;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         }
         if (settings is null || !settings.IsConfigured)
         {
@@ -193,10 +193,10 @@ public sealed class MailFetchService(
     private async Task<long> SyncFolderStateAsync(int tenantId, string folderName, uint uidValidity, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var state = await db.MailFolderStates.SingleOrDefaultAsync(s => s.TenantId == tenantId && s.Folder == folderName, ct);
+        var state = await db.Set<MailFolderState>().SingleOrDefaultAsync(s => s.TenantId == tenantId && s.Folder == folderName, ct);
         if (state is null)
         {
-            db.MailFolderStates.Add(new MailFolderState { TenantId = tenantId, Folder = folderName, UidValidity = uidValidity, HighestUid = 0 });
+            db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = folderName, UidValidity = uidValidity, HighestUid = 0 });
             await db.SaveChangesAsync(ct);
             return 0;
         }
@@ -323,7 +323,7 @@ public sealed class MailFetchService(
         {
             var folderName = folder.FullName;
             var validity = (long)folder.UidValidity;
-            pending = (await db.ImportedMails
+            pending = (await db.Set<ImportedMail>()
                     .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && !m.AfterImportApplied)
                     .Select(m => m.Uid)
                     .ToListAsync(ct))
@@ -369,7 +369,7 @@ public sealed class MailFetchService(
         var folderName = folder.FullName;
         var validity = (long)folder.UidValidity;
         var ids = uids.Select(u => (long)u.Id).ToList();
-        await db.ImportedMails
+        await db.Set<ImportedMail>()
             .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && ids.Contains(m.Uid))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.AfterImportApplied, true), ct);
     }
@@ -380,7 +380,7 @@ public sealed class MailFetchService(
         {
             var counts = (summary with { Error = null }).ToString();
             await using var db = await dbFactory.CreateDbContextAsync();
-            await db.MailboxSettings.Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(s => s
+            await db.Set<MailboxSettings>().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.LastRunAt, clock.GetUtcNow().UtcDateTime)
                 .SetProperty(x => x.LastRunSeconds, summary.Duration.TotalSeconds)
                 .SetProperty(x => x.LastRunSummary, counts)

@@ -113,8 +113,8 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         var now = clock.GetUtcNow().UtcDateTime;
         if (replacingQuarantineId is int quarantineId)
         {
-            await db.ImportedMails.Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
-            await db.QuarantinedMails.Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
+            await db.Set<ImportedMail>().Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
+            await db.Set<QuarantinedMail>().Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
         }
 
         var keys = parsedOrError.Select((p, i) => p is ParsedMail parsed ? parsed.MessageKey : KeyOfUnparsed(mails[i].Raw)).ToList();
@@ -123,13 +123,13 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             TicketNumbers = new SequenceBlock(Sequences.TicketNumber, 1001),
             CustomerNumbers = new SequenceBlock(CustomerFromMailSequence(tenantId), 1),
         };
-        batch.Keys.UnionWith(await db.ImportedMails
+        batch.Keys.UnionWith(await db.Set<ImportedMail>()
             .Where(m => m.TenantId == tenantId && keys.Contains(m.MessageKey))
             .Select(m => m.MessageKey)
             .ToListAsync(ct));
 
         var senders = parsedOrError.OfType<ParsedMail>().Select(p => p.FromAddress).OfType<string>().Distinct().ToList();
-        foreach (var email in await db.CustomerEmails
+        foreach (var email in await db.Set<CustomerEmail>()
                      .Where(e => e.TenantId == tenantId && senders.Contains(e.Address))
                      .Include(e => e.Customer)
                      .ToListAsync(ct))
@@ -182,7 +182,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                     CreatedAt = now,
                     RelatedTicket = named,
                 };
-                db.Tickets.Add(ticket);
+                db.Set<Ticket>().Add(ticket);
                 batch.TicketsByNumber[ticket.Number] = ticket;
             }
             else if (!parsed.IsAutomatic && ticket.Status is TicketStatus.Answered or TicketStatus.Closed or TicketStatus.WaitingForCustomer)
@@ -191,7 +191,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             }
 
             var message = NewMessage(ticket, parsed, raw, now);
-            db.TicketMessages.Add(message);
+            db.Set<TicketMessage>().Add(message);
             messages[i] = message;
             (await ParticipantsAsync(db, ticket, batch, ct)).UnionWith(AddressesOf(message.From, message.To, message.Cc));
             if (parsed.MessageId is not null)
@@ -205,7 +205,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             ticket.LastMessageAt = message.Date > (ticket.LastMessageAt ?? DateTime.MinValue) ? message.Date : ticket.LastMessageAt;
             ticket.UpdatedAt = now;
             ticket.UpdatedBy = ImportedBy;
-            db.ImportedMails.Add(new ImportedMail
+            db.Set<ImportedMail>().Add(new ImportedMail
             {
                 TenantId = tenantId,
                 Folder = position.Folder,
@@ -312,8 +312,8 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             RawIsComplete = rawIsComplete,
             CreatedAt = now,
         };
-        db.QuarantinedMails.Add(quarantined);
-        db.ImportedMails.Add(new ImportedMail
+        db.Set<QuarantinedMail>().Add(quarantined);
+        db.Set<ImportedMail>().Add(new ImportedMail
         {
             TenantId = tenantId,
             Folder = position.Folder,
@@ -337,7 +337,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var key = parsed?.MessageKey ?? KeyOfUnparsed(raw);
-        if (await db.ImportedMails.AnyAsync(m => m.TenantId == tenantId && m.MessageKey == key, ct))
+        if (await db.Set<ImportedMail>().AnyAsync(m => m.TenantId == tenantId && m.MessageKey == key, ct))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
             await transaction.CommitAsync(ct);
@@ -359,7 +359,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         QuarantinedMail? quarantined;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            quarantined = await db.QuarantinedMails.AsNoTracking().SingleOrDefaultAsync(q => q.Id == quarantineId, ct);
+            quarantined = await db.Set<QuarantinedMail>().AsNoTracking().SingleOrDefaultAsync(q => q.Id == quarantineId, ct);
             if (quarantined is null)
             {
                 return (false, Text.Of("This quarantine entry no longer exists."));
@@ -367,9 +367,9 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             if (!quarantined.RawIsComplete)
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await db.ImportedMails.Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
-                await db.QuarantinedMails.Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
-                await db.MailFolderStates
+                await db.Set<ImportedMail>().Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
+                await db.Set<QuarantinedMail>().Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
+                await db.Set<MailFolderState>()
                     .Where(s => s.TenantId == quarantined.TenantId && s.Folder == quarantined.Folder
                                 && s.UidValidity == quarantined.UidValidity && s.HighestUid >= quarantined.Uid)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, quarantined.Uid - 1), ct);
@@ -396,7 +396,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
 
     private static Task AdvanceFolderAsync(AppDbContext db, int tenantId, MailPosition position, CancellationToken ct) =>
-        db.MailFolderStates
+        db.Set<MailFolderState>()
             .Where(s => s.TenantId == tenantId && s.Folder == position.Folder && s.UidValidity == position.UidValidity && s.HighestUid < position.Uid)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, position.Uid), ct);
 
@@ -413,7 +413,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             {
                 return known;
             }
-            var found = await db.Tickets.SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct);
+            var found = await db.Set<Ticket>().SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct);
             if (found is not null)
             {
                 batch.TicketsByNumber[number] = found;
@@ -449,14 +449,14 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         }
         if (referenced.Count > 0)
         {
-            var ticketId = await db.TicketMessages
+            var ticketId = await db.Set<TicketMessage>()
                 .Where(m => m.MessageId != null && referenced.Contains(m.MessageId) && m.Ticket.TenantId == tenantId)
                 .OrderByDescending(m => m.Date)
                 .Select(m => (int?)m.TicketId)
                 .FirstOrDefaultAsync(ct);
             if (ticketId is int id)
             {
-                var ticket = batch.TicketsByNumber.Values.FirstOrDefault(t => t.Id == id) ?? await db.Tickets.SingleAsync(t => t.Id == id, ct);
+                var ticket = batch.TicketsByNumber.Values.FirstOrDefault(t => t.Id == id) ?? await db.Set<Ticket>().SingleAsync(t => t.Id == id, ct);
                 batch.TicketsByNumber[ticket.Number] = ticket;
                 return ticket;
             }
@@ -480,13 +480,13 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (ticket.Id != 0)
         {
-            var customerIds = await db.TicketAssignedCustomers.Where(a => a.TicketId == ticket.Id).Select(a => a.CustomerId).ToListAsync(ct);
+            var customerIds = await db.Set<TicketAssignedCustomer>().Where(a => a.TicketId == ticket.Id).Select(a => a.CustomerId).ToListAsync(ct);
             if (ticket.CustomerId is int customerId)
             {
                 customerIds.Add(customerId);
             }
-            addresses.UnionWith(await db.CustomerEmails.Where(e => customerIds.Contains(e.CustomerId)).Select(e => e.Address).ToListAsync(ct));
-            foreach (var message in await db.TicketMessages
+            addresses.UnionWith(await db.Set<CustomerEmail>().Where(e => customerIds.Contains(e.CustomerId)).Select(e => e.Address).ToListAsync(ct));
+            foreach (var message in await db.Set<TicketMessage>()
                          .Where(m => m.TicketId == ticket.Id && m.Direction != MessageDirection.InternalNote)
                          .Select(m => new { m.From, m.To, m.Cc })
                          .ToListAsync(ct))
@@ -506,7 +506,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     {
         var since = now.AddHours(-1);
         var pattern = $"%{address}%";
-        var recent = await db.ImportedMails
+        var recent = await db.Set<ImportedMail>()
             .Where(m => m.TenantId == tenantId && m.ImportedAt >= since && m.TicketMessage != null
                         && m.TicketMessage.IsAutomatic && EF.Functions.Like(m.TicketMessage.From, pattern))
             .CountAsync(ct);
@@ -531,7 +531,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             CreatedAt = now,
             Emails = [new CustomerEmail { TenantId = tenantId, Address = Truncate(address, 320) }],
         };
-        db.Customers.Add(customer);
+        db.Set<Customer>().Add(customer);
         return batch.CustomersByAddress[address] = customer;
     }
 

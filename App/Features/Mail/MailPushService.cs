@@ -36,7 +36,7 @@ public sealed class MailPushService(
         {
             await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             {
-                foreach (var tenantId in await db.MailboxSettings.Where(s => s.PushEnabled).Select(s => s.TenantId).ToListAsync(stoppingToken))
+                foreach (var tenantId in await db.Set<MailboxSettings>().Where(s => s.PushEnabled).Select(s => s.TenantId).ToListAsync(stoppingToken))
                 {
                     Restart(tenantId);
                 }
@@ -89,7 +89,7 @@ public sealed class MailPushService(
                 MailboxSettings? settings;
                 await using (var db = await dbFactory.CreateDbContextAsync(ct))
                 {
-                    settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+                    settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
                 }
                 if (settings is null || !settings.IsConfigured || !settings.PushEnabled)
                 {

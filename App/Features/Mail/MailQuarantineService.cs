@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -10,14 +11,14 @@ public sealed class MailQuarantineService(IDbContextFactory<AppDbContext> dbFact
     public async Task<PagedRows> ListAsync(int page, int pageSize, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.QuarantinedMails.AsNoTracking();
+        var query = db.Set<QuarantinedMail>().AsNoTracking();
         var total = await query.CountAsync(ct);
         var rows = await query
             .OrderByDescending(q => q.CreatedAt).ThenByDescending(q => q.Id)
             .Skip(Math.Max(page, 0) * pageSize).Take(Math.Clamp(pageSize, 1, 200))
             .Select(q => new QuarantineRow(
                 q.Id,
-                db.Tenants.Where(t => t.Id == q.TenantId).Select(t => t.Name).FirstOrDefault() ?? "",
+                db.Set<Tenant>().Where(t => t.Id == q.TenantId).Select(t => t.Name).FirstOrDefault() ?? "",
                 q.Reason, q.From, q.Subject, q.Size, q.RawIsComplete, q.CreatedAt))
             .ToListAsync(ct);
         return new PagedRows(rows, total);
@@ -28,7 +29,7 @@ public sealed class MailQuarantineService(IDbContextFactory<AppDbContext> dbFact
     public async Task<(string FileName, byte[] Raw)?> GetEmlAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var entry = await db.QuarantinedMails.AsNoTracking()
+        var entry = await db.Set<QuarantinedMail>().AsNoTracking()
             .Where(q => q.Id == id)
             .Select(q => new { q.Id, q.Raw, q.RawIsComplete })
             .SingleOrDefaultAsync(ct);
@@ -41,6 +42,6 @@ public sealed class MailQuarantineService(IDbContextFactory<AppDbContext> dbFact
     public async Task<bool> DiscardAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.QuarantinedMails.Where(q => q.Id == id).ExecuteDeleteAsync(ct) > 0;
+        return await db.Set<QuarantinedMail>().Where(q => q.Id == id).ExecuteDeleteAsync(ct) > 0;
     }
 }

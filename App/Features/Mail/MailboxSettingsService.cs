@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Mail;
 
@@ -36,7 +37,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     public async Task<MailboxSettingsInput> GetAsync(int tenantId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var settings = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new MailboxSettings();
+        var settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new MailboxSettings();
         return new MailboxSettingsInput
         {
             Host = settings.Host,
@@ -59,7 +60,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     public async Task<IReadOnlyList<ConfiguredMailbox>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var settings = await db.MailboxSettings.AsNoTracking().Include(s => s.Tenant).Where(s => s.Host != "").ToListAsync(ct);
+        var settings = await db.Set<MailboxSettings>().AsNoTracking().Include(s => s.Tenant).Where(s => s.Host != "").ToListAsync(ct);
         return settings.OrderBy(s => s.Tenant.Name).Select(s => new ConfiguredMailbox(s.TenantId, s.Tenant.Name, s)).ToList();
     }
 
@@ -71,7 +72,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
             return FieldErrors.Of(nameof(MailboxSettingsInput.CronSchedule), Text.Of("This is not a valid Quartz cron expression, e.g. 0 0/2 * * * ? for every 2 minutes."));
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var updated = await db.MailboxSettings.Where(s => s.TenantId == tenantId)
+        var updated = await db.Set<MailboxSettings>().Where(s => s.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CronSchedule, cron.Trim()).SetProperty(x => x.ScheduleEnabled, enabled), ct);
         if (updated == 0)
         {
@@ -129,11 +130,11 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
     {
         var errors = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        if (!await db.Set<Tenant>().AnyAsync(t => t.Id == tenantId, ct))
         {
             errors.Add("Tenant", "This tenant does not exist.");
         }
-        var settings = await db.MailboxSettings.SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        var settings = await db.Set<MailboxSettings>().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (string.IsNullOrEmpty(input.NewPassword) && settings?.ProtectedPassword is null)
         {
             errors.Add(nameof(input.NewPassword), Text.Of("Enter the mailbox password."));
@@ -145,7 +146,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         if (settings is null)
         {
             settings = new MailboxSettings { TenantId = tenantId };
-            db.MailboxSettings.Add(settings);
+            db.Set<MailboxSettings>().Add(settings);
         }
         settings.Host = input.Host.Trim();
         settings.Port = input.Port;
@@ -181,7 +182,7 @@ public sealed class MailboxSettingsService(IDbContextFactory<AppDbContext> dbFac
         if (string.IsNullOrEmpty(password))
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var stored = await db.MailboxSettings.Where(s => s.TenantId == tenantId).Select(s => s.ProtectedPassword).SingleOrDefaultAsync(ct);
+            var stored = await db.Set<MailboxSettings>().Where(s => s.TenantId == tenantId).Select(s => s.ProtectedPassword).SingleOrDefaultAsync(ct);
             if (stored is null)
             {
                 return (false, Text.Of("Enter the mailbox password."));

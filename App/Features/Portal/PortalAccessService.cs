@@ -67,7 +67,7 @@ public sealed class PortalAccessService(
     {
         var now = Now();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var customer = await db.Customers.AsNoTracking()
+        var customer = await db.Set<Customer>().AsNoTracking()
             .Where(c => c.Id == customerId)
             .Select(c => new
             {
@@ -147,7 +147,7 @@ public sealed class PortalAccessService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        if (!await db.Set<Customer>().AnyAsync(c => c.Id == customerId, ct))
         {
             return new AccessLinkResult.NotFound();
         }
@@ -237,7 +237,7 @@ public sealed class PortalAccessService(
     private async Task<bool> CanMailLinksAsync(int customerId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantId = await db.Customers.Where(c => c.Id == customerId).Select(c => (int?)c.TenantId).SingleOrDefaultAsync(ct);
+        var tenantId = await db.Set<Customer>().Where(c => c.Id == customerId).Select(c => (int?)c.TenantId).SingleOrDefaultAsync(ct);
         return tenantId is int id && await outbox.CanSendAsync(id, ct);
     }
 
@@ -249,7 +249,7 @@ public sealed class PortalAccessService(
             return result;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Customers.Where(c => c.Id == customerId).Select(c => new { c.TenantId, c.Tenant.Name }).SingleOrDefaultAsync(ct);
+        var tenant = await db.Set<Customer>().Where(c => c.Id == customerId).Select(c => new { c.TenantId, c.Tenant.Name }).SingleOrDefaultAsync(ct);
         if (tenant is null || !ReplyAddresses.IsValidSingle(created.Email) || !await outbox.CanSendAsync(tenant.TenantId, ct))
         {
             return result;

@@ -2,6 +2,7 @@ using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Features.Portal;
 
@@ -17,9 +18,9 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// <summary>The tickets of <paramref name="customerId"/>: theirs as the customer or as an assigned customer, in their own tenant.</summary>
     internal static IQueryable<Ticket> MyTickets(AppDbContext db, int customerId)
     {
-        var tenantOfCustomer = db.Customers.Where(c => c.Id == customerId).Select(c => c.TenantId);
-        var assignedTicketIds = db.TicketAssignedCustomers.Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
-        return db.Tickets.Where(t =>
+        var tenantOfCustomer = db.Set<Customer>().Where(c => c.Id == customerId).Select(c => c.TenantId);
+        var assignedTicketIds = db.Set<TicketAssignedCustomer>().Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
+        return db.Set<Ticket>().Where(t =>
             (t.CustomerId == customerId || assignedTicketIds.Contains(t.Id)) && tenantOfCustomer.Contains(t.TenantId));
     }
 
@@ -78,7 +79,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
             return null;
         }
 
-        var messages = await VisibleMessages(db.TicketMessages.AsNoTracking())
+        var messages = await VisibleMessages(db.Set<TicketMessage>().AsNoTracking())
             .Where(m => m.TicketId == ticketId)
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new PortalMessage(
@@ -116,9 +117,9 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var myTicketIds = MyTickets(db, me.CustomerId).Select(t => t.Id);
-        var visibleMessageIds = VisibleMessages(db.TicketMessages).Where(m => myTicketIds.Contains(m.TicketId)).Select(m => m.Id);
+        var visibleMessageIds = VisibleMessages(db.Set<TicketMessage>()).Where(m => myTicketIds.Contains(m.TicketId)).Select(m => m.Id);
         var attachment = await AttachmentContent
-            .Of(db.Attachments.AsNoTracking().Where(a => a.Id == attachmentId && visibleMessageIds.Contains(a.MessageId)))
+            .Of(db.Set<Attachment>().AsNoTracking().Where(a => a.Id == attachmentId && visibleMessageIds.Contains(a.MessageId)))
             .SingleOrDefaultAsync(ct);
         return attachment is null ? null : new PortalAttachmentFile(attachment.FileName, attachment.Bytes());
     }
@@ -135,7 +136,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
         // An agent may save the ticket in between; the answer only adds, so it is applied again to the fresh row.
         return await ChangeMyTicketAsync(me, ticketId, tickets => tickets.Include(t => t.Tenant), (db, ticket, now) =>
         {
-            db.TicketMessages.Add(Inbound(me, ticket, ticket.Tenant.SenderAddress, ticket.Subject, text, files, now));
+            db.Set<TicketMessage>().Add(Inbound(me, ticket, ticket.Tenant.SenderAddress, ticket.Subject, text, files, now));
             ticket.Status = TicketStatus.Open;
             ticket.LastMessageAt = now;
             ticket.UpdatedAt = now;
@@ -154,7 +155,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
             return new PortalResult.Invalid(errors);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var customer = await db.Customers.AsNoTracking()
+        var customer = await db.Set<Customer>().AsNoTracking()
             .Where(c => c.Id == me.CustomerId)
             .Select(c => new { c.TenantId, c.Tenant.SenderAddress })
             .SingleOrDefaultAsync(ct);
@@ -176,7 +177,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
             LastMessageAt = now,
         };
         ticket.Messages.Add(Inbound(me, ticket, customer.SenderAddress, ticket.Subject, text, files, now));
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync(ct);
         return new PortalResult.Done(ticket.Id);
     }

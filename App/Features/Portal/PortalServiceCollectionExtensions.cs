@@ -10,6 +10,7 @@ public static class PortalServiceCollectionExtensions
 
     public static IServiceCollection AddPortal(this IServiceCollection services)
     {
+        services.AddSingleton<ITicketTouches, PortalTicketTouches>();
         services.AddScoped<PortalService>();
         services.AddScoped<PortalAccessService>();
         services.AddSingleton<PortalLinkAddress>();

@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 
@@ -30,7 +31,7 @@ public sealed class MailOutbox(IDbContextFactory<AppDbContext> dbFactory, Outbox
             throw new ArgumentException($"\"{to}\" is not a valid address.", nameof(to));
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
+        var tenant = await db.Set<Tenant>().AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
         if (!ReplyAddresses.IsValidSingle(tenant.SenderAddress))
         {
             throw new InvalidOperationException($"Tenant {tenant.Name} has no valid sender address.");

@@ -219,11 +219,11 @@ public sealed class OutboxWorker(
         {
             // A customer who wrote again while the reply waited in the outbox is not answered by it: the ticket keeps
             // the status their mail gave it (Open) instead of looking Answered.
-            var customerWroteSince = mail.TicketMessageId is int replyId && await db.TicketMessages.AnyAsync(m =>
+            var customerWroteSince = mail.TicketMessageId is int replyId && await db.Set<TicketMessage>().AnyAsync(m =>
                 m.TicketId == ticketId && m.Id > replyId && m.Direction == MessageDirection.Inbound && !m.IsAutomatic, ct);
             if (mail.StatusAfterSending is TicketStatus status && !customerWroteSince)
             {
-                await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
+                await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
                     .SetProperty(t => t.Status, status)
                     .SetProperty(t => t.LastMessageAt, now)
                     .SetProperty(t => t.UpdatedAt, now)
@@ -261,7 +261,7 @@ public sealed class OutboxWorker(
             MailboxSettings? mailbox;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                mailbox = await db.MailboxSettings.AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
+                mailbox = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
             }
             if (mailbox is null || !mailbox.IsConfigured)
             {

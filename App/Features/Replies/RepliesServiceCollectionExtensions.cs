@@ -1,9 +1,12 @@
+using BlazorTickets.Features.Tickets;
+
 namespace BlazorTickets.Features.Replies;
 
 public static class RepliesServiceCollectionExtensions
 {
     public static IServiceCollection AddReplies(this IServiceCollection services)
     {
+        services.AddSingleton<ITicketTouches, ReplyTicketTouches>();
         services.AddSingleton<SmtpConnector>();
         services.AddSingleton<SmtpSettingsService>();
         services.AddSingleton<OutboxSignal>();

@@ -7,6 +7,7 @@ using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 
@@ -19,7 +20,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
     public async Task<ReplyContext?> GetContextAsync(int ticketId, string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.AsNoTracking()
+        var ticket = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == ticketId)
             .Select(t => new { t.Id, t.Number, t.Subject, t.TenantId, CustomerName = t.Customer != null ? t.Customer.Name : null, t.ExpectedDate })
             .SingleOrDefaultAsync(ct);
@@ -28,12 +29,12 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
             return null;
         }
         var agent = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Signature }).SingleOrDefaultAsync(ct);
-        var messages = await db.TicketMessages.AsNoTracking()
+        var messages = await db.Set<TicketMessage>().AsNoTracking()
             .Where(m => m.TicketId == ticketId && m.Direction != MessageDirection.InternalNote)
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new { m.Id, m.Direction, m.From, m.To, m.Subject, m.Date, m.TextBody })
             .ToListAsync(ct);
-        var templates = await db.TextBlocks.AsNoTracking()
+        var templates = await db.Set<TextBlock>().AsNoTracking()
             .Where(b => b.TenantId == ticket.TenantId && b.IsReplyTemplate)
             .OrderBy(b => b.Name)
             .Select(b => new ReplyTemplate(b.Id, b.Name, b.Body))
@@ -162,12 +163,12 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == context.TenantId, ct);
+        var tenant = await db.Set<Tenant>().AsNoTracking().SingleAsync(t => t.Id == context.TenantId, ct);
         if (!ReplyAddresses.IsValidSingle(tenant.SenderAddress))
         {
             errors.AddForm("This tenant has no sender address; an admin sets it in the SMTP settings.");
         }
-        var block = await db.TextBlocks.AsNoTracking().SingleOrDefaultAsync(b => b.TenantId == tenant.Id && b.Key == TextBlockKeys.ContactReplyCustomer, ct)
+        var block = await db.Set<TextBlock>().AsNoTracking().SingleOrDefaultAsync(b => b.TenantId == tenant.Id && b.Key == TextBlockKeys.ContactReplyCustomer, ct)
             ?? TextBlockDefaults.ContactReplyCustomer(tenant);
         var subject = ReplyText.WithTag(input.Subject, context.Tag);
         var blockValues = PlaceholderValues(context, answered, message.Text.TrimEnd(), subject);
@@ -186,7 +187,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         var now = clock.GetUtcNow();
         var answeredIds = answered is null
             ? null
-            : await db.TicketMessages.AsNoTracking().Where(m => m.Id == answered.Id).Select(m => new { m.MessageId, m.References }).SingleAsync(ct);
+            : await db.Set<TicketMessage>().AsNoTracking().Where(m => m.Id == answered.Id).Select(m => new { m.MessageId, m.References }).SingleAsync(ct);
         var mime = BuildMime(tenant.SenderName, tenant.SenderAddress, input, ReplyText.WithTag(renderedSubject.Text, context.Tag),
             CollapseBlankLines(text.Text), context.TicketNumber, answeredIds?.MessageId, answeredIds?.References, now);
         var raw = MailOutbox.ToBytes(mime);
@@ -228,10 +229,10 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
             StatusAfterSending = input.StatusAfterSending,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.TicketMessages.Add(outbound);
+        db.Set<TicketMessage>().Add(outbound);
         db.Add(outbox);
         await db.Set<ReplyDraft>().Where(d => d.TicketId == context.TicketId && d.UserId == userId).ExecuteDeleteAsync(ct);
-        await db.Tickets.Where(t => t.Id == context.TicketId).ExecuteUpdateAsync(s => s
+        await db.Set<Ticket>().Where(t => t.Id == context.TicketId).ExecuteUpdateAsync(s => s
             .SetProperty(t => t.UpdatedAt, now.UtcDateTime)
             .SetProperty(t => t.UpdatedBy, context.AgentName)
             .SetProperty(t => t.Version, t => t.Version + 1), ct);

@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 
@@ -28,7 +29,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
     public async Task<SmtpSettingsInput> GetAsync(int tenantId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tenantId, ct);
+        var tenant = await db.Set<Tenant>().AsNoTracking().SingleOrDefaultAsync(t => t.Id == tenantId, ct);
         var settings = await db.Set<SmtpSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new SmtpSettings();
         return new SmtpSettingsInput
         {
@@ -69,7 +70,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
     {
         var errors = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
+        var tenant = await db.Set<Tenant>().SingleOrDefaultAsync(t => t.Id == tenantId, ct);
         if (tenant is null)
         {
             errors.Add("Tenant", "This tenant does not exist.");
@@ -79,7 +80,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
         {
             errors.Add(nameof(input.NewPassword), "Enter the password of the SMTP user.");
         }
-        if (input.CopyToSentFolder && !await db.MailboxSettings.AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct))
+        if (input.CopyToSentFolder && !await db.Set<MailboxSettings>().AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct))
         {
             errors.Add(nameof(input.CopyToSentFolder), "A copy in the Sent folder needs the tenant's IMAP mailbox; set it up first.");
         }

@@ -18,7 +18,6 @@ public static class TicketListRows
         t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
         t.UpdatedAt,
         t.LastMessageAt,
-        null,
         null);
 }
 

@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Tickets;
 
@@ -43,7 +44,7 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
         // Names that start with the text come first. Walking the NOCASE name index finds them in order and stops at
         // the limit, so a letter or two never sorts thousands of matches; only when they do not fill the list does
         // the full-text match run.
-        var rows = await InScope(db.Customers, access, tenantId)
+        var rows = await InScope(db.Set<Customer>(), access, tenantId)
             .Where(c => EF.Functions.Like(c.Name, prefix, "\\"))
             .OrderBy(c => EF.Functions.Collate(c.Name, "NOCASE")).ThenBy(c => c.Id)
             .Take(limit)
@@ -58,8 +59,8 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
                 .SqlQuery<int>($"SELECT count(*) AS Value FROM (SELECT 1 FROM CustomerSearch WHERE CustomerSearch MATCH {match} LIMIT {BroadMatch})")
                 .SingleAsync(ct) >= BroadMatch;
             var matching = broad
-                ? db.Customers.FromSql($"SELECT * FROM Customers WHERE +Id IN (SELECT rowid FROM CustomerSearch WHERE CustomerSearch MATCH {match})")
-                : db.Customers.FromSql($"SELECT * FROM Customers WHERE Id IN (SELECT rowid FROM CustomerSearch WHERE CustomerSearch MATCH {match})");
+                ? db.Set<Customer>().FromSql($"SELECT * FROM Customers WHERE +Id IN (SELECT rowid FROM CustomerSearch WHERE CustomerSearch MATCH {match})")
+                : db.Set<Customer>().FromSql($"SELECT * FROM Customers WHERE Id IN (SELECT rowid FROM CustomerSearch WHERE CustomerSearch MATCH {match})");
             rows.AddRange(await InScope(matching, access, tenantId)
                 .Where(c => !EF.Functions.Like(c.Name, prefix, "\\"))
                 .OrderBy(c => EF.Functions.Collate(c.Name, "NOCASE")).ThenBy(c => c.Id)
@@ -84,7 +85,7 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
             return rows;
         }
         var ids = rows.Select(r => r.Id).ToList();
-        var firstEmails = await db.CustomerEmails.AsNoTracking()
+        var firstEmails = await db.Set<CustomerEmail>().AsNoTracking()
             .Where(e => ids.Contains(e.CustomerId))
             .GroupBy(e => e.CustomerId)
             .Select(g => new { CustomerId = g.Key, Address = g.OrderBy(e => e.Id).Select(e => e.Address).First() })
@@ -102,7 +103,7 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
         }
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Customers.AsNoTracking()
+        return await db.Set<Customer>().AsNoTracking()
             .Where(c => wanted.Contains(c.Id))
             .WhereTenantAllowed(access, c => c.TenantId)
             .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId, c.CustomerNumber,

@@ -4,7 +4,7 @@ using BlazorTickets.Features.Users;
 
 namespace BlazorTickets.Features.Tickets;
 
-public class Ticket
+public class Ticket : IVersioned
 {
     public int Id { get; set; }
     public int Number { get; set; }

@@ -1,6 +1,4 @@
 using BlazorTickets.Data;
-using BlazorTickets.Features.Portal;
-using BlazorTickets.Features.TimeTracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -102,7 +100,7 @@ public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger, I
             var unknown = changes.Where(c => c.TenantId == 0).Select(c => c.TicketId).ToList();
             var dbFactory = services!.GetRequiredService<IDbContextFactory<AppDbContext>>();
             await using var db = await dbFactory.CreateDbContextAsync();
-            var known = await db.Tickets.AsNoTracking().Where(t => unknown.Contains(t.Id))
+            var known = await db.Set<Ticket>().AsNoTracking().Where(t => unknown.Contains(t.Id))
                 .Select(t => new { t.Id, t.TenantId, t.Version })
                 .ToDictionaryAsync(t => t.Id);
             changes = changes.Select(c => c.TenantId != 0 ? c
@@ -123,8 +121,9 @@ public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger, I
 /// so no caller can forget to notify; what changed is read from the change tracker. Inside an explicit transaction
 /// it waits for the commit: a list that reloads on the news must find the rows.
 /// </summary>
-public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnumerable<ITicketTouches> otherFeatures) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    private readonly ITicketTouches[] features = otherFeatures.ToArray();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<Touch>> saving = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<TicketChange>> uncommitted = new();
 
@@ -212,11 +211,7 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
                     m.Direction == MessageDirection.InternalNote ? TicketFields.InternalMessages : TicketFields.Messages, null),
                 TicketWatcher w => new Touch(w.TicketId, TicketFields.Watchers, null),
                 TicketAssignedCustomer c => new Touch(c.TicketId, TicketFields.Customer, null),
-                TimeEntry e => new Touch(e.TicketId, TimeEntryFieldsOf(entry), null),
-                RunningTimer r => new Touch(r.TicketId, TicketFields.Timer, null),
-                TimeTrackingConsentChange c => new Touch(c.TicketId, TicketFields.TimeTrackingConsent, null),
-                Replies.OutboxMail { TicketId: int ticketId } => new Touch(ticketId, TicketFields.Delivery, null),
-                _ => null,
+                _ => OtherFeatureTouch(entry),
             };
             if (touch is not null)
             {
@@ -250,10 +245,17 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier) : Sav
         return fields;
     }
 
-    private static TicketFields TimeEntryFieldsOf(EntityEntry entry) =>
-        entry.State == EntityState.Modified && entry.Property(nameof(TimeEntry.QuoteLineId)).IsModified
-            ? TicketFields.Billing | (entry.Properties.Any(p => p.IsModified && p.Metadata.Name != nameof(TimeEntry.QuoteLineId)) ? TicketFields.TimeEntries : 0)
-            : TicketFields.TimeEntries;
+    private Touch? OtherFeatureTouch(EntityEntry entry)
+    {
+        foreach (var feature in features)
+        {
+            if (feature.Of(entry) is { } touch)
+            {
+                return new Touch(touch.TicketId, touch.Fields, null);
+            }
+        }
+        return null;
+    }
 
     private void Saved(DbContext? context)
     {

@@ -1,5 +1,4 @@
 using BlazorTickets.Shared;
-using BlazorTickets.Features.Billing;
 
 namespace BlazorTickets.Features.Tickets;
 
@@ -32,7 +31,6 @@ public sealed record TicketListRow(
     bool IsOverdue,
     DateTime UpdatedAt,
     DateTime? LastMessageAt,
-    UnbilledAmount? Unbilled = null,
     string? Snippet = null)
 {
     public string Tag => Ticket.FormatNumber(Number);

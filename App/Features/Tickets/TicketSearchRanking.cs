@@ -22,7 +22,7 @@ public static class TicketSearchRanking
     public static async Task<List<int>> PageIdsAsync(
         AppDbContext db, TicketSearchQuery search, Func<TicketIdRange, IQueryable<Ticket>> filtered, int skip, int take, CancellationToken ct)
     {
-        var newest = await db.TicketSearch
+        var newest = await db.Set<TicketSearchEntry>()
             .Where(s => s.Match == search.Match)
             .OrderByDescending(s => s.TicketId)
             .Take(RankedWindow)
@@ -50,7 +50,7 @@ public static class TicketSearchRanking
     public static async Task<List<TicketListRow>> WithSnippetsAsync(AppDbContext db, TicketSearchQuery search, List<TicketListRow> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.Id).ToList();
-        var messages = await db.TicketMessages.AsNoTracking()
+        var messages = await db.Set<TicketMessage>().AsNoTracking()
             .Where(m => ids.Contains(m.TicketId))
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new { m.TicketId, m.TextBody, HtmlBody = m.TextBody.Trim() == "" ? m.HtmlBody : null })

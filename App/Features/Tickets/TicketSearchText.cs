@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BlazorTickets.Features.Mail;
 using Microsoft.Data.Sqlite;
 
 namespace BlazorTickets.Features.Tickets;

@@ -1,8 +1,10 @@
 using BlazorTickets.Shared;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Tickets;
 
@@ -48,7 +50,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             // Without a chosen sort a search lists the best matches first.
             relevanceOrder = await TicketSearchRanking.PageIdsAsync(
                 db, search, range => ApplyFilter(db, filter, currentUserId, today, access, range), page * pageSize, pageSize, ct);
-            pageQuery = db.Tickets.AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
+            pageQuery = db.Set<Ticket>().AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
         }
         else
         {
@@ -58,9 +60,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
             // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
             var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
-            pageQuery = TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort);
+            pageQuery = TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort);
         }
-        var rows = await ToRowsAsync(db, pageQuery, filter, search, today, ct);
+        var rows = await ToRowsAsync(db, pageQuery, search, today, ct);
         if (relevanceOrder is not null)
         {
             rows = rows.OrderBy(r => relevanceOrder.IndexOf(r.Id)).ToList();
@@ -89,7 +91,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var (total, capped) = await CountAsync(query, ct);
         var reversed = sort with { Descending = !sort.Descending };
         var pageIds = await TicketListOrder.Apply(query, reversed, bySort: capped).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
-        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), filter, SearchOf(filter), today, ct);
+        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), SearchOf(filter), today, ct);
         return new PagedResult<TicketListRow>(rows, total, capped);
     }
 
@@ -103,7 +105,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     }
 
     private static async Task<List<TicketListRow>> ToRowsAsync(
-        AppDbContext db, IQueryable<Ticket> pageQuery, TicketListFilter filter, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
+        AppDbContext db, IQueryable<Ticket> pageQuery, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
     {
         var rows = await pageQuery
             .Select(TicketListRows.Projection(today))
@@ -111,12 +113,6 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         if (search is not null && rows.Count > 0)
         {
             rows = await TicketSearchRanking.WithSnippetsAsync(db, search, rows, ct);
-        }
-        if (filter.UnbilledOnly && rows.Count > 0)
-        {
-            // One grouped query for the page, priced like the bill run.
-            var unbilled = await UnbilledTime.ForTicketsAsync(db, rows.Select(r => r.Id).ToList(), ct);
-            rows = rows.Select(r => r with { Unbilled = unbilled.GetValueOrDefault(r.Id) }).ToList();
         }
         return rows;
     }
@@ -131,7 +127,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var filtered = ApplyFilter(db, filter, currentUserId, today, access);
-        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), filter, SearchOf(filter), today, ct)).SingleOrDefault();
+        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), SearchOf(filter), today, ct)).SingleOrDefault();
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
@@ -153,7 +149,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access, TicketIdRange? searchRange = null,
         bool mineBySortIndex = false)
     {
-        var query = db.Tickets.AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
+        var query = db.Set<Ticket>().AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
         if (filter.Statuses.Count > 0)
         {
             var statuses = filter.Statuses.ToList();
@@ -166,7 +162,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         if (filter.MineOnly)
         {
             // "My tickets": the ones I handle or watch.
-            var watched = db.TicketWatchers.Where(w => w.UserId == currentUserId).Select(w => w.TicketId);
+            var watched = db.Set<TicketWatcher>().Where(w => w.UserId == currentUserId).Select(w => w.TicketId);
             // The same condition without a usable index (coalesce hides HandlerId), so SQLite walks the sort's index instead.
             query = currentUserId is null ? query.Where(_ => false)
                 : mineBySortIndex ? query.Where(t => (t.HandlerId ?? "") == currentUserId || watched.Contains(t.Id))
@@ -179,7 +175,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         if (filter.CustomerId is int customerId)
         {
             // IN (subquery) rather than EXISTS per row lets SQLite answer both branches from indexes.
-            var assignedTicketIds = db.TicketAssignedCustomers.Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
+            var assignedTicketIds = db.Set<TicketAssignedCustomer>().Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
             query = query.Where(t => t.CustomerId == customerId || assignedTicketIds.Contains(t.Id));
         }
         if (filter.TenantId is int tenantId)
@@ -208,7 +204,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             {
                 // Subject, message bodies and customers, through the FTS index (TicketSearchSql).
                 var range = searchRange ?? TicketIdRange.All;
-                var matches = db.TicketSearch.Where(s => s.Match == search.Match && s.TicketId >= range.From && s.TicketId < range.Below);
+                var matches = db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match && s.TicketId >= range.From && s.TicketId < range.Below);
                 query = number is null
                     ? query.Join(matches, t => t.Id, s => s.TicketId, (t, _) => t)
                     : query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id));
@@ -231,7 +227,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var header = await db.Tickets.AsNoTracking()
+        var header = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == ticketId)
             .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new
@@ -249,7 +245,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             return null;
         }
 
-        var messages = !withMessages ? [] : await db.TicketMessages.AsNoTracking()
+        var messages = !withMessages ? [] : await db.Set<TicketMessage>().AsNoTracking()
             .Where(m => m.TicketId == ticketId)
             .OrderBy(m => m.Date).ThenBy(m => m.Id)
             .Select(m => new MessageView(
@@ -301,7 +297,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().WhereTenantAllowed(access, t => t.Id).OrderBy(t => t.Name).Select(t => new Option<int>(t.Id, t.Name)).ToListAsync(ct);
+        return await db.Set<Tenant>().AsNoTracking().WhereTenantAllowed(access, t => t.Id).OrderBy(t => t.Name).Select(t => new Option<int>(t.Id, t.Name)).ToListAsync(ct);
     }
 
     /// <summary>Checks an edit against the rules the information panel shows; keys are field names.</summary>
@@ -325,14 +321,14 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             }
         }
 
-        if (!access.Allows(edit.TenantId) || !await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
+        if (!access.Allows(edit.TenantId) || !await db.Set<Tenant>().AnyAsync(t => t.Id == edit.TenantId, ct))
         {
             errors.AddIfFirst(nameof(TicketEdit.TenantId), "Choose a tenant.");
         }
         var customerIds = edit.AssignedCustomerIds.Append(edit.CustomerId ?? 0).Where(id => id != 0).Distinct().ToList();
         if (customerIds.Count > 0)
         {
-            var inTenant = await db.Customers.Where(c => customerIds.Contains(c.Id) && c.TenantId == edit.TenantId).Select(c => c.Id).ToListAsync(ct);
+            var inTenant = await db.Set<Customer>().Where(c => customerIds.Contains(c.Id) && c.TenantId == edit.TenantId).Select(c => c.Id).ToListAsync(ct);
             if (edit.CustomerId is int customerId && !inTenant.Contains(customerId))
             {
                 errors.AddIfFirst(nameof(TicketEdit.CustomerId), "The customer must belong to the ticket's tenant.");
@@ -375,7 +371,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets
+        var ticket = await db.Set<Ticket>()
             .Include(t => t.Watchers)
             .Include(t => t.AssignedCustomers)
             .WhereTenantAllowed(access, t => t.TenantId)
@@ -449,8 +445,8 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var tenantIds = edits.Select(e => e.TenantId).Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var users = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var customers = await db.Customers.Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-        var tenants = await db.Tenants.Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var customers = await db.Set<Customer>().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var tenants = await db.Set<Tenant>().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         return new TicketValidation.NameLookup(users, customers, tenants);
     }
 
@@ -462,7 +458,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct)
+        var ticket = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct)
             ?? throw new KeyNotFoundException($"Ticket {ticketId} does not exist.");
         var now = clock.GetUtcNow().UtcDateTime;
         var note = new TicketMessage
@@ -474,7 +470,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             Date = now,
             TextBody = text.Trim(),
         };
-        db.TicketMessages.Add(note);
+        db.Set<TicketMessage>().Add(note);
         ticket.UpdatedAt = now;
         ticket.UpdatedBy = authorName;
         await db.SaveChangesAsync(ct);

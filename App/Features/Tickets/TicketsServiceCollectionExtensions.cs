@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BlazorTickets.Features.Tickets;
 
@@ -11,6 +12,8 @@ public static class TicketsServiceCollectionExtensions
     {
         services.AddSingleton<TicketChangeNotifier>();
         services.AddSingleton<TicketChangeInterceptor>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<TicketChangeInterceptor>());
+        services.AddSingleton<IInterceptor>(SqliteFunctionsInterceptor.Instance);
         services.AddSingleton<LiveTicketRows>();
         services.AddSingleton<PresenceTracker>();
         services.AddScoped<CircuitPresence>();
@@ -26,7 +29,7 @@ public static class TicketsServiceCollectionExtensions
         {
             var access = await tenants.GetAsync(ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var ofTicket = db.Attachments.AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(access, a => a.Message.Ticket.TenantId);
+            var ofTicket = db.Set<Attachment>().AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(access, a => a.Message.Ticket.TenantId);
             var attachment = await AttachmentContent.Of(ofTicket).SingleOrDefaultAsync(ct);
             if (attachment is null)
             {

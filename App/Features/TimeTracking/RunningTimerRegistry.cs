@@ -74,7 +74,7 @@ public sealed class RunningTimerRegistry : IDisposable
     private async Task<IReadOnlyDictionary<string, RunningTimerInfo>> LoadAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var list = await db.RunningTimers.AsNoTracking()
+        var list = await db.Set<RunningTimer>().AsNoTracking()
             .Select(r => new RunningTimerInfo(
                 r.Id, r.UserId, r.User.DisplayName, r.TicketId, r.Ticket.Number, r.Ticket.Subject, r.Ticket.TimeTrackingAllowed, r.StartedAt))
             .ToListAsync(ct);

@@ -17,7 +17,6 @@ public class TimeEntry
     public string Note { get; set; } = "";
     public bool Billable { get; set; } = true;
     public int? QuoteLineId { get; set; }
-    public QuoteLine? QuoteLine { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

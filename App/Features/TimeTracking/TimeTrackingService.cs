@@ -5,6 +5,7 @@ using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.TimeTracking;
 
@@ -27,7 +28,7 @@ public sealed class TimeTrackingService(
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.AsNoTracking()
+        var ticket = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == ticketId)
             .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new { t.Id, t.Number, t.TimeTrackingAllowed })
@@ -36,7 +37,7 @@ public sealed class TimeTrackingService(
         {
             return null;
         }
-        var entries = await db.TimeEntries.AsNoTracking()
+        var entries = await db.Set<TimeEntry>().AsNoTracking()
             .Where(e => e.TicketId == ticketId)
             .OrderByDescending(e => e.Start).ThenByDescending(e => e.Id)
             .Select(e => new TimeEntryView(e.Id, e.TicketId, e.UserId, e.User.DisplayName, e.Start, e.End, e.Minutes, e.Note, e.Billable, e.QuoteLineId))
@@ -80,7 +81,7 @@ public sealed class TimeTrackingService(
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == input.TicketId).WhereTenantAllowed(access, t => t.TenantId).Select(t => new { t.TimeTrackingAllowed }).SingleOrDefaultAsync(ct);
+        var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == input.TicketId).WhereTenantAllowed(access, t => t.TenantId).Select(t => new { t.TimeTrackingAllowed }).SingleOrDefaultAsync(ct);
         if (ticket is null)
         {
             return new TimeEntryResult.Refused(RefusalReason.NotFound, TimeMessages.TicketNotFound);
@@ -105,7 +106,7 @@ public sealed class TimeTrackingService(
                 Billable = input.Billable,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
             };
-            db.TimeEntries.Add(entry);
+            db.Set<TimeEntry>().Add(entry);
             await db.SaveChangesAsync(ct);
             return new TimeEntryResult.Saved(entry.Id);
         }
@@ -131,7 +132,7 @@ public sealed class TimeTrackingService(
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (access.IsRestricted && !await db.Tickets.Where(t => t.Id == ticketId).WhereTenantAllowed(access, t => t.TenantId).AnyAsync(ct))
+        if (access.IsRestricted && !await db.Set<Ticket>().Where(t => t.Id == ticketId).WhereTenantAllowed(access, t => t.TenantId).AnyAsync(ct))
         {
             return new TimeEntryResult.Refused(RefusalReason.NotFound, TimeMessages.EntryNotFound);
         }
@@ -149,11 +150,11 @@ public sealed class TimeTrackingService(
         !entry.IsBilled && (actor.IsTeamLead || entry.UserId == actor.UserId);
 
     private static IQueryable<TimeEntry> Editable(AppDbContext db, int entryId, int ticketId, Actor actor) =>
-        db.TimeEntries.Where(e => e.Id == entryId && e.TicketId == ticketId && e.QuoteLineId == null && (actor.IsTeamLead || e.UserId == actor.UserId));
+        db.Set<TimeEntry>().Where(e => e.Id == entryId && e.TicketId == ticketId && e.QuoteLineId == null && (actor.IsTeamLead || e.UserId == actor.UserId));
 
     private static async Task<TimeEntryResult> RefusalAsync(AppDbContext db, int entryId, int ticketId, CancellationToken ct)
     {
-        var entry = await db.TimeEntries.AsNoTracking()
+        var entry = await db.Set<TimeEntry>().AsNoTracking()
             .Where(e => e.Id == entryId && e.TicketId == ticketId)
             .Select(e => new { e.QuoteLineId })
             .SingleOrDefaultAsync(ct);
@@ -183,7 +184,7 @@ public sealed class TimeTrackingService(
         var now = clock.GetUtcNow();
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.AsNoTracking()
+        var ticket = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == ticketId)
             .WhereTenantAllowed(access, t => t.TenantId)
             .Select(t => new { t.TimeTrackingAllowed })
@@ -193,7 +194,7 @@ public sealed class TimeTrackingService(
             return new StartTimerResult.TicketNotFound();
         }
 
-        var running = await db.RunningTimers.SingleOrDefaultAsync(r => r.UserId == userId, ct);
+        var running = await db.Set<RunningTimer>().SingleOrDefaultAsync(r => r.UserId == userId, ct);
         StopTimerResult.Stopped? stopped = null;
         TimeEntry? stoppedEntry = null;
         if (running is not null)
@@ -219,7 +220,7 @@ public sealed class TimeTrackingService(
         // Whole seconds: the ticker ticks on the second, so every display is exact between ticks.
         var startedAt = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var timer = new RunningTimer { UserId = userId, TicketId = ticketId, StartedAt = startedAt };
-        db.RunningTimers.Add(timer);
+        db.Set<RunningTimer>().Add(timer);
         try
         {
             // One save: the stopped timer's entry, its removal and the new timer, or nothing.
@@ -235,7 +236,7 @@ public sealed class TimeTrackingService(
             // Another tab started a timer in between; the unique index on UserId keeps it at one.
             await registry.RefreshAsync(ct);
             await using var again = await dbFactory.CreateDbContextAsync(ct);
-            var winner = await again.RunningTimers.AsNoTracking().SingleAsync(r => r.UserId == userId, ct);
+            var winner = await again.Set<RunningTimer>().AsNoTracking().SingleAsync(r => r.UserId == userId, ct);
             var winnerInfo = await InfoAsync(again, winner, ct);
             return winner.TicketId == ticketId
                 ? new StartTimerResult.AlreadyRunningHere(winnerInfo)
@@ -258,7 +259,7 @@ public sealed class TimeTrackingService(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var running = await db.RunningTimers.SingleOrDefaultAsync(r => r.UserId == userId, ct);
+        var running = await db.Set<RunningTimer>().SingleOrDefaultAsync(r => r.UserId == userId, ct);
         if (running is null || (request.ExpectedTimerId is int expected && expected != running.Id))
         {
             await registry.RefreshAsync(ct);
@@ -316,7 +317,7 @@ public sealed class TimeTrackingService(
             return (new StopTimerResult.NeedsConfirmation(info, elapsed, MustCorrect: false), null);
         }
 
-        var ticket = await db.Tickets.AsNoTracking()
+        var ticket = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == timer.TicketId)
             .Select(t => new { t.TimeTrackingAllowed, t.Tenant.TimeRoundingMinutes })
             .SingleAsync(ct);
@@ -334,15 +335,15 @@ public sealed class TimeTrackingService(
             Billable = ticket.TimeTrackingAllowed,
             CreatedAt = now.UtcDateTime,
         };
-        db.TimeEntries.Add(entry);
-        db.RunningTimers.Remove(timer);
+        db.Set<TimeEntry>().Add(entry);
+        db.Set<RunningTimer>().Remove(timer);
         var view = new TimeEntryView(0, entry.TicketId, entry.UserId, info.UserName, entry.Start, entry.End, entry.Minutes, entry.Note, entry.Billable, null);
         return (new StopTimerResult.Stopped(view, info, elapsed), entry);
     }
 
     private static async Task<RunningTimerInfo> InfoAsync(AppDbContext db, RunningTimer timer, CancellationToken ct)
     {
-        var details = await db.Tickets.AsNoTracking()
+        var details = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == timer.TicketId)
             .Select(t => new { t.Number, t.Subject, t.TimeTrackingAllowed })
             .SingleAsync(ct);

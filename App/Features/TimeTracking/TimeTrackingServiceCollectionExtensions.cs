@@ -1,9 +1,12 @@
+using BlazorTickets.Features.Tickets;
+
 namespace BlazorTickets.Features.TimeTracking;
 
 public static class TimeTrackingServiceCollectionExtensions
 {
     public static IServiceCollection AddTimeTracking(this IServiceCollection services)
     {
+        services.AddSingleton<ITicketTouches, TimeTrackingTicketTouches>();
         services.AddSingleton<TimerTicker>();
         services.AddSingleton<RunningTimerRegistry>();
         services.AddScoped<TimeTrackingService>();

@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.TimeTracking;
 
@@ -52,26 +53,26 @@ public sealed class WorkloadService(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        var open = await db.Tickets.AsNoTracking()
+        var open = await db.Set<Ticket>().AsNoTracking()
             .WhereTenantAllowed(access, t => t.TenantId)
             .Where(t => t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => new { t.HandlerId, t.Status })
             .Select(g => new { g.Key.HandlerId, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
         // The ticket list's "overdue": the expected processing date has passed and the ticket is not closed.
-        var overdue = await db.Tickets.AsNoTracking()
+        var overdue = await db.Set<Ticket>().AsNoTracking()
             .WhereTenantAllowed(access, t => t.TenantId)
             .Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed
                 && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => t.HandlerId)
             .Select(g => new { HandlerId = g.Key, Count = g.Count() })
             .ToListAsync(ct);
-        var week = await db.TimeEntries.AsNoTracking()
+        var week = await db.Set<TimeEntry>().AsNoTracking()
             .WhereTenantAllowed(access, e => e.Ticket.TenantId)
             .Where(e => e.Start >= weekStartUtc && e.Start < weekEndUtc && (onlyUserId == null || e.UserId == onlyUserId))
             .Select(e => new { e.UserId, e.Start, e.Minutes })
             .ToListAsync(ct);
-        var unbilled = await db.TimeEntries.AsNoTracking()
+        var unbilled = await db.Set<TimeEntry>().AsNoTracking()
             .WhereTenantAllowed(access, e => e.Ticket.TenantId)
             .Where(e => e.Billable && e.QuoteLineId == null && (onlyUserId == null || e.UserId == onlyUserId))
             .GroupBy(e => e.UserId)

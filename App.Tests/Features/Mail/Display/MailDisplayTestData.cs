@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail.Display;
 
@@ -23,7 +24,7 @@ internal static class MailDisplayTestData
         IDbContextFactory<AppDbContext> dbFactory, string subject, string from, string? htmlBody, params Attachment[] attachments)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+        var tenantId = await db.Set<Tenant>().OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
         var now = DateTime.UtcNow;
         var ticket = new Ticket
         {
@@ -45,7 +46,7 @@ internal static class MailDisplayTestData
             HtmlBody = htmlBody,
             Attachments = [.. attachments],
         });
-        db.Tickets.Add(ticket);
+        db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return (ticket.Id, attachments.Select(a => a.Id).ToArray());
     }

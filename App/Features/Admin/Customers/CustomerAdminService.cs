@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
 using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Admin.Customers;
 
@@ -68,7 +71,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
 
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var customers = db.Customers.AsNoTracking().WhereTenantAllowed(access, c => c.TenantId);
+        var customers = db.Set<Customer>().AsNoTracking().WhereTenantAllowed(access, c => c.TenantId);
         if (query.TenantId is int tenantId)
         {
             customers = customers.Where(c => c.TenantId == tenantId);
@@ -126,7 +129,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var edit = await db.Customers.AsNoTracking()
+        var edit = await db.Set<Customer>().AsNoTracking()
             .Where(c => c.Id == id)
             .WhereTenantAllowed(access, c => c.TenantId)
             .Select(c => new CustomerEdit
@@ -227,7 +230,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
+        if (!await db.Set<Tenant>().AnyAsync(t => t.Id == edit.TenantId, ct))
         {
             return AdminResult.Invalid<int>(FieldErrors.Of(nameof(CustomerEdit.TenantId), "Choose a tenant."));
         }
@@ -236,11 +239,11 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         if (edit.Id == 0)
         {
             customer = new Customer { CreatedAt = clock.GetUtcNow().UtcDateTime };
-            db.Customers.Add(customer);
+            db.Set<Customer>().Add(customer);
         }
         else
         {
-            var existing = await db.Customers.Include(c => c.Emails).SingleOrDefaultAsync(c => c.Id == edit.Id, ct);
+            var existing = await db.Set<Customer>().Include(c => c.Emails).SingleOrDefaultAsync(c => c.Id == edit.Id, ct);
             if (existing is null)
             {
                 return AdminResult.Failed<int>(Text.Of("This customer no longer exists."));
@@ -300,7 +303,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             else
             {
                 customer.Emails.Remove(row);
-                db.CustomerEmails.Remove(row);
+                db.Set<CustomerEmail>().Remove(row);
             }
         }
         foreach (var address in addresses.Where(a => !kept.Contains(AdminValidation.Lower(a))))
@@ -312,14 +315,14 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
     private static async Task CheckUniqueAsync(AppDbContext db, CustomerEdit edit, FieldErrors errors, CancellationToken ct)
     {
         var lowerNumber = AdminValidation.Lower(AdminValidation.Trimmed(edit.CustomerNumber));
-        if (await db.Customers.AnyAsync(c => c.TenantId == edit.TenantId && c.Id != edit.Id && c.CustomerNumber.ToLower() == lowerNumber, ct))
+        if (await db.Set<Customer>().AnyAsync(c => c.TenantId == edit.TenantId && c.Id != edit.Id && c.CustomerNumber.ToLower() == lowerNumber, ct))
         {
             errors.AddIfFirst(nameof(CustomerEdit.CustomerNumber), Text.Of("Another customer of this tenant already has this number."));
         }
 
         var lowerAddresses = Addresses(edit).Select(AdminValidation.Lower).ToList();
         // Through the customer rather than the denormalised CustomerEmail.TenantId, which older rows may have wrong.
-        var taken = await db.CustomerEmails
+        var taken = await db.Set<CustomerEmail>()
             .Where(e => e.Customer.TenantId == edit.TenantId && e.CustomerId != edit.Id && lowerAddresses.Contains(e.Address.ToLower()))
             .Select(e => e.Address.ToLower())
             .ToListAsync(ct);
@@ -334,7 +337,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
 
     /// <summary>Tickets and quotes must stay in their customer's tenant, so a customer with any cannot move.</summary>
     private static async Task<bool> HasTenantBoundRecordsAsync(AppDbContext db, int customerId, CancellationToken ct) =>
-        await db.Tickets.AnyAsync(t => t.CustomerId == customerId, ct)
-        || await db.TicketAssignedCustomers.AnyAsync(a => a.CustomerId == customerId, ct)
-        || await db.Quotes.AnyAsync(q => q.CustomerId == customerId, ct);
+        await db.Set<Ticket>().AnyAsync(t => t.CustomerId == customerId, ct)
+        || await db.Set<TicketAssignedCustomer>().AnyAsync(a => a.CustomerId == customerId, ct)
+        || await db.Set<Quote>().AnyAsync(q => q.CustomerId == customerId, ct);
 }

@@ -46,13 +46,13 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
     public async Task<IReadOnlyList<TenantEdit>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(ToEdit).ToListAsync(ct);
+        return await db.Set<Tenant>().AsNoTracking().OrderBy(t => t.Name).Select(ToEdit).ToListAsync(ct);
     }
 
     public async Task<TenantEdit?> GetAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().Where(t => t.Id == id).Select(ToEdit).SingleOrDefaultAsync(ct);
+        return await db.Set<Tenant>().AsNoTracking().Where(t => t.Id == id).Select(ToEdit).SingleOrDefaultAsync(ct);
     }
 
     private static readonly Expression<Func<Tenant, TenantEdit>> ToEdit = t => new TenantEdit
@@ -132,13 +132,13 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
         if (edit.Id == 0)
         {
             tenant = new Tenant();
-            db.Tenants.Add(tenant);
+            db.Set<Tenant>().Add(tenant);
             // The app replies to customers with this block, so every tenant starts with one.
-            db.TextBlocks.Add(TextBlockDefaults.ContactReplyCustomer(tenant));
+            db.Set<TextBlock>().Add(TextBlockDefaults.ContactReplyCustomer(tenant));
         }
         else
         {
-            var existing = await db.Tenants.SingleOrDefaultAsync(t => t.Id == edit.Id, ct);
+            var existing = await db.Set<Tenant>().SingleOrDefaultAsync(t => t.Id == edit.Id, ct);
             if (existing is null)
             {
                 return AdminResult.Failed<int>(Text.Of("This tenant no longer exists."));
@@ -171,13 +171,13 @@ public sealed class TenantAdminService(IDbContextFactory<AppDbContext> dbFactory
     private static Task<bool> NameTakenAsync(AppDbContext db, TenantEdit edit, CancellationToken ct)
     {
         var lowerName = AdminValidation.Lower(edit.Name);
-        return db.Tenants.AnyAsync(t => t.Id != edit.Id && t.Name.ToLower() == lowerName, ct);
+        return db.Set<Tenant>().AnyAsync(t => t.Id != edit.Id && t.Name.ToLower() == lowerName, ct);
     }
 
     public async Task<IReadOnlyList<TenantOption>> GetOptionsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new TenantOption(t.Id, t.Name)).ToListAsync(ct);
+        return await db.Set<Tenant>().AsNoTracking().OrderBy(t => t.Name).Select(t => new TenantOption(t.Id, t.Name)).ToListAsync(ct);
     }
 }
 

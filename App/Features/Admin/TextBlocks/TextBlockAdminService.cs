@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
 using BlazorTickets.Features.TextBlocks;
+using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Admin.TextBlocks;
 
@@ -57,7 +58,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
     public async Task<IReadOnlyList<TextBlockRow>> ListAsync(int tenantId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.TextBlocks.AsNoTracking()
+        return await db.Set<TextBlock>().AsNoTracking()
             .Where(b => b.TenantId == tenantId)
             .OrderBy(b => b.Key)
             .Select(b => new TextBlockRow(b.Id, b.Key, b.Name, b.Subject, b.IsReplyTemplate))
@@ -67,7 +68,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
     public async Task<TextBlockEdit?> GetAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.TextBlocks.AsNoTracking()
+        return await db.Set<TextBlock>().AsNoTracking()
             .Where(b => b.Id == id)
             .Select(b => new TextBlockEdit
             {
@@ -140,16 +141,16 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         TextBlock block;
         if (edit.Id == 0)
         {
-            if (!await db.Tenants.AnyAsync(t => t.Id == edit.TenantId, ct))
+            if (!await db.Set<Tenant>().AnyAsync(t => t.Id == edit.TenantId, ct))
             {
                 return AdminResult.Failed<int>(Text.Of("This tenant no longer exists."));
             }
             block = new TextBlock { TenantId = edit.TenantId };
-            db.TextBlocks.Add(block);
+            db.Set<TextBlock>().Add(block);
         }
         else
         {
-            var existing = await db.TextBlocks.SingleOrDefaultAsync(b => b.Id == edit.Id, ct);
+            var existing = await db.Set<TextBlock>().SingleOrDefaultAsync(b => b.Id == edit.Id, ct);
             if (existing is null)
             {
                 return AdminResult.Failed<int>(Text.Of("This text block no longer exists."));
@@ -161,7 +162,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
             block = existing;
         }
 
-        if (await db.TextBlocks.AnyAsync(b => b.TenantId == block.TenantId && b.Id != edit.Id && b.Key == key, ct))
+        if (await db.Set<TextBlock>().AnyAsync(b => b.TenantId == block.TenantId && b.Id != edit.Id && b.Key == key, ct))
         {
             return AdminResult.Invalid<int>(KeyTaken);
         }
@@ -188,7 +189,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var block = await db.TextBlocks.SingleOrDefaultAsync(b => b.Id == id, ct);
+        var block = await db.Set<TextBlock>().SingleOrDefaultAsync(b => b.Id == id, ct);
         if (block is null)
         {
             return AdminResult.Failed<int>(Text.Of("This text block no longer exists."));
@@ -197,7 +198,7 @@ public sealed partial class TextBlockAdminService(IDbContextFactory<AppDbContext
         {
             return AdminResult.Failed<int>(Text.Of("The text block contact.reply.customer cannot be deleted: the app replies to customers with it."));
         }
-        db.TextBlocks.Remove(block);
+        db.Set<TextBlock>().Remove(block);
         await db.SaveChangesAsync(ct);
         return AdminResult.Saved(id);
     }

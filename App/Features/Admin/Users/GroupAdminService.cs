@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
 using BlazorTickets.Features.Users;
+using BlazorTickets.Features.Billing;
 
 namespace BlazorTickets.Features.Admin.Users;
 
@@ -32,7 +33,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<IReadOnlyList<GroupRow>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.UserGroups.AsNoTracking()
+        return await db.Set<UserGroup>().AsNoTracking()
             .OrderBy(g => g.Name)
             .Select(g => new GroupRow(g.Id, g.Name, g.HourlyRate, g.Members.Count))
             .ToListAsync(ct);
@@ -41,7 +42,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<GroupEdit?> GetAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.UserGroups.AsNoTracking()
+        return await db.Set<UserGroup>().AsNoTracking()
             .Where(g => g.Id == id)
             .Select(g => new GroupEdit { Id = g.Id, Name = g.Name, HourlyRate = g.HourlyRate })
             .SingleOrDefaultAsync(ct);
@@ -90,11 +91,11 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         if (edit.Id == 0)
         {
             group = new UserGroup();
-            db.UserGroups.Add(group);
+            db.Set<UserGroup>().Add(group);
         }
         else
         {
-            var existing = await db.UserGroups.SingleOrDefaultAsync(g => g.Id == edit.Id, ct);
+            var existing = await db.Set<UserGroup>().SingleOrDefaultAsync(g => g.Id == edit.Id, ct);
             if (existing is null)
             {
                 return AdminResult.Failed<int>(Text.Of("This group no longer exists."));
@@ -107,7 +108,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         }
 
         var lowerName = AdminValidation.Lower(name);
-        if (await db.UserGroups.AnyAsync(g => g.Id != edit.Id && g.Name.ToLower() == lowerName, ct))
+        if (await db.Set<UserGroup>().AnyAsync(g => g.Id != edit.Id && g.Name.ToLower() == lowerName, ct))
         {
             return AdminResult.Invalid<int>(NameTaken);
         }
@@ -131,7 +132,7 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<AdminResult<int>> DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var group = await db.UserGroups.SingleOrDefaultAsync(g => g.Id == id, ct);
+        var group = await db.Set<UserGroup>().SingleOrDefaultAsync(g => g.Id == id, ct);
         if (group is null)
         {
             return AdminResult.Failed<int>(Text.Of("This group no longer exists."));
@@ -140,15 +141,15 @@ public sealed class GroupAdminService(IDbContextFactory<AppDbContext> dbFactory)
         {
             return AdminResult.Failed<int>(Text.Of("Built-in groups cannot be deleted: the app gives them meaning."));
         }
-        if (await db.UserGroupMemberships.AnyAsync(m => m.GroupId == id, ct))
+        if (await db.Set<UserGroupMembership>().AnyAsync(m => m.GroupId == id, ct))
         {
             return AdminResult.Failed<int>(Text.Of("This group still has members. Remove them from the group first."));
         }
-        if (await db.QuoteLines.AnyAsync(l => l.UserGroupId == id, ct))
+        if (await db.Set<QuoteLine>().AnyAsync(l => l.UserGroupId == id, ct))
         {
             return AdminResult.Failed<int>(Text.Of("Quotes were billed with this group's rate, so it cannot be deleted."));
         }
-        db.UserGroups.Remove(group);
+        db.Set<UserGroup>().Remove(group);
         await db.SaveChangesAsync(ct);
         return AdminResult.Saved(id);
     }

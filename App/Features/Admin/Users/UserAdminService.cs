@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
 
 using BlazorTickets.Features.Users;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Admin.Users;
 
@@ -194,10 +196,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             errors.Add(nameof(UserEdit.Email), Text.Of("Another user already has this email address."));
         }
-        var memberships = await db.UserGroupMemberships.Where(m => m.UserId == user.Id).ToListAsync(ct);
-        var adminsGroupId = await db.UserGroups.Where(g => g.Name == Groups.Admins).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
+        var memberships = await db.Set<UserGroupMembership>().Where(m => m.UserId == user.Id).ToListAsync(ct);
+        var adminsGroupId = await db.Set<UserGroup>().Where(g => g.Name == Groups.Admins).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
         var leavesAdmins = adminsGroupId is int admins && memberships.Any(m => m.GroupId == admins) && !groupIds.Contains(admins);
-        if (leavesAdmins && !await db.UserGroupMemberships.AnyAsync(m => m.GroupId == adminsGroupId && m.UserId != user.Id, ct))
+        if (leavesAdmins && !await db.Set<UserGroupMembership>().AnyAsync(m => m.GroupId == adminsGroupId && m.UserId != user.Id, ct))
         {
             errors.AddIfFirst(nameof(UserEdit.GroupIds), Text.Of("This is the last member of group Admins; someone must stay able to administer the app."));
         }
@@ -221,16 +223,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             // Roles live in the cookie and the open pages' sign-in: a new stamp makes both sign in again without them.
             user.EndSessions();
         }
-        db.UserGroupMemberships.RemoveRange(removed);
+        db.Set<UserGroupMembership>().RemoveRange(removed);
         foreach (var groupId in groupIds.Where(id => memberships.All(m => m.GroupId != id)))
         {
-            db.UserGroupMemberships.Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
+            db.Set<UserGroupMembership>().Add(new UserGroupMembership { UserId = user.Id, GroupId = groupId });
         }
-        var userTenants = await db.UserTenants.Where(t => t.UserId == user.Id).ToListAsync(ct);
-        db.UserTenants.RemoveRange(userTenants.Where(t => !tenantIds.Contains(t.TenantId)));
+        var userTenants = await db.Set<UserTenant>().Where(t => t.UserId == user.Id).ToListAsync(ct);
+        db.Set<UserTenant>().RemoveRange(userTenants.Where(t => !tenantIds.Contains(t.TenantId)));
         foreach (var tenantId in tenantIds.Where(id => userTenants.All(t => t.TenantId != id)))
         {
-            db.UserTenants.Add(new UserTenant { UserId = user.Id, TenantId = tenantId });
+            db.Set<UserTenant>().Add(new UserTenant { UserId = user.Id, TenantId = tenantId });
         }
 
         // UpdateAsync validates (unique email) and then saves the user and the memberships in one SaveChanges.
@@ -254,7 +256,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             // SQLite cannot compare DateTimeOffset; the admins are few.
-            var admins = await db.UserGroupMemberships.Where(m => m.Group.Name == Groups.Admins)
+            var admins = await db.Set<UserGroupMembership>().Where(m => m.Group.Name == Groups.Admins)
                 .Select(m => new { m.UserId, m.User.LockoutEnd }).ToListAsync(ct);
             var isAdmin = admins.Any(a => a.UserId == id);
             var otherAdminCanSignIn = admins.Any(a => a.UserId != id && !(a.LockoutEnd >= AppUser.SignInDisabled));
@@ -332,7 +334,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             return;
         }
-        var found = await db.UserGroups.CountAsync(g => groupIds.Contains(g.Id), ct);
+        var found = await db.Set<UserGroup>().CountAsync(g => groupIds.Contains(g.Id), ct);
         if (found != groupIds.Count)
         {
             errors.AddIfFirst(nameof(UserEdit.GroupIds), Text.Of("One of the chosen groups no longer exists. Reload and try again."));
@@ -345,7 +347,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             return;
         }
-        var found = await db.Tenants.CountAsync(t => tenantIds.Contains(t.Id), ct);
+        var found = await db.Set<Tenant>().CountAsync(t => tenantIds.Contains(t.Id), ct);
         if (found != tenantIds.Count)
         {
             errors.AddIfFirst(nameof(UserEdit.TenantIds), "One of the chosen tenants no longer exists. Reload and try again.");

@@ -47,7 +47,7 @@ public static class MailDisplayServiceCollectionExtensions
             }
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var attachment = db.Attachments.AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(tenantAccess, a => a.Message.Ticket.TenantId);
+            var attachment = db.Set<Attachment>().AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(tenantAccess, a => a.Message.Ticket.TenantId);
             var content = (await AttachmentContent.Of(attachment).SingleOrDefaultAsync(ct))?.Bytes();
             // The bytes decide, not the Content-Type the sender declared: a "image/png" may well be HTML.
             if (content is null || ImageFormats.Detect(content) is not { } contentType)

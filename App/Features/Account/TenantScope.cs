@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Security.Claims;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorTickets.Features.Users;
+namespace BlazorTickets.Features.Account;
 
 /// <summary>The tenants whose tickets, customers and quotes someone may see; <see cref="All"/> is unrestricted.</summary>
 public sealed class TenantAccess
@@ -108,7 +109,7 @@ public sealed class UserTenantCache(IDbContextFactory<AppDbContext> dbFactory)
         }
         var readAt = Interlocked.Read(ref generation);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await db.UserTenants.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.TenantId).ToListAsync(ct);
+        var tenantIds = await db.Set<UserTenant>().AsNoTracking().Where(u => u.UserId == userId).Select(u => u.TenantId).ToListAsync(ct);
         // A change saved while we read must not be covered up by what we read before it.
         if (Interlocked.Read(ref generation) == readAt)
         {

@@ -1,15 +1,16 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Account;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>A desk list follows ticket changes by patching rows, and leaves alone the changes it cannot show.</summary>
 public sealed class LiveTicketListTests : BlazorTicketsTestContext
@@ -46,7 +47,7 @@ public sealed class LiveTicketListTests : BlazorTicketsTestContext
     {
         var tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var id = await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+        var id = await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
         var original = (await tickets.GetAsync(id))!.Edit;
         var edited = original.Clone();
         change(edited);
@@ -58,7 +59,7 @@ public sealed class LiveTicketListTests : BlazorTicketsTestContext
     {
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var db = app.DbFactory.CreateDbContext();
-        var id = db.Tickets.Where(t => t.Number == number).Select(t => t.Id).Single();
+        var id = db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).Single();
         app.Get<TicketChangeNotifier>().Subscribe(change =>
         {
             if (change.TicketIds.Contains(id))
@@ -125,7 +126,7 @@ public sealed class LiveTicketListTests : BlazorTicketsTestContext
     {
         var lowestFirst = RenderAt("/tickets?sort=number&dir=asc");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var last = await db.Tickets.MaxAsync(t => t.Number);
+        var last = await db.Set<Ticket>().MaxAsync(t => t.Number);
         Numbers(lowestFirst).Should().NotContain(Ticket.FormatNumber(last));
         var rendersBefore = lowestFirst.RenderCount;
         var queriesBefore = counted.Commands;
@@ -150,13 +151,13 @@ public sealed class LiveTicketListTests : BlazorTicketsTestContext
     public async Task A_list_of_one_tenant_issues_no_query_for_another_tenants_ticket()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenant = await db.Tenants.FirstAsync();
+        var tenant = await db.Set<Tenant>().FirstAsync();
         var other = new Tenant { Name = "Other Tenant" };
-        db.Tenants.Add(other);
-        var number = await db.Tickets.MaxAsync(t => t.Number) + 1;
+        db.Set<Tenant>().Add(other);
+        var number = await db.Set<Ticket>().MaxAsync(t => t.Number) + 1;
         var now = DateTime.UtcNow;
         var foreign = new Ticket { Number = number, Subject = "Elsewhere", TenantId = 0, Tenant = other, CreatedAt = now, UpdatedAt = now };
-        db.Tickets.Add(foreign);
+        db.Set<Ticket>().Add(foreign);
         await db.SaveChangesAsync();
         var list = RenderAt($"/tickets?tenant={tenant.Id}");
         var queriesBefore = counted.Commands;

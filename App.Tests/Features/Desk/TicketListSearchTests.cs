@@ -1,12 +1,14 @@
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
+using BlazorTickets.Tests.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorTickets.Features.Tenants;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>The desk's one search box: a word from a mail body, its snippet under the subject, the word highlighted.</summary>
 public sealed class TicketListSearchTests : BlazorTicketsTestContext
@@ -19,7 +21,7 @@ public sealed class TicketListSearchTests : BlazorTicketsTestContext
         app = await UseNewAppAsync(seedDemoData: true);
         await SignInAsAgentAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var tenantId = await db.Tenants.Select(t => t.Id).FirstAsync();
+        var tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
         ticketNumber = 990_001;
         await TicketSearchTests.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
             "Hello, the <b>Fliegenpilz</b> label printer <script>alert('x')</script> stopped; see <img src=x onerror=alert(1)>.");

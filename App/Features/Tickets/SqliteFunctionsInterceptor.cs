@@ -1,9 +1,8 @@
 using System.Data.Common;
-using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace BlazorTickets.Data;
+namespace BlazorTickets.Features.Tickets;
 
 /// <summary>
 /// Adds the app's SQL functions to every connection EF creates; Microsoft.Data.Sqlite registers them again on each

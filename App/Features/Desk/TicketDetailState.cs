@@ -1,6 +1,7 @@
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tickets;
 
-namespace BlazorTickets.Features.Tickets.Pages;
+namespace BlazorTickets.Features.Desk;
 
 /// <summary>
 /// What the ticket page shows and how it follows changes: a full load brings the conversation, a header load only the

@@ -1,10 +1,10 @@
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>How the ticket page follows changes, without rendering it: real services over a demo-seeded SQLite file.</summary>
 public sealed class TicketDetailStateTests : IAsyncLifetime
@@ -18,7 +18,7 @@ public sealed class TicketDetailStateTests : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: true);
         tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        ticketId = await db.Tickets.Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
+        ticketId = await db.Set<Ticket>().Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

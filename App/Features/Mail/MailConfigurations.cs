@@ -1,13 +1,14 @@
-using BlazorTickets.Features.Mail;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace BlazorTickets.Data.Configurations;
+namespace BlazorTickets.Features.Mail;
 
 internal sealed class MailboxSettingsConfiguration : IEntityTypeConfiguration<MailboxSettings>
 {
     public void Configure(EntityTypeBuilder<MailboxSettings> b)
     {
+        b.ToTable("MailboxSettings");
         b.HasKey(s => s.TenantId);
         b.HasOne(s => s.Tenant).WithOne().HasForeignKey<MailboxSettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         b.Property(s => s.Host).HasMaxLength(255);
@@ -23,6 +24,7 @@ internal sealed class MailFolderStateConfiguration : IEntityTypeConfiguration<Ma
 {
     public void Configure(EntityTypeBuilder<MailFolderState> b)
     {
+        b.ToTable("MailFolderStates");
         b.Property(s => s.Folder).HasMaxLength(255);
         b.HasIndex(s => new { s.TenantId, s.Folder }).IsUnique();
     }
@@ -32,6 +34,7 @@ internal sealed class ImportedMailConfiguration : IEntityTypeConfiguration<Impor
 {
     public void Configure(EntityTypeBuilder<ImportedMail> b)
     {
+        b.ToTable("ImportedMails");
         b.Property(m => m.Folder).HasMaxLength(255);
         b.Property(m => m.MessageKey).HasMaxLength(1000);
         b.HasIndex(m => new { m.TenantId, m.Folder, m.UidValidity, m.Uid }).IsUnique();
@@ -47,6 +50,7 @@ internal sealed class QuarantinedMailConfiguration : IEntityTypeConfiguration<Qu
 {
     public void Configure(EntityTypeBuilder<QuarantinedMail> b)
     {
+        b.ToTable("QuarantinedMails");
         b.Property(q => q.Folder).HasMaxLength(255);
         b.Property(q => q.Reason).HasMaxLength(2000);
         b.Property(q => q.From).HasMaxLength(1000);

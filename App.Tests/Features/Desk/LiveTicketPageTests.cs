@@ -1,6 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
@@ -8,7 +8,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>The ticket page loads once per save, and only what a change touched.</summary>
 public sealed class LiveTicketPageTests : BlazorTicketsTestContext
@@ -28,7 +28,7 @@ public sealed class LiveTicketPageTests : BlazorTicketsTestContext
     private async Task<int> TicketIdAsync()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Messages.Any()).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+        return await db.Set<Ticket>().Where(t => t.Messages.Any()).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
     }
 
     private IRenderedComponent<TicketDetail> RenderTicket(int id)
@@ -93,12 +93,12 @@ public sealed class LiveTicketPageTests : BlazorTicketsTestContext
 
         var started = Delivered(id);
         var timer = new RunningTimer { UserId = agentId, TicketId = id, StartedAt = DateTime.UtcNow };
-        db.RunningTimers.Add(timer);
+        db.Set<RunningTimer>().Add(timer);
         await db.SaveChangesAsync();
         await started;
         var stopped = Delivered(id);
-        db.RunningTimers.Remove(timer);
-        db.TimeEntries.Add(new TimeEntry { TicketId = id, UserId = agentId, Start = timer.StartedAt, End = DateTime.UtcNow, Minutes = 15 });
+        db.Set<RunningTimer>().Remove(timer);
+        db.Set<TimeEntry>().Add(new TimeEntry { TicketId = id, UserId = agentId, Start = timer.StartedAt, End = DateTime.UtcNow, Minutes = 15 });
         await db.SaveChangesAsync();
         await stopped;
         await Task.Delay(300);

@@ -1,9 +1,10 @@
+using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>The ticket list's URL, paging and live-update rules without the grid, on the demo data in a real SQLite file.</summary>
 public sealed class TicketListStateTests : IAsyncLifetime
@@ -21,7 +22,8 @@ public sealed class TicketListStateTests : IAsyncLifetime
 
     private async Task<TicketListState> SignedInAsync()
     {
-        var state = new TicketListState(tickets, new LiveTicketRows());
+        var state = new TicketListState(tickets, new LiveTicketRows(),
+            new BillingService(app.DbFactory, app.Get<TimeProvider>(), app.Get<TicketChangeNotifier>(), app.Get<QuoteChangeNotifier>()));
         await state.SignInAsync(null);
         return state;
     }
@@ -81,7 +83,7 @@ public sealed class TicketListStateTests : IAsyncLifetime
         first.Should().HaveCount(10);
         second.Select(r => r.Id).Should().NotIntersectWith(first.Select(r => r.Id));
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        state.TotalCount.Should().Be(await db.Tickets.CountAsync());
+        state.TotalCount.Should().Be(await db.Set<Ticket>().CountAsync());
     }
 
     [Fact]

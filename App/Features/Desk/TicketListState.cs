@@ -1,16 +1,21 @@
-namespace BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Tickets;
+
+namespace BlazorTickets.Features.Desk;
 
 /// <summary>
 /// The ticket list without its grid: the filter and position the URL holds, the page read last (so the next page is
-/// read by keyset), and how a ticket change patches the page on screen or asks for it to be read again.
+/// read by keyset), how a ticket change patches the page on screen or asks for it to be read again, and the
+/// unbilled time of its rows while the list shows tickets with unbilled time.
 /// </summary>
-public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRows)
+public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRows, BillingService billing)
 {
     private bool positionRead;
     // The page shown last: the next page starts right after its last row (keyset), which stays fast however deep.
     private (TicketListFilter Filter, TicketListPosition Position, TicketListRow? LastRow)? shownPage;
     // The page on screen, as the grid shows it; read by change events on the publisher's thread.
     private volatile LiveDeskPage livePage = LiveDeskPage.Empty;
+    private IReadOnlyDictionary<int, UnbilledAmount> unbilled = new Dictionary<int, UnbilledAmount>();
 
     public TicketListFilter Filter { get; private set; } = new();
 
@@ -21,6 +26,9 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
     public IReadOnlyList<Option<int>> Tenants { get; private set; } = [];
     public string? CurrentUserId { get; private set; }
     public IReadOnlyList<TicketListRow> Rows => livePage.Rows;
+
+    /// <summary>The row's billable unbilled time, priced like the bill run; only while the filter asks for unbilled time.</summary>
+    public UnbilledAmount? UnbilledOf(int ticketId) => unbilled.GetValueOrDefault(ticketId);
 
     public async Task SignInAsync(string? userId)
     {
@@ -89,7 +97,9 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
         shownPage = (filter, shown, result.Items.Count > 0 ? result.Items[^1] : null);
         TotalCount = result.TotalCount;
         TotalIsCapped = result.TotalIsCapped;
-        livePage = new LiveDeskPage(filter, shown, Tenants.Select(t => t.Id).ToArray(), result.Items);
+        var page = new LiveDeskPage(filter, shown, Tenants.Select(t => t.Id).ToArray(), result.Items);
+        unbilled = filter.UnbilledOnly ? await billing.UnbilledAsync(result.Items.Select(r => r.Id).ToList(), ct) : new Dictionary<int, UnbilledAmount>();
+        livePage = page;
         return livePage.Rows;
     }
 
@@ -118,7 +128,26 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
             reloadPage |= update == LiveDeskUpdate.Reload;
             patched |= update == LiveDeskUpdate.Patched;
         }
+        if (!reloadPage && livePage.Filter.UnbilledOnly)
+        {
+            patched |= await ReadUnbilledAgainAsync(changes);
+        }
         return reloadPage ? LiveDeskUpdate.Reload : patched ? LiveDeskUpdate.Patched : LiveDeskUpdate.Unchanged;
+    }
+
+    private async Task<bool> ReadUnbilledAgainAsync(IReadOnlyList<TicketChange> changes)
+    {
+        var page = livePage;
+        var shownIds = changes.Select(c => c.TicketId).Where(id => page.Rows.Any(r => r.Id == id)).Distinct().ToList();
+        if (shownIds.Count == 0)
+        {
+            return false;
+        }
+        var read = await billing.UnbilledAsync(shownIds);
+        var next = unbilled.Where(u => !shownIds.Contains(u.Key)).Concat(read).ToDictionary();
+        var changed = shownIds.Any(id => next.GetValueOrDefault(id) != unbilled.GetValueOrDefault(id));
+        unbilled = next;
+        return changed;
     }
 
     // Lists of every circuit read a changed row once per change, filter and user: the key says who may share a read.

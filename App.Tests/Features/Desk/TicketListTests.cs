@@ -1,13 +1,13 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Tickets.Pages;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BlazorTickets.Tests.Features.Tickets;
+namespace BlazorTickets.Tests.Features.Desk;
 
 public sealed class TicketListTests : BlazorTicketsTestContext
 {
@@ -29,7 +29,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
     public async Task Shows_the_first_page_of_tickets_newest_change_first()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var newest = await db.Tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Number).ToListAsync();
+        var newest = await db.Set<Ticket>().OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Number).ToListAsync();
 
         var cut = RenderAt("/tickets");
 
@@ -60,7 +60,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
     public async Task Applies_the_status_filter_from_the_url()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var closedOrAnswered = await db.Tickets
+        var closedOrAnswered = await db.Set<Ticket>()
             .Where(t => t.Status == TicketStatus.Closed || t.Status == TicketStatus.Answered)
             .Select(t => t.Number).ToListAsync();
 
@@ -79,7 +79,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
     public async Task Turning_on_a_filter_puts_it_into_the_url_and_filters_the_rows()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var unassigned = await db.Tickets.Where(t => t.HandlerId == null)
+        var unassigned = await db.Set<Ticket>().Where(t => t.HandlerId == null)
             .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id).Take(25).Select(t => t.Number).ToListAsync();
         var cut = RenderAt("/tickets");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
@@ -114,7 +114,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
     public async Task Opens_on_the_sort_page_and_page_size_the_url_names()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var expected = await db.Tickets.OrderBy(t => t.Subject).ThenBy(t => t.Id).Skip(20).Take(10).Select(t => t.Number).ToListAsync();
+        var expected = await db.Set<Ticket>().OrderBy(t => t.Subject).ThenBy(t => t.Id).Skip(20).Take(10).Select(t => t.Number).ToListAsync();
 
         var cut = RenderAt("/tickets?sort=subject&dir=asc&page=3&size=10");
 
@@ -139,7 +139,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
         cut.WaitForAssertion(() => navigation.Uri.Should().EndWith("/tickets?status=Open&sort=subject&dir=asc&page=2"));
 
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var secondPage = await db.Tickets.Where(t => t.Status == TicketStatus.Open)
+        var secondPage = await db.Set<Ticket>().Where(t => t.Status == TicketStatus.Open)
             .OrderBy(t => t.Subject).ThenBy(t => t.Id).Skip(25).Take(25).Select(t => t.Number).ToListAsync();
         cut.WaitForAssertion(() =>
             cut.FindAll("[data-testid=ticket-link]").Select(a => a.TextContent.Trim())
@@ -157,6 +157,6 @@ public sealed class TicketListTests : BlazorTicketsTestContext
     private async Task<int> IdOfNumber(int number)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        return await db.Tickets.Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
+        return await db.Set<Ticket>().Where(t => t.Number == number).Select(t => t.Id).SingleAsync();
     }
 }
