@@ -46,7 +46,7 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         SecurityStamp = Guid.NewGuid().ToString(),
     };
 
-    private async Task<int> CreateAsync(string? handlerId, int? customerId)
+    private async Task<int> CreateAsync(string? handlerId, int? customerId, (string? Handler, string? Customer)? insertedNames = null)
     {
         await using var db = await services.DbFactory.CreateDbContextAsync();
         var ticket = new Ticket
@@ -54,6 +54,10 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
             Number = Random.Shared.Next(1, 1_000_000), Subject = "s", TenantId = tenant.Id, HandlerId = handlerId, CustomerId = customerId,
             CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
         };
+        if (insertedNames is { } names)
+        {
+            ticket.CopyListNames(names.Handler, names.Customer);
+        }
         db.Set<Ticket>().Add(ticket);
         await db.SaveChangesAsync();
         return ticket.Id;
@@ -83,6 +87,38 @@ public sealed class TicketListSortNamesTests : IAsyncLifetime
         await ShouldBeInStepAsync();
         await using var db = await services.DbFactory.CreateDbContextAsync();
         (await db.Set<Ticket>().CountAsync(t => t.HandlerName == "Anna Agent" && t.CustomerName == "Acme")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Names_a_writer_inserts_are_kept_when_right_and_put_right_when_wrong_or_missing()
+    {
+        var right = await CreateAsync(anna.Id, acme.Id, ("Anna Agent", "Acme"));
+        var wrong = await CreateAsync(anna.Id, acme.Id, ("Ben Agent", "Globex"));
+        var stale = await CreateAsync(null, null, ("Anna Agent", "Acme"));
+        var half = await CreateAsync(ben.Id, globex.Id, (null, "Globex"));
+
+        await ShouldBeInStepAsync();
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        var names = await db.Set<Ticket>().AsNoTracking().ToDictionaryAsync(t => t.Id, t => (t.HandlerName, t.CustomerName));
+        names[right].Should().Be(("Anna Agent", "Acme"));
+        names[wrong].Should().Be(("Anna Agent", "Acme"));
+        names[stale].Should().Be(((string?)null, (string?)null));
+        names[half].Should().Be(("Ben Agent", "Globex"));
+    }
+
+    [Fact]
+    public async Task Names_given_to_a_saved_ticket_are_not_written_the_triggers_alone_keep_them()
+    {
+        var id = await CreateAsync(anna.Id, acme.Id);
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == id);
+            ticket.CopyListNames("Someone", "Else");
+            ticket.Subject = "changed";
+            await db.SaveChangesAsync();
+        }
+
+        await ShouldBeInStepAsync();
     }
 
     [Fact]

@@ -96,6 +96,38 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_address_alone_finds_the_customers_own_and_assigned_tickets_and_one_without_tickets_finds_none()
+    {
+        int ownerId, assignedId, withoutTicketsId, assignedTicketId;
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            ownerId = await db.Set<Customer>().Where(c => c.TenantId == tenantId && db.Set<Ticket>().Any(t => t.CustomerId == c.Id)).Select(c => c.Id).FirstAsync();
+            var assigned = new Customer { TenantId = tenantId, CustomerNumber = "A-1", Name = "Assigned Only", CreatedAt = DateTime.UtcNow };
+            var withoutTickets = new Customer { TenantId = tenantId, CustomerNumber = "A-2", Name = "No Tickets", CreatedAt = DateTime.UtcNow };
+            db.AddRange(assigned, withoutTickets);
+            await db.SaveChangesAsync();
+            assignedTicketId = await db.Set<Ticket>().Where(t => t.TenantId == tenantId && t.CustomerId != ownerId).Select(t => t.Id).FirstAsync();
+            db.Set<TicketAssignedCustomer>().Add(new TicketAssignedCustomer { TicketId = assignedTicketId, CustomerId = assigned.Id });
+            await db.SaveChangesAsync();
+            (assignedId, withoutTicketsId) = (assigned.Id, withoutTickets.Id);
+        }
+
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            db.Set<CustomerEmail>().AddRange(
+                new CustomerEmail { TenantId = tenantId, CustomerId = ownerId, Address = "owner.neu@hafen.example" },
+                new CustomerEmail { TenantId = tenantId, CustomerId = assignedId, Address = "assigned.neu@hafen.example" },
+                new CustomerEmail { TenantId = tenantId, CustomerId = withoutTicketsId, Address = "nobody.neu@hafen.example" });
+            await db.SaveChangesAsync();
+        }
+
+        (await FindAsync("owner.neu@hafen.example")).Should().BeEquivalentTo(await TicketsOfCustomerAsync(ownerId)).And.NotBeEmpty();
+        (await FindAsync("assigned.neu@hafen.example")).Should().Equal(assignedTicketId);
+        (await FindAsync("nobody.neu@hafen.example")).Should().BeEmpty();
+        await ShouldMatchThePlainScanAsync("hafen", "neu");
+    }
+
+    [Fact]
     public async Task An_assigned_customer_is_searchable_on_the_ticket()
     {
         var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");

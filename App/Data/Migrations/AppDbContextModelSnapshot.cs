@@ -28,7 +28,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasKey("Name");
 
-                    b.ToTable("Counters");
+                    b.ToTable("Counters", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Billing.Quote", b =>
@@ -87,7 +87,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
 
-                    b.ToTable("Quotes");
+                    b.ToTable("Quotes", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Billing.QuoteLine", b =>
@@ -129,7 +129,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("UserGroupId");
 
-                    b.ToTable("QuoteLines");
+                    b.ToTable("QuoteLines", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Customers.Customer", b =>
@@ -173,7 +173,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TenantId", "Name");
 
-                    b.ToTable("Customers");
+                    b.ToTable("Customers", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Customers.CustomerEmail", b =>
@@ -201,7 +201,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("TenantId", "Address")
                         .IsUnique();
 
-                    b.ToTable("CustomerEmails");
+                    b.ToTable("CustomerEmails", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.ImportedMail", b =>
@@ -255,7 +255,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("TenantId", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
-                    b.ToTable("ImportedMails");
+                    b.ToTable("ImportedMails", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.MailFolderState", b =>
@@ -283,7 +283,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("TenantId", "Folder")
                         .IsUnique();
 
-                    b.ToTable("MailFolderStates");
+                    b.ToTable("MailFolderStates", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.MailboxSettings", b =>
@@ -350,7 +350,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasKey("TenantId");
 
-                    b.ToTable("MailboxSettings");
+                    b.ToTable("MailboxSettings", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.QuarantinedMail", b =>
@@ -405,7 +405,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TenantId", "CreatedAt");
 
-                    b.ToTable("QuarantinedMails");
+                    b.ToTable("QuarantinedMails", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Portal.PortalAccessLink", b =>
@@ -754,7 +754,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Tenants");
+                    b.ToTable("Tenants", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.TextBlocks.TextBlock", b =>
@@ -792,7 +792,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("TenantId", "Key")
                         .IsUnique();
 
-                    b.ToTable("TextBlocks");
+                    b.ToTable("TextBlocks", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.Attachment", b =>
@@ -838,7 +838,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("MessageId");
 
-                    b.ToTable("Attachments");
+                    b.ToTable("Attachments", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.Ticket", b =>
@@ -967,7 +967,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex(new[] { "UpdatedAt" }, "IX_Tickets_Unbilled_UpdatedAt")
                         .HasFilter("\"HasUnbilledTime\" AND \"TimeTrackingAllowed\"");
 
-                    b.ToTable("Tickets");
+                    b.ToTable("Tickets", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.TicketAssignedCustomer", b =>
@@ -982,7 +982,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("CustomerId");
 
-                    b.ToTable("TicketAssignedCustomers");
+                    b.ToTable("TicketAssignedCustomers", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.TicketMessage", b =>
@@ -1051,7 +1051,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TicketId", "Date");
 
-                    b.ToTable("TicketMessages");
+                    b.ToTable("TicketMessages", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.TicketSearchEntry", b =>
@@ -1089,7 +1089,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("TicketWatchers");
+                    b.ToTable("TicketWatchers", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.TimeTracking.RunningTimer", b =>
@@ -1119,7 +1119,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("UserId")
                         .IsUnique();
 
-                    b.ToTable("RunningTimers");
+                    b.ToTable("RunningTimers", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.TimeTracking.TimeEntry", b =>
@@ -1168,7 +1168,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex(new[] { "QuoteLineId", "TicketId" }, "IX_TimeEntries_Unbilled")
                         .HasFilter("\"Billable\" AND \"QuoteLineId\" IS NULL");
 
-                    b.ToTable("TimeEntries");
+                    b.ToTable("TimeEntries", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Users.AppUser", b =>
@@ -1274,7 +1274,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("UserGroups");
+                    b.ToTable("UserGroups", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Users.UserGroupMembership", b =>
@@ -1289,7 +1289,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("GroupId");
 
-                    b.ToTable("UserGroupMemberships");
+                    b.ToTable("UserGroupMemberships", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Users.UserTenant", b =>
@@ -1304,7 +1304,7 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("UserTenants");
+                    b.ToTable("UserTenants", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1759,7 +1759,7 @@ namespace BlazorTickets.Data.Migrations
 
             modelBuilder.Entity("BlazorTickets.Features.TimeTracking.TimeEntry", b =>
                 {
-                    b.HasOne("BlazorTickets.Features.Billing.QuoteLine", "QuoteLine")
+                    b.HasOne("BlazorTickets.Features.Billing.QuoteLine", null)
                         .WithMany("TimeEntries")
                         .HasForeignKey("QuoteLineId")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1775,8 +1775,6 @@ namespace BlazorTickets.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.Navigation("QuoteLine");
 
                     b.Navigation("Ticket");
 

@@ -182,6 +182,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                     CreatedAt = now,
                     RelatedTicket = named,
                 };
+                ticket.CopyListNames(handlerName: null, customer?.Name);
                 db.Set<Ticket>().Add(ticket);
                 batch.TicketsByNumber[ticket.Number] = ticket;
             }

@@ -36,10 +36,16 @@ public class Ticket : IVersioned
     public string? UpdatedBy { get; set; }
     public DateTime? LastMessageAt { get; set; }
 
-    /// <summary>The handler's display name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>), never written by EF.</summary>
+    /// <summary>The handler's display name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>).</summary>
     public string? HandlerName { get; private set; }
-    /// <summary>The customer's name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>), never written by EF.</summary>
+    /// <summary>The customer's name, for sorting the list by an index; kept by triggers (<see cref="TicketListSql"/>).</summary>
     public string? CustomerName { get; private set; }
+
+    /// <summary>
+    /// Gives a new ticket the names its insert trigger would copy, so that the row is written once; the trigger still
+    /// corrects them if they are wrong. Updates ignore them: the triggers alone write them afterwards.
+    /// </summary>
+    public void CopyListNames(string? handlerName, string? customerName) => (HandlerName, CustomerName) = (handlerName, customerName);
     /// <summary>Whether billable time not yet on a quote exists, for the unbilled filter's index; kept by triggers (<see cref="TicketUnbilledSql"/>), never written by EF.</summary>
     public bool HasUnbilledTime { get; private set; }
 

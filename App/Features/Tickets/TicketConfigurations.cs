@@ -21,12 +21,11 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasOne(t => t.Tenant).WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(t => t.RelatedTicket).WithMany().HasForeignKey(t => t.RelatedTicketId).OnDelete(DeleteBehavior.SetNull);
 
-        // The triggers of TicketListSql write these; EF neither inserts nor updates them.
+        // The triggers of TicketListSql keep these right; EF inserts what it is given (see Ticket.CopyListNames) and never updates them.
         foreach (var name in new[] { nameof(Ticket.HandlerName), nameof(Ticket.CustomerName) })
         {
             var property = b.Property<string?>(name);
             property.HasMaxLength(200);
-            property.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
             property.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         }
         var hasUnbilledTime = b.Property(t => t.HasUnbilledTime).HasDefaultValue(false);

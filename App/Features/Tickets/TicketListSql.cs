@@ -4,17 +4,26 @@ namespace BlazorTickets.Features.Tickets;
 /// The list's sort columns that live in other tables, copied onto the ticket so a sort by handler or customer name
 /// reads one index instead of joining and sorting a million rows: <see cref="Ticket.HandlerName"/> and
 /// <see cref="Ticket.CustomerName"/>. Triggers keep them in step with every write path (EF, ExecuteUpdate, raw SQL,
-/// the foreign keys' SET NULL).
+/// the foreign keys' SET NULL), whatever a writer put there.
 /// </summary>
 public static class TicketListSql
 {
     private const string HandlerNameOf = "(SELECT u.DisplayName FROM AspNetUsers u WHERE u.Id = new.HandlerId)";
     private const string CustomerNameOf = "(SELECT c.Name FROM Customers c WHERE c.Id = new.CustomerId)";
 
-    public const string CreateTriggers = $"""
-        CREATE TRIGGER TicketList_TicketInserted AFTER INSERT ON Tickets BEGIN
+    /// <summary>
+    /// A writer may insert the names itself (the mail import does), which saves writing every new row twice; the
+    /// trigger puts them right only when they are missing or wrong.
+    /// </summary>
+    public const string InsertTrigger = $"""
+        CREATE TRIGGER TicketList_TicketInserted AFTER INSERT ON Tickets
+            WHEN new.HandlerName IS NOT {HandlerNameOf} OR new.CustomerName IS NOT {CustomerNameOf} BEGIN
             UPDATE Tickets SET HandlerName = {HandlerNameOf}, CustomerName = {CustomerNameOf} WHERE Id = new.Id;
         END;
+        """;
+
+    public const string CreateTriggers = InsertTrigger + $"""
+
         CREATE TRIGGER TicketList_HandlerChanged AFTER UPDATE OF HandlerId ON Tickets BEGIN
             UPDATE Tickets SET HandlerName = {HandlerNameOf} WHERE Id = new.Id;
         END;

@@ -55,6 +55,18 @@ public static class TicketSearchSql
         {Documents(ticketIds)}
         """;
 
+    /// <summary>
+    /// A customer's first address is added right after the customer, before it has tickets (the mail import does so for
+    /// every new sender): then there is no document to rebuild, and the trigger does not look for one.
+    /// </summary>
+    public static readonly string CustomerEmailAddedTrigger = $"""
+        CREATE TRIGGER TicketSearch_CustomerEmailAdded AFTER INSERT ON CustomerEmails
+            WHEN EXISTS (SELECT 1 FROM Tickets WHERE CustomerId = new.CustomerId)
+                OR EXISTS (SELECT 1 FROM TicketAssignedCustomers WHERE CustomerId = new.CustomerId) BEGIN
+        {Rebuild(string.Format(TicketsOfCustomer, "new.CustomerId"))}
+        END;
+        """;
+
     public const string CreateTable = $"""
         CREATE VIRTUAL TABLE {Table} USING fts5(
             Subject, Customer, Body,
@@ -94,9 +106,7 @@ public static class TicketSearchSql
         CREATE TRIGGER TicketSearch_CustomerChanged AFTER UPDATE OF Name, Company ON Customers BEGIN
         {Rebuild(string.Format(TicketsOfCustomer, "new.Id"))}
         END;
-        CREATE TRIGGER TicketSearch_CustomerEmailAdded AFTER INSERT ON CustomerEmails BEGIN
-        {Rebuild(string.Format(TicketsOfCustomer, "new.CustomerId"))}
-        END;
+        {CustomerEmailAddedTrigger}
         CREATE TRIGGER TicketSearch_CustomerEmailChanged AFTER UPDATE OF Address, CustomerId ON CustomerEmails BEGIN
         {Rebuild(string.Format(TicketsOfCustomer, "new.CustomerId"))}
         {Rebuild(string.Format(TicketsOfCustomer, "old.CustomerId"))}
