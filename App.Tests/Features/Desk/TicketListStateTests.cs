@@ -71,6 +71,19 @@ public sealed class TicketListStateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_the_column_the_url_sorts_by_starts_sorted_and_the_default_order_sorts_none()
+    {
+        var sorted = await SignedInAsync();
+        sorted.ReadPositionOnce("?sort=customer&dir=asc");
+        var byDefault = await SignedInAsync();
+        byDefault.ReadPositionOnce("");
+
+        sorted.InitialDirectionOf(TicketSortField.Customer).Should().Be(MudBlazor.SortDirection.Ascending);
+        sorted.InitialDirectionOf(TicketSortField.Subject).Should().Be(MudBlazor.SortDirection.None);
+        byDefault.InitialDirectionOf(TicketSortField.UpdatedAt).Should().Be(MudBlazor.SortDirection.None);
+    }
+
+    [Fact]
     public async Task The_next_page_follows_the_last_one_without_repeating_a_row()
     {
         var state = await SignedInAsync();

@@ -76,6 +76,12 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
         return new TicketSort(field, descending);
     }
 
+    /// <summary>The direction a column starts in: the URL's sort on its column, none on the others and for the default order.</summary>
+    public MudBlazor.SortDirection InitialDirectionOf(TicketSortField field) =>
+        Position.Sort != TicketSort.Default && Position.Sort.Field == field
+            ? (Position.Sort.Descending ? MudBlazor.SortDirection.Descending : MudBlazor.SortDirection.Ascending)
+            : MudBlazor.SortDirection.None;
+
     /// <summary>The grid moved; the address to show it under, or null when it stays where it was.</summary>
     public string? MoveTo(TicketListPosition shown)
     {
