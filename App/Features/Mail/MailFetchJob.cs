@@ -38,13 +38,22 @@ public sealed class MailFetchJob(MailFetchService fetcher, MailFetchBackoff back
     }
 }
 
-/// <summary>Keeps one durable Quartz job per configured mailbox, with a cron trigger while the schedule is enabled.</summary>
+/// <summary>
+/// Keeps one durable Quartz job per configured mailbox, with a cron trigger while the schedule is enabled. The jobs are
+/// set up once the web server listens (<see cref="StartedAsync"/>), so that reading the mailboxes does not delay the
+/// first page; the host's start still waits for them.
+/// </summary>
 public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextFactory<AppDbContext> dbFactory, MailboxSettingsService settingsService, ILogger<MailSchedule> logger)
-    : IHostedService
+    : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct)
     {
         settingsService.Changed += OnSettingsChanged;
+        return Task.CompletedTask;
+    }
+
+    public async Task StartedAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenantIds = await db.Set<MailboxSettings>().Select(s => s.TenantId).ToListAsync(ct);
         foreach (var tenantId in tenantIds)
@@ -58,6 +67,12 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
         settingsService.Changed -= OnSettingsChanged;
         return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
 
     private void OnSettingsChanged(MailboxSettingsChanged change) => _ = SyncSafelyAsync(change.TenantId);
 
