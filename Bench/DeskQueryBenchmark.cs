@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 

@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 

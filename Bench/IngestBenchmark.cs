@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Infrastructure;
 using MimeKit;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Bench;
 

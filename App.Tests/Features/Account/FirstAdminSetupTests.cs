@@ -1,14 +1,14 @@
-using BlazorTickets.Shared;
 using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Account;
 

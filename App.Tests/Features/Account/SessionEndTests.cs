@@ -1,5 +1,6 @@
 using System.Net;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Admin.Users;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Account;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Billing;
 

@@ -1,7 +1,7 @@
 using BlazorTickets.Features.Billing;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Billing;
 

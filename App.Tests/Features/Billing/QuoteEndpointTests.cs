@@ -1,12 +1,12 @@
 using System.Net;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
-using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Billing;
 

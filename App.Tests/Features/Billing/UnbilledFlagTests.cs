@@ -1,7 +1,7 @@
-using BlazorTickets.Features.Tickets;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Billing;
 

@@ -1,13 +1,13 @@
-using BlazorTickets.Tests.Infrastructure;
-using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Admin.Customers;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Admin.Customers;
 
 namespace BlazorTickets.Tests.Features.Customers;
 

@@ -1,9 +1,9 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Data;
 

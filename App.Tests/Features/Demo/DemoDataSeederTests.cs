@@ -1,15 +1,15 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.TimeTracking;
 
 namespace BlazorTickets.Tests.Features.Demo;
 

@@ -1,12 +1,12 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Users;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Demo;
 

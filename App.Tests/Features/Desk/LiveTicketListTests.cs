@@ -1,14 +1,14 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Desk;
 

@@ -1,6 +1,6 @@
 using BlazorTickets.Data;
-using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Desk;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;

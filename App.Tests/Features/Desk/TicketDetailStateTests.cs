@@ -1,6 +1,6 @@
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Desk;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

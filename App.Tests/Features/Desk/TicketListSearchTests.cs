@@ -1,12 +1,12 @@
-using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Desk;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Desk;
 

@@ -1,6 +1,6 @@
 using BlazorTickets.Features.Billing;
-using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Desk;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
+using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;

@@ -1,12 +1,12 @@
 using System.Net;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Mail;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Mail;
 

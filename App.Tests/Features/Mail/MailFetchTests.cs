@@ -1,12 +1,12 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using MailKit;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 

@@ -1,9 +1,9 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail;
 

@@ -1,14 +1,14 @@
-using BlazorTickets.Shared;
 using System.Net;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Features.Replies;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

@@ -1,10 +1,10 @@
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Portal.Components;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

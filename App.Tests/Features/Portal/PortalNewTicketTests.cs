@@ -2,13 +2,13 @@ using System.Security.Claims;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Portal.Pages;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tickets;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

@@ -1,11 +1,11 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

@@ -1,9 +1,9 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Customers;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

@@ -2,11 +2,11 @@ using System.Net;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Features.Replies;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Portal;
 

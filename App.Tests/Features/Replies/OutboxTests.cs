@@ -1,13 +1,13 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

@@ -2,12 +2,12 @@ using System.Text.RegularExpressions;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

@@ -1,11 +1,11 @@
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

@@ -1,11 +1,11 @@
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Replies.Components;
+using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.TextBlocks;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

@@ -1,6 +1,9 @@
+using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Replies.Components;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
@@ -9,9 +12,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.TextBlocks;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

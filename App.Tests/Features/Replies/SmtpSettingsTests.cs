@@ -1,8 +1,8 @@
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Replies;
 

@@ -1,11 +1,11 @@
-using BlazorTickets.Tests.Infrastructure;
-using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Admin.Tenants;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Admin.Tenants;
 
 namespace BlazorTickets.Tests.Features.Tenants;
 

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using BlazorTickets.Data;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tickets;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 

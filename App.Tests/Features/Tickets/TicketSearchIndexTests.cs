@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Admin.Customers;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tenants;
@@ -8,7 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Admin.Customers;
 
 namespace BlazorTickets.Tests.Features.Tickets;
 

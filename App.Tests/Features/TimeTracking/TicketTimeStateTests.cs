@@ -1,5 +1,5 @@
-using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.TimeTracking.Components;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

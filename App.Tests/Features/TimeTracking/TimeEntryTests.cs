@@ -1,5 +1,5 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

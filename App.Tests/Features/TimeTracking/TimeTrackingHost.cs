@@ -1,13 +1,13 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.TimeTracking;
 

@@ -1,6 +1,6 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Admin.Users;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
@@ -9,7 +10,6 @@ using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -1,11 +1,11 @@
-using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Desk;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -1,7 +1,7 @@
 using System.Net;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Tests.Infrastructure;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Users;
 

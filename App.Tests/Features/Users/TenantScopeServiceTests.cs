@@ -1,16 +1,16 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Admin.Customers;
+using BlazorTickets.Features.Admin.Users;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Admin.Customers;
-using BlazorTickets.Features.Admin.Users;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -1,14 +1,14 @@
-using BlazorTickets.Tests.Infrastructure;
-using BlazorTickets.Shared;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Admin.Users;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using BlazorTickets.Tests.Features.Admin;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BlazorTickets.Features.Admin.Users;
 
 namespace BlazorTickets.Tests.Features.Users;
 

@@ -1,14 +1,14 @@
-using BlazorTickets.Features.Demo;
-using BlazorTickets.Features.Users;
+using BlazorTickets.Features.Admin.Users;
 using BlazorTickets.Features.Admin.Users.Pages;
+using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Features.Admin;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using BlazorTickets.Features.Admin.Users;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Users;
 

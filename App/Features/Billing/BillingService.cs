@@ -1,12 +1,12 @@
 using System.Globalization;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Tickets;
-using BlazorTickets.Features.Users;
-using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
-using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Billing;
 

@@ -1,9 +1,9 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.TimeTracking;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Billing;
 

@@ -1,8 +1,8 @@
 using BlazorTickets.Data;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Billing;
 

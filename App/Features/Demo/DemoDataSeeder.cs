@@ -1,5 +1,6 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
@@ -7,7 +8,6 @@ using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Demo;
 

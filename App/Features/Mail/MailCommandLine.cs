@@ -1,6 +1,6 @@
 using BlazorTickets.Data;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Tenants;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Mail;
 

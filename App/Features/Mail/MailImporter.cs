@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Localization;
 using MimeKit;
 
 namespace BlazorTickets.Features.Mail;

@@ -1,9 +1,9 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
-using Microsoft.EntityFrameworkCore;
-using Quartz;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tenants;
+using BlazorTickets.Shared;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
 
 namespace BlazorTickets.Features.Mail;
 

@@ -1,15 +1,15 @@
-using BlazorTickets.Shared;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Users;
 using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Features.Portal;

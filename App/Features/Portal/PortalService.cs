@@ -1,8 +1,8 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Tickets;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Portal;
 

@@ -1,8 +1,8 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Tenants;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 

@@ -1,11 +1,11 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
 using MailKit;
 using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Replies;
 

@@ -1,13 +1,13 @@
-using BlazorTickets.Shared;
 using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 

@@ -1,9 +1,9 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Mail;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Features.Replies;
 

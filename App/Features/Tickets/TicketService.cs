@@ -1,10 +1,10 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
-using BlazorTickets.Features.Users;
-using Microsoft.EntityFrameworkCore;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Tickets;
 

@@ -1,5 +1,5 @@
-using BlazorTickets.Features.Localization;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,11 +1,11 @@
-using BlazorTickets.Shared;
 using System.Globalization;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.TimeTracking;
 

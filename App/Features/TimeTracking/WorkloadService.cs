@@ -1,8 +1,8 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.TimeTracking;
 

@@ -1,7 +1,7 @@
 using BlazorTickets.Data;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Tenants;
 
 namespace BlazorTickets.Tests.Features.Mail.Display;
 

@@ -1,15 +1,14 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Customers;
+using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Localization;
-
-using BlazorTickets.Features.Customers;
-using BlazorTickets.Features.Billing;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Admin.Customers;
 

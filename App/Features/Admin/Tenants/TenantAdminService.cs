@@ -1,12 +1,11 @@
-using BlazorTickets.Shared;
 using System.Linq.Expressions;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
-using BlazorTickets.Features.TextBlocks;
-using Microsoft.EntityFrameworkCore;
 using BlazorTickets.Features.Localization;
-
 using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.TextBlocks;
+using BlazorTickets.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Admin.Tenants;
 

@@ -1,11 +1,10 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
-using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Localization;
-
-using BlazorTickets.Features.Users;
 using BlazorTickets.Features.Billing;
+using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Admin.Users;
 

@@ -1,13 +1,12 @@
-using BlazorTickets.Shared;
 using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Tenants;
+using BlazorTickets.Features.Users;
+using BlazorTickets.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using BlazorTickets.Features.Localization;
-
-using BlazorTickets.Features.Users;
-using BlazorTickets.Features.Tenants;
-using BlazorTickets.Features.Account;
 
 namespace BlazorTickets.Features.Admin.Users;
 
