@@ -141,10 +141,15 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
         return reloadPage ? LiveDeskUpdate.Reload : patched ? LiveDeskUpdate.Patched : LiveDeskUpdate.Unchanged;
     }
 
+    // What moves a row's unbilled amount: its time, its billing, the consent, and the tenant (whose currency it is).
+    private const TicketFields UnbilledFields = TicketFields.TimeEntries | TicketFields.Billing | TicketFields.TimeTrackingConsent
+        | TicketFields.Tenant | TicketFields.Other;
+
     private async Task<bool> ReadUnbilledAgainAsync(IReadOnlyList<TicketChange> changes)
     {
         var page = livePage;
-        var shownIds = changes.Select(c => c.TicketId).Where(id => page.Rows.Any(r => r.Id == id)).Distinct().ToList();
+        var shownIds = changes.Where(c => c.Touches(UnbilledFields)).Select(c => c.TicketId)
+            .Where(id => page.Rows.Any(r => r.Id == id)).Distinct().ToList();
         if (shownIds.Count == 0)
         {
             return false;
