@@ -46,6 +46,9 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
     /// <summary>Subscriber calls skipped because the subscriber was still busy with the previous tick.</summary>
     public long SkippedCalls => Interlocked.Read(ref skipped);
 
+    /// <summary>Subscribers whose call for the last tick has not returned yet.</summary>
+    public int BusySubscribers => Volatile.Read(ref subscribers).Count(s => s.IsBusy);
+
     /// <summary>Time the ticker itself spent handing ticks out (for the benchmark).</summary>
     public TimeSpan FanOutTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref fanOutTicks));
 
@@ -128,6 +131,8 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
         private int disposed;
         private int busy;
         private DateTimeOffset tick;
+
+        public bool IsBusy => Volatile.Read(ref busy) != 0;
 
         /// <summary>Queues the call unless the previous one is still running.</summary>
         public bool TryQueue(DateTimeOffset now)
