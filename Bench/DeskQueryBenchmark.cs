@@ -146,6 +146,11 @@ public static class DeskQueryBenchmark
         }
         cases.Add(("full-text 'printer' in bodies", new() { Text = "printer" }, TicketSort.Default, Page()));
         cases.Add(("full-text 'printer' + status Open+New", new() { Text = "printer", Statuses = openOrNew }, TicketSort.Default, Page()));
+        cases.Add(("full-text 'printer' + handler", new() { Text = "printer", HandlerId = handler }, TicketSort.Default, Page()));
+        cases.Add(("full-text 'printer' + customer", new() { Text = "printer", CustomerId = customer }, TicketSort.Default, Page()));
+        cases.Add(("full-text 'printer' by number", new() { Text = "printer" }, new TicketSort(TicketSortField.Number, false), Page()));
+        cases.Add(("full-text word start 'print'", new() { Text = "print" }, TicketSort.Default, Page()));
+        cases.Add(("full-text two words 'printer paper'", new() { Text = "printer paper" }, TicketSort.Default, Page()));
 
         Console.WriteLine($"{"query (count + page of 25)",-40} {"p50 ms",8} {"p95 ms",8} {"rows",8}");
         var worst = 0.0;

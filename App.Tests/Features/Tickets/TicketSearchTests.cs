@@ -191,12 +191,14 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
         const string text = "the";
         var expected = SearchReference.Find(fixture.Documents, text);
         expected.Count.Should().BeGreaterThan(TicketSearchRanking.RankedWindow, "the tail after the ranked window must be paged too");
+        expected.Count.Should().BeGreaterThan(TicketService.SearchCountCap, "paging goes on past the count's cap");
 
         var seen = new List<int>();
         for (var page = 0; ; page++)
         {
             var result = await QueryAsync(new TicketListFilter { Text = text }, TicketSort.Default, page, 200);
-            result.TotalCount.Should().Be(expected.Count);
+            result.TotalIsCapped.Should().BeTrue();
+            result.TotalCount.Should().Be(TicketService.SearchCountCap + 1);
             if (result.Items.Count == 0)
             {
                 break;
@@ -236,6 +238,61 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
         await using var scope = fixture.Services.CreateScope();
         var all = await scope.ServiceProvider.GetRequiredService<TicketService>().QueryIdsAsync(new TicketListFilter { Text = "printer", Statuses = open }, null);
         all.Should().BeEquivalentTo(expected);
+    }
+
+    public static TheoryData<string, string> FiltersBesideCommonWords => new()
+    {
+        { "printer", "status" }, { "printer", "tenant" }, { "drucker", "unassigned" }, { "rechnung", "status and unassigned" }, { "xyzzy", "status" },
+        { "drucker", "nothing, so only the sort by number starts from its index" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FiltersBesideCommonWords))]
+    public async Task A_common_word_beside_a_filter_checked_ticket_by_ticket_finds_what_a_plain_scan_finds(string text, string besides)
+    {
+        await using var db = await fixture.Services.DbFactory.CreateDbContextAsync();
+        var tenantId = await db.Set<Ticket>().Select(t => t.TenantId).FirstAsync();
+        var open = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New };
+        var filter = besides switch
+        {
+            "status" => new TicketListFilter { Statuses = open },
+            "tenant" => new TicketListFilter { TenantId = tenantId },
+            "unassigned" => new TicketListFilter { UnassignedOnly = true },
+            "status and unassigned" => new TicketListFilter { Statuses = open, UnassignedOnly = true },
+            _ => new TicketListFilter(),
+        } with { Text = text };
+        var inFilter = (await db.Set<Ticket>()
+            .Where(t => (filter.Statuses.Count == 0 || filter.Statuses.Contains(t.Status)) && (filter.TenantId == null || t.TenantId == filter.TenantId)
+                && (!filter.UnassignedOnly || t.HandlerId == null))
+            .Select(t => t.Id).ToListAsync()).ToHashSet();
+        var expected = SearchReference.Find(fixture.Documents, text).Where(inFilter.Contains).ToList();
+        // Every word counts as common here, so the search starts from the filter's tickets as it does at a million.
+        var tickets = new TicketService(fixture.Services.DbFactory, fixture.Services.Get<TimeProvider>()) { CommonWordMatches = 1, Cap = 40 };
+
+        var byRelevance = new List<int>();
+        var byNumber = new List<int>();
+        for (var page = 0; page <= GeneratedTicketsFixture.TicketCount / 25; page++)
+        {
+            var ranked = await tickets.QueryAsync(filter, null, TicketSort.Default, page, 25);
+            var numbered = await tickets.QueryAsync(filter, null, new TicketSort(TicketSortField.Number, false), page, 25);
+            ranked.TotalCount.Should().Be(Math.Min(expected.Count, 41));
+            ranked.TotalIsCapped.Should().Be(expected.Count > 40);
+            numbered.Items.Select(r => r.Number).Should().BeInAscendingOrder();
+            byRelevance.AddRange(ranked.Items.Select(r => r.Id));
+            byNumber.AddRange(numbered.Items.Select(r => r.Id));
+            if (ranked.Items.Count == 0 && numbered.Items.Count == 0)
+            {
+                break;
+            }
+        }
+
+        if (text != "xyzzy")
+        {
+            expected.Should().HaveCountGreaterThan(25, "the matches must span pages");
+        }
+        byRelevance.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(expected);
+        byNumber.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(expected);
+        (await tickets.QueryIdsAsync(filter, null)).Should().BeEquivalentTo(expected);
     }
 
     [Fact]

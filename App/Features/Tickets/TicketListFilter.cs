@@ -17,6 +17,11 @@ public sealed record TicketListFilter
     /// <summary>Tickets that allow time tracking and have billable time not yet on a quote.</summary>
     public bool UnbilledOnly { get; init; }
 
+    /// <summary>Whether anything besides the search words (or the user's tenants) narrows the list.</summary>
+    public bool NarrowsBesidesText(Account.TenantAccess access) =>
+        access.IsRestricted || Statuses.Count > 0 || !string.IsNullOrEmpty(HandlerId) || MineOnly || UnassignedOnly
+        || CustomerId is not null || TenantId is not null || OverdueOnly || UnbilledOnly;
+
     public static TicketListFilter FromQuery(string query)
     {
         var values = QueryHelpers.ParseQuery(query);

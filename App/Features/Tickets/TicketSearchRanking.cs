@@ -12,32 +12,36 @@ public readonly record struct TicketIdRange(int From, int Below)
 /// <summary>
 /// Relevance order for a search. bm25 over every match of a common word (hundreds of thousands at a million
 /// tickets) costs far more than a page may, so only the newest <see cref="RankedWindow"/> matches are ranked, best
-/// first; older matches follow, newest first. Each step reads at most a window or a page from the index.
+/// first; older matches follow in the order of the list without a search (last change first).
 /// </summary>
 public static class TicketSearchRanking
 {
     public const int RankedWindow = 1_000;
 
-    /// <param name="filtered">The list's filter with the search limited to a range of ticket ids.</param>
+    /// <param name="newest">The list's filter with the search limited to a range of ticket ids, read from the index.</param>
+    /// <param name="older">
+    /// The same for the older matches, in the list's order without a search (last change first), read the way that suits
+    /// the filter and the word.
+    /// </param>
     public static async Task<List<int>> PageIdsAsync(
-        AppDbContext db, TicketSearchQuery search, Func<TicketIdRange, IQueryable<Ticket>> filtered, int skip, int take, CancellationToken ct)
+        AppDbContext db, TicketSearchQuery search, Func<TicketIdRange, IQueryable<Ticket>> newest, Func<TicketIdRange, IQueryable<Ticket>> older,
+        int skip, int take, CancellationToken ct)
     {
-        var newest = await db.Set<TicketSearchEntry>()
+        var window = await db.Set<TicketSearchEntry>()
             .Where(s => s.Match == search.Match)
             .OrderByDescending(s => s.TicketId)
             .Take(RankedWindow)
             .Select(s => new { s.TicketId, s.Rank })
             .ToListAsync(ct);
-        var cutoff = newest.Count == RankedWindow ? newest[^1].TicketId : 0;
-        var rank = newest.ToDictionary(s => s.TicketId, s => s.Rank);
+        var cutoff = window.Count == RankedWindow ? window[^1].TicketId : 0;
+        var rank = window.ToDictionary(s => s.TicketId, s => s.Rank);
 
-        var windowIds = await filtered(new TicketIdRange(cutoff, int.MaxValue)).Select(t => t.Id).ToListAsync(ct);
+        var windowIds = await newest(new TicketIdRange(cutoff, int.MaxValue)).Select(t => t.Id).ToListAsync(ct);
         var ranked = windowIds.OrderBy(id => rank.GetValueOrDefault(id, double.MaxValue)).ThenByDescending(id => id).ToList();
         var page = ranked.Skip(skip).Take(take).ToList();
         if (page.Count < take && cutoff > 0)
         {
-            page.AddRange(await filtered(new TicketIdRange(0, cutoff))
-                .OrderByDescending(t => t.Id)
+            page.AddRange(await older(new TicketIdRange(0, cutoff))
                 .Skip(Math.Max(0, skip - ranked.Count))
                 .Take(take - page.Count)
                 .Select(t => t.Id)

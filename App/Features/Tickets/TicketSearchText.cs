@@ -117,11 +117,17 @@ public static class TicketSearchText
 /// </summary>
 public sealed class TicketSearchQuery
 {
-    private TicketSearchQuery(string match, IReadOnlyList<(string Key, bool Prefix)> terms)
+    private TicketSearchQuery(IReadOnlyList<SearchWord> words, string match)
     {
+        Words = words;
         Match = match;
-        Terms = terms;
+        Terms = words.SelectMany(w => w.Keys.Select((key, i) => (key, w.Prefix && i == w.Keys.Count - 1))).ToList();
     }
+
+    /// <summary>One word of the search box as index keys; a prefix word also matches longer words in its last key.</summary>
+    public sealed record SearchWord(IReadOnlyList<string> Keys, bool Prefix);
+
+    public IReadOnlyList<SearchWord> Words { get; }
 
     /// <summary>The FTS5 query: quoted phrases only, so no user input is read as an FTS5 operator.</summary>
     public string Match { get; }
@@ -134,21 +140,39 @@ public sealed class TicketSearchQuery
         {
             return null;
         }
-        var phrases = new List<string>();
-        var terms = new List<(string, bool)>();
+        var words = new List<SearchWord>();
         foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
         {
             var keys = TicketSearchText.Tokens(word).Select(t => TicketSearchText.Key(word.Substring(t.Start, t.Length))).ToList();
-            if (keys.Count == 0)
+            if (keys.Count > 0)
             {
-                continue;
+                words.Add(new SearchWord(keys, Prefix: keys[^1].Length >= TicketSearchText.MinPrefixLength));
             }
-            var prefix = keys[^1].Length >= TicketSearchText.MinPrefixLength;
-            phrases.Add($"\"{string.Join(' ', keys)}\"{(prefix ? "*" : "")}");
-            terms.AddRange(keys.Select((key, i) => (key, prefix && i == keys.Count - 1)));
         }
-        return phrases.Count == 0 ? null : new TicketSearchQuery(string.Join(' ', phrases), terms);
+        return words.Count == 0 ? null : new TicketSearchQuery(words, string.Join(' ', words.Select(w => Phrase(w.Keys) + (w.Prefix ? "*" : ""))));
     }
+
+    /// <summary>
+    /// The same search with each prefix word spelled out as the index's words that it covers
+    /// (<paramref name="wordsOf"/> returns them, or null when there are too many to list).
+    /// </summary>
+    public TicketSearchQuery WithPrefixesSpelledOut(Func<SearchWord, IReadOnlyList<string>?> wordsOf)
+    {
+        var parts = Words.Select(word =>
+        {
+            if (!word.Prefix || word.Keys.Count > 1 || wordsOf(word) is not { } covered)
+            {
+                return Phrase(word.Keys) + (word.Prefix ? "*" : "");
+            }
+            // Words the index does not hold match nothing, as the prefix itself would.
+            var alternatives = covered.Prepend(word.Keys[0]).Distinct(StringComparer.Ordinal).Select(key => Phrase([key])).ToList();
+            return alternatives.Count == 1 ? alternatives[0] : $"({string.Join(" OR ", alternatives)})";
+        });
+        // FTS5 joins phrases by AND when only spaces separate them, but not a bracketed group: say AND.
+        return new TicketSearchQuery(Words, string.Join(" AND ", parts));
+    }
+
+    private static string Phrase(IEnumerable<string> keys) => $"\"{string.Join(' ', keys).Replace("\"", "\"\"")}\"";
 
     public bool Matches(string tokenKey) =>
         Terms.Any(term => term.Prefix ? tokenKey.StartsWith(term.Key, StringComparison.Ordinal) : tokenKey == term.Key);

@@ -17,7 +17,11 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// far more than the page.
     /// </summary>
     public const int CountCap = 10_000;
-    public const int SearchCountCap = CountCap;
+    /// <summary>
+    /// A search counts up to this many matches. With a filter beside the words, counting means checking each candidate
+    /// against the index (about 9 µs each for a word in most tickets), so ten thousand would take a tenth of a second.
+    /// </summary>
+    public const int SearchCountCap = 1_000;
 
     private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
 
@@ -34,22 +38,25 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ApplyFilter(db, filter, currentUserId, today, access);
-        var search = SearchOf(filter);
-        var (total, capped) = await CountAsync(query, ct);
+        var (query, search, fromFilter, cap) = await FilteredAsync(db, filter, currentUserId, today, access, sort, ct);
+        var (total, capped) = await CountAsync(query, cap, ct);
         if (capped && filter.MineOnly && currentUserId is not null)
         {
             // Many of my tickets: reading them all through the two indexes and sorting costs more than walking the
             // sort's index until a page is found (a quarter of a desk can be one agent's).
-            query = ApplyFilter(db, filter, currentUserId, today, access, mineBySortIndex: true);
+            query = ApplyFilter(db, filter, currentUserId, today, access, search, mineBySortIndex: true, searchFromFilter: fromFilter);
         }
         List<int>? relevanceOrder = null;
         IQueryable<Ticket> pageQuery;
         if (search is not null && sort == TicketSort.Default)
         {
-            // Without a chosen sort a search lists the best matches first.
+            // Without a chosen sort a search lists the best matches first. The newest matches are few: start from them.
             relevanceOrder = await TicketSearchRanking.PageIdsAsync(
-                db, search, range => ApplyFilter(db, filter, currentUserId, today, access, range), page * pageSize, pageSize, ct);
+                db, search,
+                newest => ApplyFilter(db, filter, currentUserId, today, access, search, newest),
+                older => TicketListOrder.Apply(
+                    ApplyFilter(db, filter, currentUserId, today, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: capped),
+                page * pageSize, pageSize, ct);
             pageQuery = db.Set<Ticket>().AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
         }
         else
@@ -86,23 +93,47 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         var today = Today();
         var access = await AccessAsync(ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ApplyFilter(db, filter, currentUserId, today, access);
-        var (total, capped) = await CountAsync(query, ct);
         var reversed = sort with { Descending = !sort.Descending };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (query, search, _, cap) = await FilteredAsync(db, filter, currentUserId, today, access, reversed, ct);
+        var (total, capped) = await CountAsync(query, cap, ct);
         var pageIds = await TicketListOrder.Apply(query, reversed, bySort: capped).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
-        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), SearchOf(filter), today, ct);
+        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), search, today, ct);
         return new PagedResult<TicketListRow>(rows, total, capped);
     }
 
     /// <summary>The cap on counts; tests lower it to run the paths of a large desk on a small one.</summary>
     internal int Cap { get; init; } = CountCap;
 
-    private async Task<(int Total, bool Capped)> CountAsync(IQueryable<Ticket> query, CancellationToken ct)
+    /// <summary>A word in at least this many tickets is common: a filtered search then starts from the filter's tickets.</summary>
+    internal int CommonWordMatches { get; init; } = 10_000;
+
+    /// <summary>
+    /// The filter's tickets, the search it holds with its prefixes spelled out, whether the search is checked ticket by
+    /// ticket, and the cap on counting them.
+    /// </summary>
+    private async Task<(IQueryable<Ticket> Query, TicketSearchQuery? Search, bool FromFilter, int Cap)> FilteredAsync(
+        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access, TicketSort sort, CancellationToken ct)
     {
-        var total = await query.Take(Cap + 1).CountAsync(ct);
-        return (total, total > Cap);
+        var search = await SearchOfAsync(db, filter, ct);
+        if (search is null)
+        {
+            return (ApplyFilter(db, filter, currentUserId, today, access), null, false, Cap);
+        }
+        // A common word with a filter beside it, or in a chosen sort: the filter's tickets, or the first tickets in the
+        // sort's index, are fewer than the word's, so check those against the index rather than the other way round.
+        var fromFilter = (filter.NarrowsBesidesText(access) || sort != TicketSort.Default) && await IsCommonAsync(db, search, ct);
+        return (ApplyFilter(db, filter, currentUserId, today, access, search, searchFromFilter: fromFilter), search, fromFilter, Math.Min(Cap, SearchCountCap));
     }
+
+    private static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Ticket> query, int cap, CancellationToken ct)
+    {
+        var total = await query.Take(cap + 1).CountAsync(ct);
+        return (total, total > cap);
+    }
+
+    private async Task<bool> IsCommonAsync(AppDbContext db, TicketSearchQuery search, CancellationToken ct) =>
+        await db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match).Take(CommonWordMatches).CountAsync(ct) == CommonWordMatches;
 
     private static async Task<List<TicketListRow>> ToRowsAsync(
         AppDbContext db, IQueryable<Ticket> pageQuery, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
@@ -126,8 +157,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var today = Today();
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var filtered = ApplyFilter(db, filter, currentUserId, today, access);
-        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), SearchOf(filter), today, ct)).SingleOrDefault();
+        var search = await SearchOfAsync(db, filter, ct);
+        var filtered = ApplyFilter(db, filter, currentUserId, today, access, search);
+        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), search, today, ct)).SingleOrDefault();
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
@@ -135,7 +167,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ApplyFilter(db, filter, currentUserId, Today(), access).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
+        return await ApplyFilter(db, filter, currentUserId, Today(), access, await SearchOfAsync(db, filter, ct)).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
     }
 
     /// <summary>The full-text search the filter's text asks for; null for none or a ticket number ("#1234", "1234").</summary>
@@ -145,9 +177,12 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return string.IsNullOrEmpty(text) || int.TryParse(text.TrimStart('#'), out _) ? null : TicketSearchQuery.Parse(text);
     }
 
+    private static async Task<TicketSearchQuery?> SearchOfAsync(AppDbContext db, TicketListFilter filter, CancellationToken ct) =>
+        SearchOf(filter) is { } search ? await TicketSearchWords.SpellOutPrefixesAsync(db, search, ct) : null;
+
     internal static IQueryable<Ticket> ApplyFilter(
-        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access, TicketIdRange? searchRange = null,
-        bool mineBySortIndex = false)
+        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access,
+        TicketSearchQuery? search = null, TicketIdRange? searchRange = null, bool mineBySortIndex = false, bool searchFromFilter = false)
     {
         var query = db.Set<Ticket>().AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
         if (filter.Statuses.Count > 0)
@@ -200,14 +235,17 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 // "#1234" is unmistakably a ticket number: use the unique index instead of scanning subjects.
                 query = query.Where(t => t.Number == number);
             }
-            else if (TicketSearchQuery.Parse(text) is { } search)
+            else if ((search ?? TicketSearchQuery.Parse(text)) is { } words)
             {
                 // Subject, message bodies and customers, through the FTS index (TicketSearchSql).
                 var range = searchRange ?? TicketIdRange.All;
-                var matches = db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match && s.TicketId >= range.From && s.TicketId < range.Below);
-                query = number is null
-                    ? query.Join(matches, t => t.Id, s => s.TicketId, (t, _) => t)
-                    : query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id));
+                var matches = db.Set<TicketSearchEntry>().Where(s => s.Match == words.Match && s.TicketId >= range.From && s.TicketId < range.Below);
+                query = number is not null
+                    ? query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id))
+                    // EXISTS per ticket keeps SQLite starting from the filter's index; a join lets it start from the words.
+                    : searchFromFilter
+                        ? query.Where(t => t.Id >= range.From && t.Id < range.Below && matches.Any(s => s.TicketId == t.Id))
+                        : query.Join(matches, t => t.Id, s => s.TicketId, (t, _) => t);
             }
             else
             {
