@@ -209,6 +209,38 @@ public sealed class TicketSearchTests(GeneratedTicketsFixture fixture) : IClassF
         seen.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(expected);
     }
 
+    [Theory]
+    [InlineData("zirkonia", 0, "a word with no longer one")]
+    [InlineData("zirkon2", 1, "zirkon2 and zirkon20")]
+    [InlineData("zirkon1", 10, "zirkon1 and zirkon10 to zirkon19: spelled out as words")]
+    [InlineData("zirko", 22, "more longer words than are spelled out: left to FTS5's prefix")]
+    [InlineData("zirkon21", 0, "a word the index does not hold")]
+    public async Task A_word_beginning_finds_every_longer_word_however_many_there_are(string text, int longerWords, string because)
+    {
+        await using var services = await TestServices.CreateAsync();
+        var tenantId = await TicketSearchData.AddAsync(services, 10, seed: 5);
+        var expected = new List<int>();
+        var number = 900_000;
+        foreach (var word in Enumerable.Range(1, 20).Select(i => $"zirkon{i}").Prepend("zirkon").Append("zirkonia").Append("zirkel"))
+        {
+            var id = await AddTicketAsync(services, tenantId, number++, $"About {word}", $"The {word} part is broken.");
+            if (word.StartsWith(text, StringComparison.Ordinal))
+            {
+                expected.Add(id);
+            }
+        }
+        await using (var db = await services.DbFactory.CreateDbContextAsync())
+        {
+            var spelledOut = await TicketSearchWords.SpellOutPrefixesAsync(db, TicketSearchQuery.Parse(text)!, default);
+            var orCount = spelledOut.Match.Split(" OR ").Length - 1;
+            orCount.Should().Be(longerWords > TicketSearchWords.MaxWordsPerPrefix ? 0 : longerWords, because);
+        }
+
+        var result = await QueryAsync(services, new TicketListFilter { Text = text }, TicketSort.Default, 0, 100);
+
+        result.Items.Select(r => r.Id).Should().BeEquivalentTo(expected, because);
+    }
+
     [Fact]
     public async Task Relevance_lists_a_subject_match_before_a_match_deep_in_a_mail()
     {

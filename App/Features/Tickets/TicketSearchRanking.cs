@@ -18,13 +18,13 @@ public static class TicketSearchRanking
 {
     public const int RankedWindow = 1_000;
 
-    /// <param name="newest">The list's filter with the search limited to a range of ticket ids, read from the index.</param>
+    /// <param name="among">The list's filter without the search, limited to the given ticket ids; null for no filter.</param>
     /// <param name="older">
     /// The same for the older matches, in the list's order without a search (last change first), read the way that suits
     /// the filter and the word.
     /// </param>
     public static async Task<List<int>> PageIdsAsync(
-        AppDbContext db, TicketSearchQuery search, Func<TicketIdRange, IQueryable<Ticket>> newest, Func<TicketIdRange, IQueryable<Ticket>> older,
+        AppDbContext db, TicketSearchQuery search, Func<IReadOnlyList<int>, IQueryable<Ticket>>? among, Func<TicketIdRange, IQueryable<Ticket>> older,
         int skip, int take, CancellationToken ct)
     {
         var window = await db.Set<TicketSearchEntry>()
@@ -36,7 +36,10 @@ public static class TicketSearchRanking
         var cutoff = window.Count == RankedWindow ? window[^1].TicketId : 0;
         var rank = window.ToDictionary(s => s.TicketId, s => s.Rank);
 
-        var windowIds = await newest(new TicketIdRange(cutoff, int.MaxValue)).Select(t => t.Id).ToListAsync(ct);
+        // The window's own ids, looked up one by one: as a join with the index SQLite may start from the filter's index.
+        var windowIds = among is null
+            ? window.Select(s => s.TicketId).ToList()
+            : await among(window.Select(s => s.TicketId).ToList()).Select(t => t.Id).ToListAsync(ct);
         var ranked = windowIds.OrderBy(id => rank.GetValueOrDefault(id, double.MaxValue)).ThenByDescending(id => id).ToList();
         var page = ranked.Skip(skip).Take(take).ToList();
         if (page.Count < take && cutoff > 0)

@@ -53,7 +53,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             // Without a chosen sort a search lists the best matches first. The newest matches are few: start from them.
             relevanceOrder = await TicketSearchRanking.PageIdsAsync(
                 db, search,
-                newest => ApplyFilter(db, filter, currentUserId, today, access, search, newest),
+                filter.NarrowsBesidesText(access)
+                    ? ids => ApplyFilter(db, filter with { Text = null }, currentUserId, today, access).Where(t => EF.Parameter(ids).Contains(t.Id))
+                    : null,
                 older => TicketListOrder.Apply(
                     ApplyFilter(db, filter, currentUserId, today, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: capped),
                 page * pageSize, pageSize, ct);
@@ -242,9 +244,10 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 var matches = db.Set<TicketSearchEntry>().Where(s => s.Match == words.Match && s.TicketId >= range.From && s.TicketId < range.Below);
                 query = number is not null
                     ? query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id))
-                    // EXISTS per ticket keeps SQLite starting from the filter's index; a join lets it start from the words.
+                    // EXISTS per ticket keeps SQLite starting from the filter's index or the sort's; a join lets it start from the
+                    // words. The id range stays inside: on the ticket itself it would make SQLite walk the tickets by id.
                     : searchFromFilter
-                        ? query.Where(t => t.Id >= range.From && t.Id < range.Below && matches.Any(s => s.TicketId == t.Id))
+                        ? query.Where(t => matches.Any(s => s.TicketId == t.Id))
                         : query.Join(matches, t => t.Id, s => s.TicketId, (t, _) => t);
             }
             else
