@@ -16,6 +16,7 @@ public class FeatureBoundaryTests
         new("Shared"),
         new("Features.Localization", "Shared"),
         new("Features.Tenants"),
+        new("Features.ServiceLevels"),
         new("Features.TextBlocks", "Tenants"),
         new("Features.Customers", "Tenants"),
         new("Features.Users", "Customers", "Tenants", "Localization"),
