@@ -8,6 +8,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.ServiceLevels;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddTimeTracking();
         services.AddBilling();
         services.AddReplies();
+        services.AddServiceLevels();
         return services;
     }
 }

@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("365f7fd0-39aa-4402-b6f7-9db1d85aaac8"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("8eadb560-8ae6-4681-aa04-03f56958de2a"), entityTypeCount: 39)
         {
         }
 
@@ -33,6 +33,9 @@ namespace BlazorTickets.Data.CompiledModel
             var replyDraft = ReplyDraftEntityType.Create(this);
             var replyDraftAttachment = ReplyDraftAttachmentEntityType.Create(this);
             var smtpSettings = SmtpSettingsEntityType.Create(this);
+            var businessCalendar = BusinessCalendarEntityType.Create(this);
+            var businessCalendarHoliday = BusinessCalendarHolidayEntityType.Create(this);
+            var businessCalendarPeriod = BusinessCalendarPeriodEntityType.Create(this);
             var tenant = TenantEntityType.Create(this);
             var textBlock = TextBlockEntityType.Create(this);
             var attachment = AttachmentEntityType.Create(this);
@@ -74,6 +77,9 @@ namespace BlazorTickets.Data.CompiledModel
             ReplyDraftEntityType.CreateForeignKey2(replyDraft, appUser);
             ReplyDraftAttachmentEntityType.CreateForeignKey1(replyDraftAttachment, replyDraft);
             SmtpSettingsEntityType.CreateForeignKey1(smtpSettings, tenant);
+            BusinessCalendarEntityType.CreateForeignKey1(businessCalendar, tenant);
+            BusinessCalendarHolidayEntityType.CreateForeignKey1(businessCalendarHoliday, businessCalendar);
+            BusinessCalendarPeriodEntityType.CreateForeignKey1(businessCalendarPeriod, businessCalendar);
             TextBlockEntityType.CreateForeignKey1(textBlock, tenant);
             AttachmentEntityType.CreateForeignKey1(attachment, ticketMessage);
             TicketEntityType.CreateForeignKey1(ticket, customer);
@@ -120,6 +126,9 @@ namespace BlazorTickets.Data.CompiledModel
             ReplyDraftEntityType.CreateAnnotations(replyDraft);
             ReplyDraftAttachmentEntityType.CreateAnnotations(replyDraftAttachment);
             SmtpSettingsEntityType.CreateAnnotations(smtpSettings);
+            BusinessCalendarEntityType.CreateAnnotations(businessCalendar);
+            BusinessCalendarHolidayEntityType.CreateAnnotations(businessCalendarHoliday);
+            BusinessCalendarPeriodEntityType.CreateAnnotations(businessCalendarPeriod);
             TenantEntityType.CreateAnnotations(tenant);
             TextBlockEntityType.CreateAnnotations(textBlock);
             AttachmentEntityType.CreateAnnotations(attachment);

@@ -712,6 +712,75 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("SmtpSettings", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendar", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("BusinessCalendars", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendarHoliday", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("BusinessCalendarHolidays", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendarPeriod", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosesMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpensMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("BusinessCalendarPeriods", (string)null);
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.Tenants.Tenant", b =>
                 {
                     b.Property<int>("Id")
@@ -1628,6 +1697,35 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("Tenant");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendar", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
+                        .WithOne()
+                        .HasForeignKey("BlazorTickets.Features.ServiceLevels.BusinessCalendar", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendarHoliday", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.ServiceLevels.BusinessCalendar", null)
+                        .WithMany("Holidays")
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendarPeriod", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.ServiceLevels.BusinessCalendar", null)
+                        .WithMany("Periods")
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.TextBlocks.TextBlock", b =>
                 {
                     b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
@@ -1905,6 +2003,13 @@ namespace BlazorTickets.Data.Migrations
             modelBuilder.Entity("BlazorTickets.Features.Replies.ReplyDraft", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.BusinessCalendar", b =>
+                {
+                    b.Navigation("Holidays");
+
+                    b.Navigation("Periods");
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Tickets.Ticket", b =>
