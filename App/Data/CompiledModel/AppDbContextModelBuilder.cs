@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8eadb560-8ae6-4681-aa04-03f56958de2a"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("fb74a465-6b99-4e35-8eaf-b93ff7b2bfb5"), entityTypeCount: 40)
         {
         }
 
@@ -39,6 +39,7 @@ namespace BlazorTickets.Data.CompiledModel
             var tenant = TenantEntityType.Create(this);
             var textBlock = TextBlockEntityType.Create(this);
             var attachment = AttachmentEntityType.Create(this);
+            var ticketHistoryEntry = TicketHistoryEntryEntityType.Create(this);
             var ticket = TicketEntityType.Create(this);
             var ticketAssignedCustomer = TicketAssignedCustomerEntityType.Create(this);
             var ticketMessage = TicketMessageEntityType.Create(this);
@@ -82,6 +83,7 @@ namespace BlazorTickets.Data.CompiledModel
             BusinessCalendarPeriodEntityType.CreateForeignKey1(businessCalendarPeriod, businessCalendar);
             TextBlockEntityType.CreateForeignKey1(textBlock, tenant);
             AttachmentEntityType.CreateForeignKey1(attachment, ticketMessage);
+            TicketHistoryEntryEntityType.CreateForeignKey1(ticketHistoryEntry, ticket);
             TicketEntityType.CreateForeignKey1(ticket, customer);
             TicketEntityType.CreateForeignKey2(ticket, appUser);
             TicketEntityType.CreateForeignKey3(ticket, ticket);
@@ -132,6 +134,7 @@ namespace BlazorTickets.Data.CompiledModel
             TenantEntityType.CreateAnnotations(tenant);
             TextBlockEntityType.CreateAnnotations(textBlock);
             AttachmentEntityType.CreateAnnotations(attachment);
+            TicketHistoryEntryEntityType.CreateAnnotations(ticketHistoryEntry);
             TicketEntityType.CreateAnnotations(ticket);
             TicketAssignedCustomerEntityType.CreateAnnotations(ticketAssignedCustomer);
             TicketMessageEntityType.CreateAnnotations(ticketMessage);

@@ -57,9 +57,12 @@ public sealed class TenantScope(IServiceProvider services, UserTenantCache cache
 
     public void Use(ClaimsPrincipal principal) => user = principal;
 
+    /// <summary>The signed-in user of this request or circuit; null for work without a user.</summary>
+    public async Task<ClaimsPrincipal?> UserAsync() => user ?? await CircuitUserAsync();
+
     public async Task<TenantAccess> GetAsync(CancellationToken ct = default)
     {
-        var principal = user ?? await CircuitUserAsync();
+        var principal = await UserAsync();
         if (principal is null)
         {
             return TenantAccess.All;

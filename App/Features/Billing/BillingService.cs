@@ -4,6 +4,7 @@ using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -252,6 +253,18 @@ public sealed class BillingService(
             billed.Add(new BilledQuote(quote.Id, quote.Number, key.CustomerId, customerNames.GetValueOrDefault(key.CustomerId) ?? "", tally.LineCount, quote.Net, quote.Gross, quote.Currency));
         }
         await db.SaveChangesAsync(ct);
+        if (billed.Count > 0)
+        {
+            var billedQuoteIds = billed.Select(q => q.QuoteId).ToList();
+            var ticketQuotes = await db.Set<QuoteLine>().AsNoTracking()
+                .Where(l => billedQuoteIds.Contains(l.QuoteId))
+                .Select(l => new { l.TicketId, l.Quote.Number })
+                .Distinct()
+                .ToListAsync(ct);
+            using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope) ?? (userId is null ? null : HistoryActor.User(userId, "")));
+            db.AddRange(ticketQuotes.Select(t => TicketHistory.Entry(t.TicketId, HistoryKind.Billing, "Quote", null, t.Number, isInternal: true, now)));
+            await db.SaveChangesAsync(ct);
+        }
         await transaction.CommitAsync(ct);
 
         if (billedTickets.Count > 0)

@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -156,6 +157,11 @@ public sealed class QuoteService(
             ticketIds = await db.Set<QuoteLine>().Where(l => l.QuoteId == id).Select(l => l.TicketId).Distinct().ToListAsync(ct);
             released = await db.Set<TimeEntry>().Where(e => lineIds.Contains(e.QuoteLineId))
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.QuoteLineId, (int?)null), ct);
+            var number = await db.Set<Quote>().Where(q => q.Id == id).Select(q => q.Number).SingleAsync(ct);
+            using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope));
+            var at = clock.GetUtcNow().UtcDateTime;
+            db.AddRange(ticketIds.Select(ticketId => TicketHistory.Entry(ticketId, HistoryKind.Billing, "Quote", number, null, isInternal: true, at)));
+            await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
         notifier.Publish(ticketIds, TicketFields.Billing);

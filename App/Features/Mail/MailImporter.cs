@@ -3,6 +3,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -107,6 +108,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     private async Task<IReadOnlyList<ImportResult>> ImportTogetherAsync(
         int tenantId, IReadOnlyList<IncomingMail> mails, IReadOnlyList<object> parsedOrError, int? replacingQuarantineId, CancellationToken ct)
     {
+        using var acting = TicketHistory.ActAs(new HistoryActor(ActorKind.MailImport, ImportedBy));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

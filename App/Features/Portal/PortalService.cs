@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -128,6 +129,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     public async Task<PortalResult> AnswerAsync(
         PortalCustomer me, int ticketId, string text, IReadOnlyList<UploadedFile> files, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAs(HistoryActor.Customer(me.UserId, me.DisplayName));
         var errors = PortalValidation.Check(subject: null, text, files, withSubject: false);
         if (!errors.IsEmpty)
         {
@@ -149,6 +151,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     public async Task<PortalResult> CreateTicketAsync(
         PortalCustomer me, string subject, string text, IReadOnlyList<UploadedFile> files, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAs(HistoryActor.Customer(me.UserId, me.DisplayName));
         var errors = PortalValidation.Check(subject, text, files, withSubject: true);
         if (!errors.IsEmpty)
         {
@@ -185,6 +188,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// <summary>Gives or withdraws the consent to time tracking; every real change is logged with who and when.</summary>
     public async Task<PortalResult> SetTimeTrackingAsync(PortalCustomer me, int ticketId, bool allowed, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAs(HistoryActor.Customer(me.UserId, me.DisplayName));
         return await ChangeMyTicketAsync(me, ticketId, tickets => tickets, (db, ticket, now) =>
         {
             if (ticket.TimeTrackingAllowed == allowed)

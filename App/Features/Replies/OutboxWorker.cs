@@ -2,6 +2,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using MailKit;
 using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
@@ -223,6 +224,13 @@ public sealed class OutboxWorker(
                 m.TicketId == ticketId && m.Id > replyId && m.Direction == MessageDirection.Inbound && !m.IsAutomatic, ct);
             if (mail.StatusAfterSending is TicketStatus status && !customerWroteSince)
             {
+                var before = await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => (TicketStatus?)t.Status).SingleOrDefaultAsync(ct);
+                if (before is TicketStatus old && old != status)
+                {
+                    using var acting = TicketHistory.ActAs(HistoryActor.Job(SentBy));
+                    db.Add(TicketHistory.Entry(ticketId, HistoryKind.Status, nameof(Ticket.Status), TicketHistoryValues.Format(old), TicketHistoryValues.Format(status), isInternal: false, now));
+                    await db.SaveChangesAsync(ct);
+                }
                 await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s
                     .SetProperty(t => t.Status, status)
                     .SetProperty(t => t.LastMessageAt, now)

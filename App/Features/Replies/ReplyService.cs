@@ -4,6 +4,7 @@ using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.TextBlocks;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -228,6 +229,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
             CreatedAt = now.UtcDateTime,
             StatusAfterSending = input.StatusAfterSending,
         };
+        using var acting = TicketHistory.ActAsUnlessSet(HistoryActor.User(userId, context.AgentName));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Set<TicketMessage>().Add(outbound);
         db.Add(outbox);

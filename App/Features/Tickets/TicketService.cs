@@ -410,6 +410,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     private async Task<SaveTicketResult> TrySaveAsync(TicketEdit original, TicketEdit edited, string changedBy, CancellationToken ct)
     {
+        using var acting = History.TicketHistory.ActAsUnlessSet(await History.TicketHistory.SignedInUserAsync(tenantScope));
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Set<Ticket>()
@@ -497,6 +498,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             throw new ArgumentException("An internal note needs some text.", nameof(text));
         }
+        using var acting = History.TicketHistory.ActAsUnlessSet(History.HistoryActor.User(authorId, authorName));
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct)

@@ -14,6 +14,8 @@ public static class TicketsServiceCollectionExtensions
         services.AddSingleton<TicketChangeInterceptor>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<TicketChangeInterceptor>());
         services.AddSingleton<IInterceptor>(SqliteFunctionsInterceptor.Instance);
+        services.AddSingleton<IInterceptor, History.TicketHistoryInterceptor>();
+        services.AddScoped<History.TicketHistoryService>();
         services.AddSingleton<LiveTicketRows>();
         services.AddSingleton<PresenceTracker>();
         services.AddScoped<CircuitPresence>();

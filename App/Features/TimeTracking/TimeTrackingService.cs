@@ -2,6 +2,7 @@ using System.Globalization;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Shared;
 using Microsoft.Data.Sqlite;
@@ -79,6 +80,7 @@ public sealed class TimeTrackingService(
 
     public async Task<TimeEntryResult> SaveEntryAsync(TimeEntryInput input, Actor actor, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope) ?? HistoryActor.User(actor.UserId, ""));
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == input.TicketId).WhereTenantAllowed(access, t => t.TenantId).Select(t => new { t.TimeTrackingAllowed }).SingleOrDefaultAsync(ct);
@@ -113,6 +115,8 @@ public sealed class TimeTrackingService(
 
         // One conditional UPDATE: a billed entry, or someone else's for an agent, is never touched, even if billing
         // takes the entry between the form's load and this save.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var before = await db.Set<TimeEntry>().AsNoTracking().Where(e => e.Id == input.Id).Select(e => (int?)e.Minutes).SingleOrDefaultAsync(ct);
         var updated = await Editable(db, input.Id, input.TicketId, actor)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Start, parsed.StartUtc)
@@ -124,23 +128,34 @@ public sealed class TimeTrackingService(
         {
             return await RefusalAsync(db, input.Id, input.TicketId, ct);
         }
+        db.Add(TicketHistory.Entry(input.TicketId, HistoryKind.TimeEntry, TimeTrackingHistory.FieldOf(input.Id),
+            TimeTrackingHistory.Format(before), TimeTrackingHistory.Format(parsed.Minutes), isInternal: true, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         notifier.Publish([input.TicketId], TicketFields.TimeEntries);
         return new TimeEntryResult.Saved(input.Id);
     }
 
     public async Task<TimeEntryResult> DeleteEntryAsync(int entryId, int ticketId, Actor actor, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope) ?? HistoryActor.User(actor.UserId, ""));
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (access.IsRestricted && !await db.Set<Ticket>().Where(t => t.Id == ticketId).WhereTenantAllowed(access, t => t.TenantId).AnyAsync(ct))
         {
             return new TimeEntryResult.Refused(RefusalReason.NotFound, TimeMessages.EntryNotFound);
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var before = await db.Set<TimeEntry>().AsNoTracking().Where(e => e.Id == entryId).Select(e => (int?)e.Minutes).SingleOrDefaultAsync(ct);
         var deleted = await Editable(db, entryId, ticketId, actor).ExecuteDeleteAsync(ct);
         if (deleted == 0)
         {
             return await RefusalAsync(db, entryId, ticketId, ct);
         }
+        db.Add(TicketHistory.Entry(ticketId, HistoryKind.TimeEntry, TimeTrackingHistory.FieldOf(entryId),
+            TimeTrackingHistory.Format(before), null, isInternal: true, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         notifier.Publish([ticketId], TicketFields.TimeEntries);
         return new TimeEntryResult.Deleted();
     }
@@ -181,6 +196,7 @@ public sealed class TimeTrackingService(
     /// </summary>
     public async Task<StartTimerResult> StartAsync(string userId, int ticketId, StopRequest? stopRunning = null, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope) ?? HistoryActor.User(userId, ""));
         var now = clock.GetUtcNow();
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -257,6 +273,7 @@ public sealed class TimeTrackingService(
     /// </summary>
     public async Task<StopTimerResult> StopAsync(string userId, StopRequest request, CancellationToken ct = default)
     {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope) ?? HistoryActor.User(userId, ""));
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var running = await db.Set<RunningTimer>().SingleOrDefaultAsync(r => r.UserId == userId, ct);

@@ -7,6 +7,7 @@ public static class TimeTrackingServiceCollectionExtensions
     public static IServiceCollection AddTimeTracking(this IServiceCollection services)
     {
         services.AddSingleton<ITicketTouches, TimeTrackingTicketTouches>();
+        services.AddSingleton<Tickets.History.ITicketHistorySource, TimeTrackingHistory>();
         services.AddSingleton<TimerTicker>();
         services.AddSingleton<RunningTimerRegistry>();
         services.AddScoped<TimeTrackingService>();

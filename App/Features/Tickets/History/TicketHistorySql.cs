@@ -1,0 +1,19 @@
+namespace BlazorTickets.Features.Tickets.History;
+
+/// <summary>The history is append-only: the database itself refuses to change or remove an entry.</summary>
+public static class TicketHistorySql
+{
+    public const string Create = """
+        CREATE TRIGGER TicketHistory_NoUpdate BEFORE UPDATE ON TicketHistory BEGIN
+            SELECT RAISE(ABORT, 'The ticket history is append-only.');
+        END;
+        CREATE TRIGGER TicketHistory_NoDelete BEFORE DELETE ON TicketHistory BEGIN
+            SELECT RAISE(ABORT, 'The ticket history is append-only.');
+        END;
+        """;
+
+    public const string Drop = """
+        DROP TRIGGER IF EXISTS TicketHistory_NoUpdate;
+        DROP TRIGGER IF EXISTS TicketHistory_NoDelete;
+        """;
+}
