@@ -135,6 +135,10 @@ public sealed class TicketHistoryTests : IAsyncLifetime
         (await update.Should().ThrowAsync<SqliteException>()).Which.Message.Should().Contain("append-only");
         (await delete.Should().ThrowAsync<SqliteException>()).Which.Message.Should().Contain("append-only");
         (await HistoryOfAsync(ticketId)).Last().NewValue.Should().Be("We ordered the part.");
+
+        // Only together with its ticket (which no page deletes) can the history go.
+        await db.Set<Ticket>().Where(t => t.Id == ticketId).ExecuteDeleteAsync();
+        (await HistoryOfAsync(ticketId)).Should().BeEmpty();
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fb74a465-6b99-4e35-8eaf-b93ff7b2bfb5"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("735ef281-4e1c-4852-bf8c-a25d27b2db3f"), entityTypeCount: 40)
         {
         }
 

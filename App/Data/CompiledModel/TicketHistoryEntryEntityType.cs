@@ -131,7 +131,7 @@ namespace BlazorTickets.Data.CompiledModel
             var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("TicketId") },
                 principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
                 principalEntityType,
-                deleteBehavior: DeleteBehavior.Restrict,
+                deleteBehavior: DeleteBehavior.Cascade,
                 required: true);
 
             var ticket = declaringEntityType.AddNavigation("Ticket",

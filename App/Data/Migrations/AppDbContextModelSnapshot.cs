@@ -1806,7 +1806,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasOne("BlazorTickets.Features.Tickets.Ticket", "Ticket")
                         .WithMany()
                         .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Ticket");

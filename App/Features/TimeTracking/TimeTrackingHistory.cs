@@ -24,14 +24,14 @@ public sealed class TimeTrackingHistory : ITicketHistorySource
         switch (entry.State)
         {
             case EntityState.Added:
-                yield return new HistoryDraft(time.TicketId, HistoryKind.TimeEntry, FieldOf(time.Id), null, Format(time.Minutes), IsInternal: true);
+                yield return new HistoryDraft(time.TicketId, time.Ticket, HistoryKind.TimeEntry, FieldOf(time.Id), null, Format(time.Minutes), IsInternal: true);
                 break;
             case EntityState.Deleted:
-                yield return new HistoryDraft(time.TicketId, HistoryKind.TimeEntry, FieldOf(time.Id), Format(time.Minutes), null, IsInternal: true);
+                yield return new HistoryDraft(time.TicketId, time.Ticket, HistoryKind.TimeEntry, FieldOf(time.Id), Format(time.Minutes), null, IsInternal: true);
                 break;
             case EntityState.Modified when entry.Property(nameof(TimeEntry.Minutes)).IsModified
                                             && !Equals(entry.Property(nameof(TimeEntry.Minutes)).OriginalValue, time.Minutes):
-                yield return new HistoryDraft(time.TicketId, HistoryKind.TimeEntry, FieldOf(time.Id),
+                yield return new HistoryDraft(time.TicketId, time.Ticket, HistoryKind.TimeEntry, FieldOf(time.Id),
                     Format((int?)entry.Property(nameof(TimeEntry.Minutes)).OriginalValue), Format(time.Minutes), IsInternal: true);
                 break;
         }

@@ -57,8 +57,8 @@ internal sealed class TicketHistoryEntryConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<TicketHistoryEntry> b)
     {
         b.ToTable("TicketHistory");
-        // No cascade: a ticket's history outlives nothing, and nothing may delete it.
-        b.HasOne(h => h.Ticket).WithMany().HasForeignKey(h => h.TicketId).OnDelete(DeleteBehavior.Restrict);
+        // The history goes only with its ticket: the delete trigger refuses every other delete.
+        b.HasOne(h => h.Ticket).WithMany().HasForeignKey(h => h.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.Property(h => h.ActorId).HasMaxLength(450);
         b.Property(h => h.ActorName).HasMaxLength(TicketHistory.MaxValueLength);
         b.Property(h => h.Field).HasMaxLength(200);

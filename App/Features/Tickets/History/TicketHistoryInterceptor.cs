@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BlazorTickets.Features.Tickets.History;
 
-/// <summary>A history entry that another feature derives from one of its saved entities.</summary>
-public sealed record HistoryDraft(int TicketId, HistoryKind Kind, string? Field, string? OldValue, string? NewValue, bool IsInternal);
+/// <summary>
+/// A history entry that another feature derives from one of its saved entities; <see cref="Ticket"/> is the entity's
+/// navigation, for a ticket saved in the same batch that has no id yet.
+/// </summary>
+public sealed record HistoryDraft(int TicketId, Ticket? Ticket, HistoryKind Kind, string? Field, string? OldValue, string? NewValue, bool IsInternal);
 
 /// <summary>Turns a saved entity of another feature into history entries of its ticket; each feature registers its own.</summary>
 public interface ITicketHistorySource
@@ -89,11 +92,11 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
                 default:
                     foreach (var feature in features)
                     {
-                        entries.AddRange(feature.Of(entry).Select(d => new TicketHistoryEntry
+                        entries.AddRange(feature.Of(entry).Select(d => WithTicket(new TicketHistoryEntry
                         {
-                            TicketId = d.TicketId, Kind = d.Kind, Field = d.Field, OldValue = TicketHistory.Clip(d.OldValue),
+                            Kind = d.Kind, Field = d.Field, OldValue = TicketHistory.Clip(d.OldValue),
                             NewValue = TicketHistory.Clip(d.NewValue), IsInternal = d.IsInternal,
-                        }));
+                        }, d.TicketId, d.Ticket)));
                     }
                     break;
             }

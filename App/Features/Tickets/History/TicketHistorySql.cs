@@ -1,13 +1,16 @@
 namespace BlazorTickets.Features.Tickets.History;
 
-/// <summary>The history is append-only: the database itself refuses to change or remove an entry.</summary>
+/// <summary>
+/// The history is append-only: the database itself refuses to change an entry or to remove one while its ticket exists.
+/// </summary>
 public static class TicketHistorySql
 {
     public const string Create = """
         CREATE TRIGGER TicketHistory_NoUpdate BEFORE UPDATE ON TicketHistory BEGIN
             SELECT RAISE(ABORT, 'The ticket history is append-only.');
         END;
-        CREATE TRIGGER TicketHistory_NoDelete BEFORE DELETE ON TicketHistory BEGIN
+        CREATE TRIGGER TicketHistory_NoDelete BEFORE DELETE ON TicketHistory
+        WHEN EXISTS (SELECT 1 FROM Tickets WHERE Id = old.TicketId) BEGIN
             SELECT RAISE(ABORT, 'The ticket history is append-only.');
         END;
         """;

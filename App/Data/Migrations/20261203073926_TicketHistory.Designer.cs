@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261203072455_TicketHistory")]
+    [Migration("20261203073926_TicketHistory")]
     partial class TicketHistory
     {
         /// <inheritdoc />
@@ -1809,7 +1809,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasOne("BlazorTickets.Features.Tickets.Ticket", "Ticket")
                         .WithMany()
                         .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Ticket");
