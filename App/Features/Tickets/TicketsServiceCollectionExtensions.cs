@@ -41,6 +41,13 @@ public static class TicketsServiceCollectionExtensions
             // Always a download, never rendered inline: an attachment may be hostile HTML or SVG.
             return Results.File(attachment.Bytes(), "application/octet-stream", SafeFileName.From(attachment.FileName));
         }).RequireAuthorization(Policies.Staff);
+
+        endpoints.MapGet("/admin/history.csv", async (HttpContext http, History.TicketHistoryService history, CancellationToken ct) =>
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"ticket-history.csv\"";
+            await history.WriteCsvAsync(History.HistoryQuery.FromQuery(http.Request.QueryString.Value ?? ""), http.Response.Body, ct);
+        }).RequireAuthorization(Policies.Admin);
         return endpoints;
     }
 }

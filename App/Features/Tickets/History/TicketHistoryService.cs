@@ -4,6 +4,7 @@ using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Tickets.History;
@@ -13,8 +14,33 @@ public sealed record HistoryItem(
     long Id, int TicketId, int TicketNumber, DateTime At, ActorKind ActorKind, string ActorName, HistoryKind Kind,
     string? Field, string? OldValue, string? NewValue, bool IsInternal);
 
-/// <summary>The admin's filter over all tickets' history; dates are local days, both included.</summary>
-public sealed record HistoryQuery(string? ActorId = null, int? TenantId = null, DateOnly? From = null, DateOnly? To = null, HistoryKind? Kind = null);
+/// <summary>The admin's filter over all tickets' history; dates are local days, both included. Page, CSV and bookmarks share it as a query string.</summary>
+public sealed record HistoryQuery(string? ActorId = null, int? TenantId = null, DateOnly? From = null, DateOnly? To = null, HistoryKind? Kind = null)
+{
+    public static HistoryQuery FromQuery(string query)
+    {
+        var values = QueryHelpers.ParseQuery(query);
+        string? Get(string key) => values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString() : null;
+        DateOnly? GetDate(string key) => DateOnly.TryParseExact(Get(key), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return new HistoryQuery(
+            Get("user"),
+            int.TryParse(Get("tenant"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var tenant) ? tenant : null,
+            GetDate("from"),
+            GetDate("to"),
+            Enum.TryParse<HistoryKind>(Get("kind"), ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind : null);
+    }
+
+    public string ToQuery()
+    {
+        var parts = new List<KeyValuePair<string, string?>>();
+        if (ActorId is { Length: > 0 } actor) parts.Add(new("user", actor));
+        if (TenantId is int tenant) parts.Add(new("tenant", tenant.ToString(CultureInfo.InvariantCulture)));
+        if (From is DateOnly from) parts.Add(new("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        if (To is DateOnly to) parts.Add(new("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        if (Kind is HistoryKind kind) parts.Add(new("kind", kind.ToString()));
+        return QueryString.Create(parts).Value ?? "";
+    }
+}
 
 public sealed class TicketHistoryService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TenantScope? tenantScope = null)
 {
