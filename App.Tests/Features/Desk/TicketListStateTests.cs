@@ -114,24 +114,76 @@ public sealed class TicketListStateTests : IAsyncLifetime
         state.WithPageSize(7).PageSize.Should().Be(TicketListPosition.DefaultPageSize, "only the offered sizes");
     }
 
-    [Theory]
-    [InlineData("", TicketService.CountCap)]
-    [InlineData("?q=printer", TicketService.SearchCountCap)]
-    public async Task A_capped_count_names_its_own_cap_and_has_no_last_page(string query, int cap)
+    private async Task<TicketListState> SignedInWithCapAsync(int cap)
     {
-        // A lower cap in the service for the plain list, so the small demo data reaches it; a search keeps its own.
-        var lowCap = new TicketService(app.DbFactory, app.Get<TimeProvider>()) { Cap = 5 };
-        var state = new TicketListState(lowCap, new LiveTicketRows(),
+        var capped = new TicketService(app.DbFactory, app.Get<TimeProvider>()) { Cap = cap };
+        var state = new TicketListState(capped, new LiveTicketRows(),
             new BillingService(app.DbFactory, app.Get<TimeProvider>(), app.Get<TicketChangeNotifier>(), app.Get<QuoteChangeNotifier>()));
         await state.SignInAsync(null);
-        state.FollowUrl(query + (query == "" ? "?size=10" : "&size=10"));
+        return state;
+    }
 
+    [Theory]
+    [InlineData("?size=10", 5)]
+    [InlineData("?size=10", 20_000)]
+    [InlineData("?q=the&size=10", 20_000)]
+    public async Task A_capped_count_names_the_cap_it_stopped_at(string query, int serviceCap)
+    {
+        var state = await SignedInWithCapAsync(serviceCap);
+        state.FollowUrl(query);
         await state.LoadAsync(CancellationToken.None);
 
-        var expectedCap = Math.Min(5, cap);
-        state.TotalIsCapped.Should().BeTrue();
-        state.CountCapReached.Should().Be(expectedCap);
-        state.HasLastPage.Should().BeFalse("nobody knows where the last page is");
+        // The demo data's some 200 tickets reach a cap of 5, but neither 20,000 nor a search's own cap of 1,000.
+        state.TotalIsCapped.Should().Be(serviceCap == 5);
+        state.CountCapReached.Should().Be(serviceCap == 5 ? 5 : null);
+    }
+
+    [Fact]
+    public async Task A_search_counts_to_its_own_lower_cap()
+    {
+        var state = await SignedInWithCapAsync(5);
+        state.FollowUrl("?q=printer");
+        await state.LoadAsync(CancellationToken.None);
+
+        state.CountCapReached.Should().Be(Math.Min(5, TicketService.SearchCountCap));
+        state.HasLastPage.Should().BeFalse("relevance has no reverse order to read the last page from");
+    }
+
+    [Fact]
+    public async Task The_last_page_past_a_capped_count_is_read_from_the_end_of_the_order()
+    {
+        var state = await SignedInWithCapAsync(5);
+        state.FollowUrl("?status=Open&size=10");
+        await state.LoadAsync(CancellationToken.None);
+        var everyRow = (await tickets.QueryAsync(state.Filter, null, TicketSort.Default, 0, TicketService.MaxPageSize)).Items;
+        everyRow.Count.Should().BeGreaterThan(20).And.BeLessThan(TicketService.MaxPageSize, "the whole list fits one read here");
+        (state.HasNextPage, state.HasLastPage).Should().Be((true, true));
+
+        state.MoveTo(state.AtLastPage()).Should().Be("/tickets?status=Open&page=last&size=10");
+        var last = await state.LoadAsync(CancellationToken.None);
+
+        last.Select(r => r.Id).Should().Equal(everyRow.TakeLast(10).Select(r => r.Id));
+        state.ShowsUncountedLastPage.Should().BeTrue();
+        (state.FirstShown, state.LastShown).Should().Be((0, 0), "nobody counted that far");
+        (state.HasPreviousPage, state.HasNextPage, state.HasLastPage, state.IsOnFirstPage).Should().Be((false, false, false, false));
+        state.MoveTo(state.AtFirstPage());
+        (await state.LoadAsync(CancellationToken.None)).Select(r => r.Id).Should().Equal(everyRow.Take(10).Select(r => r.Id),
+            "the first page after the last one is not read behind the last one's rows");
+    }
+
+    [Fact]
+    public async Task A_link_to_the_last_page_opens_it()
+    {
+        var state = await SignedInAsync();
+        state.FollowUrl("?sort=number&dir=asc&page=last&size=10");
+        var rows = await state.LoadAsync(CancellationToken.None);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var total = await db.Set<Ticket>().CountAsync();
+
+        rows.Select(r => r.Number).Should().Equal(await db.Set<Ticket>().OrderBy(t => t.Number).Skip((total - 1) / 10 * 10).Select(t => t.Number).ToListAsync());
+        state.ShowsUncountedLastPage.Should().BeFalse("the count is exact");
+        (state.FirstShown, state.LastShown).Should().Be(((total - 1) / 10 * 10 + 1, total));
+        (state.HasPreviousPage, state.HasNextPage, state.HasLastPage).Should().Be((true, false, false));
     }
 
     [Fact]

@@ -98,23 +98,46 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
     public TicketListPosition WithPageSize(int pageSize) =>
         Position with { PageSize = TicketListPosition.PageSizes.Contains(pageSize) ? pageSize : TicketListPosition.DefaultPageSize, Page = 0 };
 
-    /// <summary>A page of the list, kept within its known pages.</summary>
-    public TicketListPosition AtPage(int page) => Position with { Page = Math.Clamp(page, 0, Math.Max(0, PageCount - 1)) };
+    /// <summary>A page of the list, kept within its known pages; past a capped count every page may hold rows.</summary>
+    public TicketListPosition AtPage(int page) => Position with { Page = TotalIsCapped ? Math.Max(page, 0) : Math.Clamp(page, 0, Math.Max(0, PageCount - 1)) };
+
+    public TicketListPosition AtFirstPage() => Position with { Page = 0 };
+
+    public TicketListPosition AtPreviousPage() => AtPage(PageNumber - 1);
+
+    public TicketListPosition AtNextPage() => AtPage(PageNumber + 1);
+
+    /// <summary>The last page: by its number when the count is exact, else as the first page of the reversed order.</summary>
+    public TicketListPosition AtLastPage() => TotalIsCapped ? Position with { Page = TicketListPosition.LastPage } : AtPage(PageCount - 1);
 
     /// <summary>The pages the count knows of; a capped count knows only the pages up to its cap and one more.</summary>
     public int PageCount => Math.Max(1, (TotalCount + Position.PageSize - 1) / Position.PageSize);
 
-    public bool HasPreviousPage => Position.Page > 0;
+    /// <summary>The last page past a capped count: it shows the list's last rows, whose numbers nobody counted.</summary>
+    public bool ShowsUncountedLastPage => Position.IsLastPage && TotalIsCapped;
 
-    public bool HasNextPage => (Position.Page + 1) * Position.PageSize < TotalCount;
+    // The shown page's number; the last page has one when the count is exact.
+    private int PageNumber => Position.IsLastPage ? (TotalIsCapped ? -1 : PageCount - 1) : Position.Page;
 
-    /// <summary>The last page is known only when the count is exact; past a capped count nobody knows how far it is.</summary>
-    public bool HasLastPage => !TotalIsCapped && Position.Page < PageCount - 1;
+    public bool IsOnFirstPage => Position.Page == 0;
 
-    /// <summary>The number of the page's first row, from 1; 0 when the list is empty.</summary>
-    public int FirstShown => Rows.Count == 0 ? 0 : Position.Page * Position.PageSize + 1;
+    /// <summary>The page before the uncounted last page has no number either: from there only the first page is known.</summary>
+    public bool HasPreviousPage => PageNumber > 0;
 
-    public int LastShown => Rows.Count == 0 ? 0 : Position.Page * Position.PageSize + Rows.Count;
+    public bool HasNextPage => !Position.IsLastPage
+        && ((PageNumber + 1) * Position.PageSize < TotalCount || (TotalIsCapped && Rows.Count == Position.PageSize));
+
+    /// <summary>
+    /// Past a capped count the last page is read from the end of the order; relevance (a search in its default order)
+    /// has no end to read from.
+    /// </summary>
+    public bool HasLastPage => !Position.IsLastPage
+        && (TotalIsCapped ? !(!string.IsNullOrWhiteSpace(Filter.Text) && Position.Sort == TicketSort.Default) : PageNumber < PageCount - 1);
+
+    /// <summary>The number of the page's first row, from 1; 0 when the list is empty or on the uncounted last page.</summary>
+    public int FirstShown => Rows.Count == 0 || ShowsUncountedLastPage ? 0 : PageNumber * Position.PageSize + 1;
+
+    public int LastShown => Rows.Count == 0 || ShowsUncountedLastPage ? 0 : PageNumber * Position.PageSize + Rows.Count;
 
     /// <summary>
     /// Where a capped count stopped: 1,000 for a search, 10,000 for any other list (the count is one more than its cap);
@@ -171,9 +194,19 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
     public async Task<IReadOnlyList<TicketListRow>> LoadAsync(CancellationToken ct)
     {
         var (filter, shown) = (Filter, Position);
-        var after = shownPage is { } before && before.Filter == filter && before.Position == shown with { Page = shown.Page - 1 }
+        var after = shownPage is { } before && shown.Page > 0 && before.Filter == filter && before.Position == shown with { Page = shown.Page - 1 }
             && string.IsNullOrWhiteSpace(filter.Text) ? before.LastRow : null;
-        var result = await tickets.QueryAsync(filter, CurrentUserId, shown.Sort, shown.Page, shown.PageSize, ct, after);
+        var result = shown.IsLastPage
+            ? await tickets.QueryLastPageAsync(filter, CurrentUserId, shown.Sort, shown.PageSize, ct)
+            : await tickets.QueryAsync(filter, CurrentUserId, shown.Sort, shown.Page, shown.PageSize, ct, after);
+        if (shown.IsLastPage && !result.TotalIsCapped)
+        {
+            // An exact count numbers its last page; show that page, so that its rows match their numbers in the pager.
+            var numbered = shown with { Page = Math.Max(0, (result.TotalCount - 1) / shown.PageSize) };
+            result = await tickets.QueryAsync(filter, CurrentUserId, numbered.Sort, numbered.Page, numbered.PageSize, ct);
+            Position = Position == shown ? numbered : Position;
+            shown = numbered;
+        }
         shownPage = (filter, shown, result.Items.Count > 0 ? result.Items[^1] : null);
         TotalCount = result.TotalCount;
         TotalIsCapped = result.TotalIsCapped;
