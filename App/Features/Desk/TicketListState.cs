@@ -131,8 +131,9 @@ public sealed class TicketListState(TicketService tickets, LiveTicketRows liveRo
     /// Past a capped count the last page is read from the end of the order; relevance (a search in its default order)
     /// has no end to read from.
     /// </summary>
-    public bool HasLastPage => !Position.IsLastPage
-        && (TotalIsCapped ? !(!string.IsNullOrWhiteSpace(Filter.Text) && Position.Sort == TicketSort.Default) : PageNumber < PageCount - 1);
+    public bool HasLastPage => !Position.IsLastPage && (TotalIsCapped ? !OrdersByRelevance : PageNumber < PageCount - 1);
+
+    private bool OrdersByRelevance => !string.IsNullOrWhiteSpace(Filter.Text) && Position.Sort == TicketSort.Default;
 
     /// <summary>The number of the page's first row, from 1; 0 when the list is empty or on the uncounted last page.</summary>
     public int FirstShown => Rows.Count == 0 || ShowsUncountedLastPage ? 0 : PageNumber * Position.PageSize + 1;
