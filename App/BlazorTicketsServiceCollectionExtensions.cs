@@ -27,7 +27,12 @@ public static class BlazorTicketsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddData(configuration, environment);
-        services.AddMudServices();
+        services.AddMudServices(config =>
+        {
+            // Each circuit's popover service ticks at this period to detach closed popovers in the browser; at the
+            // default 500 ms a hundred idle desks keep a core busy. Detaching a few seconds later changes nothing seen.
+            config.PopoverOptions.QueueDelay = TimeSpan.FromSeconds(5);
+        });
         // After AddMudServices: it replaces MudBlazor's localizer with the app's German one.
         services.AddAppLocalization();
         services.AddAccount(configuration);

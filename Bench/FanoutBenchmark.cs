@@ -18,7 +18,7 @@ namespace BlazorTickets.Bench;
 /// <c>fanout</c>: one ticket change at a time, timed from its commit (the notifier's first subscriber) until every
 /// circuit has received the render batch with the new subject; database commands and process CPU per change.
 /// <c>circuits</c>: managed heap after a full GC per open desk circuit, and idle CPU.
-/// Arguments: [circuits=100] [tickets=100000] [changes=30 | idle seconds=10].
+/// Arguments: [circuits=100] [tickets=100000] [changes=30 | idle seconds=10] [circuits: settling seconds=60] [circuits: page=/tickets].
 /// The client side of the circuits runs in the same process: CPU and memory figures include it and are upper bounds.
 /// </summary>
 public static class FanoutBenchmark
@@ -38,6 +38,8 @@ public static class FanoutBenchmark
         var circuits = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
         var ticketCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var third = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : fanout ? 30 : 10;
+        // circuits only: another page (e.g. /not-found, the layout alone) to tell the desk's share from the circuit's.
+        var path = !fanout && args.Length > 4 ? args[4] : "/tickets";
 
         await using var app = await InProcessApp.StartAsync();
         var baseUrl = app.BaseUrl;
@@ -52,12 +54,18 @@ public static class FanoutBenchmark
         }
 
         // Warm-up: JIT, caches and pools are not per circuit.
-        await using (var warm = await BlazorCircuitClient.OpenAsync(baseUrl, "/tickets", cookies[0], CancellationToken.None))
+        await using (var warm = await BlazorCircuitClient.OpenAsync(baseUrl, path, cookies[0], CancellationToken.None))
         {
             await Task.Delay(2000);
         }
         await Task.Delay(1000);
         var heapBefore = FullGcHeap();
+        if (!fanout)
+        {
+            // What the process does with no circuit open: the share of idle CPU that circuits do not cause.
+            var (baseCpu, baseWall) = await IdleCpuAsync(TimeSpan.FromSeconds(third));
+            Console.WriteLine($"idle CPU without circuits over {baseWall.TotalSeconds:F0} s {baseCpu:F0} ms ({baseCpu / baseWall.TotalMilliseconds * 100:F2} % of one core)");
+        }
 
         // Subscribed before the circuits: the notifier calls it first, right at the commit.
         using var probe = app.Services.GetRequiredService<TicketChangeNotifier>().Subscribe(change =>
@@ -73,10 +81,10 @@ public static class FanoutBenchmark
         var opened = Stopwatch.StartNew();
         for (var i = 0; i < circuits; i++)
         {
-            clients.Add(await BlazorCircuitClient.OpenAsync(baseUrl, "/tickets", cookies[i % cookies.Count], CancellationToken.None));
+            clients.Add(await BlazorCircuitClient.OpenAsync(baseUrl, path, cookies[i % cookies.Count], CancellationToken.None));
         }
         await Task.Delay(3000);
-        Console.WriteLine($"opened {circuits} desk circuits on /tickets in {opened.Elapsed.TotalSeconds:F1} s; {clients.Count(c => !c.Closed)} open");
+        Console.WriteLine($"opened {circuits} circuits on {path} in {opened.Elapsed.TotalSeconds:F1} s; {clients.Count(c => !c.Closed)} open");
         var notifier = app.Services.GetRequiredService<TicketChangeNotifier>();
         Console.WriteLine($"ticket change subscribers: {notifier.SubscriberCount}");
 
@@ -88,13 +96,12 @@ public static class FanoutBenchmark
         {
             var heapAfter = FullGcHeap();
             Console.WriteLine($"managed heap after full GC          {heapBefore / 1048576.0:F1} MiB before, {heapAfter / 1048576.0:F1} MiB with {circuits} circuits: {(heapAfter - heapBefore) / 1024.0 / circuits:F0} KiB per circuit (server and bench client)");
-            var process = Process.GetCurrentProcess();
-            var cpuBefore = process.TotalProcessorTime;
-            var wall = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(third));
-            process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            Console.WriteLine($"idle CPU over {wall.Elapsed.TotalSeconds:F0} s                  {cpu:F0} ms in all, {cpu / circuits / wall.Elapsed.TotalSeconds:F3} ms per circuit per second ({cpu / wall.Elapsed.TotalMilliseconds * 100:F2} % of one core)");
+            // Startup work (first renders, JS interop, tiered JIT, the popover services' first ticks) is not idle.
+            var settle = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 60;
+            Console.WriteLine($"settling for {settle} s before the idle window");
+            await Task.Delay(TimeSpan.FromSeconds(settle));
+            var (cpu, idle) = await IdleCpuAsync(TimeSpan.FromSeconds(third));
+            Console.WriteLine($"idle CPU over {idle.TotalSeconds:F0} s                  {cpu:F0} ms in all, {cpu / circuits / idle.TotalSeconds:F3} ms per circuit per second ({cpu / idle.TotalMilliseconds * 100:F2} % of one core)");
         }
         foreach (var client in clients)
         {
@@ -180,6 +187,17 @@ public static class FanoutBenchmark
         Console.WriteLine($"commit → rendered in each circuit   p50 {Percentile(latencies, 0.5):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms ({latencies.Count} of {changes * clients.Count} renders)");
         Console.WriteLine($"database commands per change        mean {queries.Average():F1}, max {queries.Max()} (after the commit, all {clients.Count} circuits together)");
         Console.WriteLine($"process CPU per change              p50 {Percentile(cpuPerChange, 0.5):F0} ms, mean {cpuPerChange.Average():F0} ms (save, fan-out, renders, and the bench's own {clients.Count} clients)");
+    }
+
+    private static async Task<(double CpuMs, TimeSpan Wall)> IdleCpuAsync(TimeSpan window)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(window);
+        process.Refresh();
+        return ((process.TotalProcessorTime - cpuBefore).TotalMilliseconds, wall.Elapsed);
     }
 
     private static long FullGcHeap()

@@ -121,6 +121,30 @@ public sealed class LiveTicketListTests : BlazorTicketsTestContext
         Rows(live).Should().Be(Rows(fresh));
     }
 
+    [Theory]
+    [InlineData("/tickets?sort=number&dir=asc", 3)]
+    [InlineData("/tickets", 3)]
+    public async Task A_live_patch_redraws_the_changed_row_alone(string url, int shownAt)
+    {
+        // Numbers ascending: the row is patched where it is. Newest change first: it moves to the top, past three rows.
+        var list = RenderAt(url);
+        var rows = list.FindComponents<TicketListRowView>();
+        rows.Should().HaveCount(25);
+        var rendersBefore = rows.Select(r => r.RenderCount).ToList();
+        var changed = rows[shownAt].Instance.Row;
+        var pageRendersBefore = list.RenderCount;
+
+        await ChangeAsync(changed.Number, edit => edit.Subject = $"Only row {changed.Number} redraws");
+
+        list.WaitForAssertion(() => list.Find($"[data-ticket-id='{changed.Id}'] [data-testid=ticket-subject]").TextContent
+            .Should().Be($"Only row {changed.Number} redraws"), Patience);
+        list.RenderCount.Should().BeGreaterThan(pageRendersBefore, "the page itself redrew");
+        rows.Select((row, i) => row.RenderCount - rendersBefore[i])
+            .Should().Equal(rows.Select(row => row.Instance.Row.Id == changed.Id ? 1 : 0), "only the changed row's component drew again");
+        list.FindComponents<TicketListRowView>().Should().OnlyContain(now => rows.Any(before => ReferenceEquals(before.Instance, now.Instance)),
+            "keyed rows keep their components when a row moves");
+    }
+
     [Fact]
     public async Task A_list_that_shows_none_of_the_changed_tickets_issues_no_query()
     {

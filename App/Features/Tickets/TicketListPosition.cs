@@ -13,6 +13,14 @@ public sealed record TicketListPosition(TicketSort Sort, int Page, int PageSize)
     public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
     public static readonly TicketListPosition Default = new(TicketSort.Default, 0, DefaultPageSize);
 
+    /// <summary>
+    /// The page number of "the last page" when nobody knows its number: past a capped count. It is read as the first
+    /// page of the reversed order (<see cref="TicketService.QueryLastPageAsync"/>) and is "page=last" in the URL.
+    /// </summary>
+    public const int LastPage = -1;
+
+    public bool IsLastPage => Page == LastPage;
+
     public static TicketListPosition FromQuery(string query)
     {
         var values = QueryHelpers.ParseQuery(query);
@@ -23,7 +31,8 @@ public sealed record TicketListPosition(TicketSort Sort, int Page, int PageSize)
             ? new TicketSort(field, !string.Equals(Get("dir"), "asc", StringComparison.OrdinalIgnoreCase))
             : TicketSort.Default;
         // The URL counts pages from 1, as the pager shows them.
-        var page = GetInt("page") is int p and >= 1 ? p - 1 : 0;
+        var page = string.Equals(Get("page"), "last", StringComparison.OrdinalIgnoreCase) ? LastPage
+            : GetInt("page") is int p and >= 1 ? p - 1 : 0;
         var size = GetInt("size") is int s && PageSizes.Contains(s) ? s : DefaultPageSize;
         return new TicketListPosition(sort, page, size);
     }
@@ -38,6 +47,7 @@ public sealed record TicketListPosition(TicketSort Sort, int Page, int PageSize)
             parts.Add(new("dir", Sort.Descending ? "desc" : "asc"));
         }
         if (Page > 0) parts.Add(new("page", (Page + 1).ToString(CultureInfo.InvariantCulture)));
+        if (IsLastPage) parts.Add(new("page", "last"));
         if (PageSize != DefaultPageSize) parts.Add(new("size", PageSize.ToString(CultureInfo.InvariantCulture)));
         return QueryString.Create(parts).ToUriComponent();
     }
