@@ -187,4 +187,44 @@ public sealed class ReplyComposeStateTests : IAsyncLifetime
         state.Input.EmptyPlaceholdersConfirmed.Should().BeFalse();
         state.Input.Body.Should().StartWith("Expected on");
     }
+
+    [Fact]
+    public async Task A_customer_message_that_came_in_while_the_agent_wrote_stops_the_send_until_the_agent_has_seen_it()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        var ticketId = await TicketWithMailAsync(9120, "Invoice");
+        int tenantId;
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            tenantId = await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.TenantId).SingleAsync();
+        }
+        await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
+        var state = NewState();
+        await state.LoadAsync(ticketId, agentId, 1);
+        state.ChangeBody("Here is the corrected invoice.");
+
+        var automatic = await AddMessageAsync(ticketId, "Out of office", "Max Mustermann <max.mustermann@fabrikam.example>");
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            await db.Set<TicketMessage>().Where(m => m.Id == automatic).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsAutomatic, true));
+        }
+        var written = await AddMessageAsync(ticketId, "Re: Invoice", "Max Mustermann <max.mustermann@fabrikam.example>");
+        await state.LoadAsync(ticketId, agentId, 3);
+
+        (await state.SendAsync(agentId)).Should().BeFalse();
+        state.UnseenCustomerMessages.Select(m => m.Id).Should().Equal([written], "an automatic reply is no reason to stop");
+        state.Input!.Body.Should().Be("Here is the corrected invoice.", "nothing the agent wrote is lost");
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            (await db.Set<OutboxMail>().CountAsync(o => o.TicketId == ticketId)).Should().Be(0, "nothing was sent");
+        }
+
+        state.AcknowledgeUnseen();
+        state.UnseenCustomerMessages.Should().BeEmpty();
+        (await state.SendAsync(agentId)).Should().BeTrue();
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            (await db.Set<OutboxMail>().CountAsync(o => o.TicketId == ticketId)).Should().Be(1);
+        }
+    }
 }

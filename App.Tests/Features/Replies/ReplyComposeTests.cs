@@ -379,4 +379,25 @@ public sealed class ReplyComposeTests : BlazorTicketsTestContext
         await db.SaveChangesAsync();
         return message.Id;
     }
+
+    [Fact]
+    public async Task An_agent_sees_a_colleague_writing_a_reply_to_the_same_ticket_and_is_seen_writing_in_turn()
+    {
+        var ticketId = await TicketWithMailAsync(9130, "Both answering");
+        var cut = RenderCompose(ticketId);
+        var tracker = app.Get<PresenceTracker>();
+        var myTab = Services.GetRequiredService<CircuitPresence>();
+        myTab.Enter(ticketId, new Viewer(agentId, "Anna Agent"));
+        cut.FindAll("[data-testid=reply-others-writing]").Should().BeEmpty();
+
+        using var colleague = tracker.Enter(ticketId, new Viewer("ben-id", "Ben Berger", IsReplying: true));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=reply-others-writing]").TextContent.Should().Contain("Ben Berger is writing a reply to this ticket too."));
+
+        cut.Find(InputOf("reply-body")).Input("Dear Max,");
+        tracker.ViewersOf(ticketId).Should().Contain(new Viewer(agentId, "Anna Agent", IsReplying: true));
+
+        colleague.Dispose();
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=reply-others-writing]").Should().BeEmpty());
+    }
 }

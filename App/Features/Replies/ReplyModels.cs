@@ -32,6 +32,12 @@ public sealed class ReplyInput
     public List<string> EmptyPlaceholders { get; set; } = [];
     public bool EmptyPlaceholdersConfirmed { get; set; }
 
+    /// <summary>
+    /// The newest message the agent had in front of them when they began (or last confirmed): a customer message after it
+    /// stops the send until the agent has seen it. Null: no such check (a caller that shows no conversation).
+    /// </summary>
+    public int? SeenUpToMessageId { get; set; }
+
     public const string EmptyPlaceholdersKey = "EmptyPlaceholders";
 }
 
@@ -61,6 +67,8 @@ public abstract record SendReplyResult
 {
     public sealed record Queued(int TicketMessageId, int OutboxMailId, bool WasAlreadyQueued) : SendReplyResult;
     public sealed record Invalid(FieldErrors Errors) : SendReplyResult;
+    /// <summary>Nothing was sent: the customer wrote these since the agent began; the agent reads them and sends again or edits.</summary>
+    public sealed record CustomerWroteMeanwhile(IReadOnlyList<AnswerableMessage> Messages) : SendReplyResult;
 }
 
 public sealed record OutboxStatus(int OutboxMailId, DeliveryState State, int Attempts, DateTime NextAttemptAt, string? LastError, SentCopyState SentCopy, string? SentCopyError);

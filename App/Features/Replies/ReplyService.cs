@@ -184,6 +184,17 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         {
             return new SendReplyResult.Invalid(errors);
         }
+        if (input.SeenUpToMessageId is int seenUpTo)
+        {
+            var unseen = await db.Set<TicketMessage>().AsNoTracking()
+                .Where(m => m.TicketId == input.TicketId && m.Id > seenUpTo && m.Direction == MessageDirection.Inbound && !m.IsAutomatic)
+                .Select(m => m.Id)
+                .ToListAsync(ct);
+            if (unseen.Count > 0)
+            {
+                return new SendReplyResult.CustomerWroteMeanwhile(context.Messages.Where(m => unseen.Contains(m.Id)).OrderBy(m => m.Id).ToList());
+            }
+        }
 
         var now = clock.GetUtcNow();
         var answeredIds = answered is null

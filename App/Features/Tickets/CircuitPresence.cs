@@ -23,6 +23,24 @@ public sealed class CircuitPresence(PresenceTracker tracker) : CircuitHandler
         }
     }
 
+    /// <summary>Tells the others on this ticket whether this tab is writing a reply; nothing happens when that did not change.</summary>
+    public void SetReplying(bool replying)
+    {
+        lock (gate)
+        {
+            if (viewing is not { } current || current.Viewer.IsReplying == replying)
+            {
+                return;
+            }
+            viewing = (current.TicketId, current.Viewer with { IsReplying = replying });
+            if (connected)
+            {
+                registration?.Dispose();
+                registration = tracker.Enter(current.TicketId, viewing.Value.Viewer);
+            }
+        }
+    }
+
     public void Leave()
     {
         lock (gate)

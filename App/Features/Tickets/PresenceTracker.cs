@@ -2,7 +2,8 @@ using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Tickets;
 
-public sealed record Viewer(string UserId, string Name);
+/// <param name="IsReplying">Writing a reply to the ticket right now (text in the reply area).</param>
+public sealed record Viewer(string UserId, string Name, bool IsReplying = false);
 
 /// <summary>Who has which ticket open right now, across all circuits of this server.</summary>
 public sealed class PresenceTracker
@@ -33,13 +34,13 @@ public sealed class PresenceTracker
         return new Presence(this, ticketId, key);
     }
 
-    /// <summary>Distinct people viewing the ticket; one person in two tabs counts once.</summary>
+    /// <summary>Distinct people viewing the ticket; one person in two tabs counts once, replying if in either.</summary>
     public IReadOnlyList<Viewer> ViewersOf(int ticketId)
     {
         lock (gate)
         {
             return viewersByTicket.TryGetValue(ticketId, out var viewers)
-                ? viewers.Values.DistinctBy(v => v.UserId).OrderBy(v => v.Name).ToList()
+                ? viewers.Values.GroupBy(v => v.UserId).Select(g => g.First() with { IsReplying = g.Any(v => v.IsReplying) }).OrderBy(v => v.Name).ToList()
                 : [];
         }
     }

@@ -17,6 +17,8 @@ public sealed class ReplyComposeState(ReplyService replies)
     public ReplyInput? Input { get; private set; }
     public IReadOnlyList<string> UnknownPlaceholders { get; private set; } = [];
     public FieldErrors Errors { get; private set; } = FieldErrors.None;
+    /// <summary>Customer messages that came in while the agent wrote; shown before anything is sent.</summary>
+    public IReadOnlyList<AnswerableMessage> UnseenCustomerMessages { get; private set; } = [];
     public bool HasDraft { get; private set; }
     public bool Busy { get; private set; }
 
@@ -50,6 +52,7 @@ public sealed class ReplyComposeState(ReplyService replies)
         var draft = await replies.LoadDraftAsync(ticketId, userId);
         HasDraft = draft is not null;
         Input = draft ?? NewInput();
+        Input.SeenUpToMessageId = NewestMessageId;
         answeredChosen = draft is not null && draft.AnsweredMessageId != ReplyService.DefaultAnswered(Context)?.Id;
         UnknownPlaceholders = Unknown(Input.Body);
     }
@@ -173,6 +176,9 @@ public sealed class ReplyComposeState(ReplyService replies)
                     Clear();
                     justSent = true;
                     return true;
+                case SendReplyResult.CustomerWroteMeanwhile meanwhile:
+                    UnseenCustomerMessages = meanwhile.Messages;
+                    return false;
                 default:
                     return false;
             }
@@ -182,6 +188,19 @@ public sealed class ReplyComposeState(ReplyService replies)
             Busy = false;
         }
     }
+
+    /// <summary>The agent has read the new customer messages: the next send goes out unless yet another one arrives.</summary>
+    public void AcknowledgeUnseen()
+    {
+        if (UnseenCustomerMessages.Count > 0)
+        {
+            Input!.SeenUpToMessageId = Math.Max(Input.SeenUpToMessageId ?? 0, UnseenCustomerMessages.Max(m => m.Id));
+            UnseenCustomerMessages = [];
+        }
+    }
+
+    /// <summary>The newest message the compose area knows of: where a fresh reply begins.</summary>
+    private int NewestMessageId => Context?.Messages.Count > 0 ? Context.Messages.Max(m => m.Id) : 0;
 
     public async Task SaveDraftAsync(string userId)
     {
@@ -208,6 +227,8 @@ public sealed class ReplyComposeState(ReplyService replies)
         HasDraft = false;
         Errors = FieldErrors.None;
         Input = NewInput();
+        Input.SeenUpToMessageId = NewestMessageId;
+        UnseenCustomerMessages = [];
         answeredChosen = false;
         UnknownPlaceholders = [];
     }
