@@ -6,6 +6,7 @@ using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
+using BlazorTickets.Features.Merging;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.ServiceLevels;
@@ -46,6 +47,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddBilling();
         services.AddReplies();
         services.AddServiceLevels();
+        services.AddMerging();
         return services;
     }
 }

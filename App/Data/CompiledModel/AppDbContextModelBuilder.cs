@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("735ef281-4e1c-4852-bf8c-a25d27b2db3f"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("63c59bc6-fbc5-44ae-8694-bad8ecc8dd3c"), entityTypeCount: 40)
         {
         }
 

@@ -23,7 +23,7 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Tickets.Ticket",
                 typeof(Ticket),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 17,
@@ -122,6 +122,13 @@ namespace BlazorTickets.Data.CompiledModel
                 typeof(DateTime?),
                 propertyInfo: typeof(Ticket).GetProperty("LastMessageAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Ticket).GetField("<LastMessageAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var mergedIntoTicketId = runtimeEntityType.AddProperty(
+                "MergedIntoTicketId",
+                typeof(int?),
+                propertyInfo: typeof(Ticket).GetProperty("MergedIntoTicketId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<MergedIntoTicketId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var number = runtimeEntityType.AddProperty(

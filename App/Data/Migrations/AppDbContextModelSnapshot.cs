@@ -1009,6 +1009,9 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<DateTime?>("LastMessageAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MergedIntoTicketId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 

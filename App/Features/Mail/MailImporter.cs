@@ -417,6 +417,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 return known;
             }
             var found = await db.Set<Ticket>().SingleOrDefaultAsync(t => t.TenantId == tenantId && t.Number == number, ct);
+            // A merged ticket's number leads to the ticket it went into (a merge target can be merged on in turn).
+            for (var hops = 0; found?.MergedIntoTicketId is int mergedInto && hops < 10; hops++)
+            {
+                found = batch.TicketsByNumber.Values.FirstOrDefault(t => t.Id == mergedInto)
+                    ?? await db.Set<Ticket>().SingleOrDefaultAsync(t => t.Id == mergedInto, ct);
+            }
             if (found is not null)
             {
                 batch.TicketsByNumber[number] = found;

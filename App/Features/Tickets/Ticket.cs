@@ -61,6 +61,9 @@ public class Ticket : IVersioned
     public int? RelatedTicketId { get; set; }
     public Ticket? RelatedTicket { get; set; }
 
+    /// <summary>Set when this ticket was merged into another: it is closed, and opening it or mail naming it leads there.</summary>
+    public int? MergedIntoTicketId { get; set; }
+
     public string Tag => FormatNumber(Number);
     public static string FormatNumber(int number) => $"#{number}";
 }

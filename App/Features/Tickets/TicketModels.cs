@@ -73,7 +73,8 @@ public sealed record TicketDetails(
     DateTime UpdatedAt,
     string? UpdatedBy,
     TicketEdit Edit,
-    IReadOnlyList<MessageView> Messages)
+    IReadOnlyList<MessageView> Messages,
+    int? MergedIntoTicketId = null)
 {
     public string Tag => Ticket.FormatNumber(Number);
 }

@@ -307,7 +307,8 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return new TicketDetails(
             t.Id, t.Number, header.TenantName, header.CustomerName, header.HandlerName, t.CreatedAt, t.UpdatedAt, t.UpdatedBy,
             ToEdit(t, header.WatcherIds, header.AssignedCustomerIds),
-            messages);
+            messages,
+            t.MergedIntoTicketId);
     }
 
     private static TicketEdit ToEdit(Ticket t, IReadOnlyCollection<string> watcherIds, IReadOnlyCollection<int> assignedCustomerIds) => new()

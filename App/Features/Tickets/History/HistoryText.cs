@@ -31,7 +31,8 @@ public static class HistoryText
         HistoryKind.Billing when item.NewValue is not null => L["Billed on quote {0}", item.NewValue],
         HistoryKind.Billing => L["Released from quote {0}", item.OldValue ?? ""],
         HistoryKind.Consent => item.NewValue == "true" ? L["The customer allowed time tracking"] : L["The customer withdrew the consent to time tracking"],
-        HistoryKind.Merge => L["Merged: {0}", item.NewValue ?? item.OldValue ?? ""],
+        HistoryKind.Merge when item.Field == "MergedInto" => L["Merged into {0}", item.NewValue ?? ""],
+        HistoryKind.Merge => L["{0} was merged into this ticket", item.NewValue ?? ""],
         HistoryKind.Split => L["Split: {0}", item.NewValue ?? item.OldValue ?? ""],
         _ => L["{0}: {1} → {2}", L[FieldLabel(item.Field)], ValueText(item.Field, item.OldValue, L), ValueText(item.Field, item.NewValue, L)],
     };

@@ -1,0 +1,131 @@
+using BlazorTickets.Data;
+using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Localization;
+using BlazorTickets.Features.Replies;
+using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.Tickets.History;
+using BlazorTickets.Features.TimeTracking;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorTickets.Features.Merging;
+
+public abstract record MergeResult
+{
+    public sealed record Merged(int TargetId, int MessagesMoved, int TimeEntriesMoved) : MergeResult;
+    public sealed record Refused(string Reason) : MergeResult;
+}
+
+/// <summary>
+/// Merges duplicate tickets into one. Everything moves to the target in one transaction: messages with their
+/// attachments and notes, time entries (billed ones stay on their quote lines), running timers, queued replies, watchers
+/// and customers. The sources are closed and point at the target, so opening one or mail naming it leads there.
+/// </summary>
+public sealed class TicketMergeService(
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TicketChangeNotifier notifier, TenantScope? tenantScope = null)
+{
+    private Task<TenantAccess> AccessAsync(CancellationToken ct) => tenantScope?.GetAsync(ct) ?? Task.FromResult(TenantAccess.All);
+
+    /// <summary>The ticket id of a number, for the merge form; null when there is none the user may see.</summary>
+    public async Task<int?> FindByNumberAsync(int number, CancellationToken ct = default)
+    {
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId).Where(t => t.Number == number).Select(t => (int?)t.Id).SingleOrDefaultAsync(ct);
+    }
+
+    /// <param name="expectedVersions">The versions the user saw, per ticket; a ticket saved since is a conflict, not merged.</param>
+    public async Task<MergeResult> MergeAsync(int targetId, IReadOnlyCollection<int> sourceIds, string changedBy,
+        IReadOnlyDictionary<int, int>? expectedVersions = null, CancellationToken ct = default)
+    {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope));
+        var sources = sourceIds.Distinct().ToList();
+        if (sources.Count == 0)
+        {
+            return new MergeResult.Refused(Text.Of("Choose at least one ticket to merge."));
+        }
+        if (sources.Contains(targetId))
+        {
+            return new MergeResult.Refused(Text.Of("A ticket cannot be merged into itself."));
+        }
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Microsoft.Data.Sqlite begins IMMEDIATE: two merges of the same tickets run one after the other.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var ids = sources.Append(targetId).ToList();
+        var tickets = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId)
+            .Include(t => t.Watchers).Include(t => t.AssignedCustomers)
+            .Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+        if (ids.FirstOrDefault(id => !tickets.ContainsKey(id)) is int missing and not 0)
+        {
+            return new MergeResult.Refused(Text.Of("Ticket {0} does not exist or is not yours to change.", missing));
+        }
+        var target = tickets[targetId];
+        if (expectedVersions is not null && ids.FirstOrDefault(id => expectedVersions.TryGetValue(id, out var v) && v != tickets[id].Version) is int changed and not 0)
+        {
+            return new MergeResult.Refused(Text.Of("{0} was changed meanwhile. Look at it again before merging.", tickets[changed].Tag));
+        }
+        if (target.MergedIntoTicketId is not null)
+        {
+            return new MergeResult.Refused(Text.Of("{0} was itself merged into another ticket; merge into that one.", target.Tag));
+        }
+        foreach (var source in sources.Select(id => tickets[id]))
+        {
+            if (source.TenantId != target.TenantId)
+            {
+                return new MergeResult.Refused(Text.Of("{0} belongs to another tenant than {1}; tickets of different tenants cannot be merged.", source.Tag, target.Tag));
+            }
+            if (source.MergedIntoTicketId is not null)
+            {
+                return new MergeResult.Refused(Text.Of("{0} was already merged into another ticket.", source.Tag));
+            }
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var messagesMoved = await db.Set<TicketMessage>().Where(m => sources.Contains(m.TicketId))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.TicketId, targetId), ct);
+        var entriesMoved = await db.Set<TimeEntry>().Where(e => sources.Contains(e.TicketId))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.TicketId, targetId), ct);
+        await db.Set<RunningTimer>().Where(r => sources.Contains(r.TicketId)).ExecuteUpdateAsync(s => s.SetProperty(r => r.TicketId, targetId), ct);
+        await db.Set<OutboxMail>().Where(o => o.TicketId != null && sources.Contains(o.TicketId.Value))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.TicketId, targetId), ct);
+        // One draft per agent and ticket: a draft moves unless the agent already has one on the target.
+        var draftAuthorsOnTarget = db.Set<ReplyDraft>().Where(d => d.TicketId == targetId).Select(d => d.UserId);
+        await db.Set<ReplyDraft>().Where(d => sources.Contains(d.TicketId) && !draftAuthorsOnTarget.Contains(d.UserId))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.TicketId, targetId), ct);
+
+        foreach (var source in sources.Select(id => tickets[id]))
+        {
+            foreach (var watcher in source.Watchers.Where(w => target.Watchers.All(t => t.UserId != w.UserId)).ToList())
+            {
+                target.Watchers.Add(new TicketWatcher { TicketId = targetId, UserId = watcher.UserId });
+            }
+            var customers = source.AssignedCustomers.Select(c => c.CustomerId).Append(source.CustomerId ?? 0).Where(id => id != 0);
+            foreach (var customerId in customers.Where(id => id != target.CustomerId && target.AssignedCustomers.All(c => c.CustomerId != id)).Distinct().ToList())
+            {
+                target.AssignedCustomers.Add(new TicketAssignedCustomer { TicketId = targetId, CustomerId = customerId });
+            }
+            source.Status = TicketStatus.Closed;
+            source.MergedIntoTicketId = targetId;
+            source.UpdatedAt = now;
+            source.UpdatedBy = changedBy;
+            db.Add(TicketHistory.Entry(source.Id, HistoryKind.Merge, "MergedInto", null, target.Tag, isInternal: false, now));
+            db.Add(TicketHistory.Entry(targetId, HistoryKind.Merge, "MergedFrom", null, source.Tag, isInternal: false, now));
+        }
+        target.UpdatedAt = now;
+        target.UpdatedBy = changedBy;
+        target.LastMessageAt = await db.Set<TicketMessage>().Where(m => m.TicketId == targetId && m.Direction != MessageDirection.InternalNote)
+            .MaxAsync(m => (DateTime?)m.Date, ct) ?? target.LastMessageAt;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new MergeResult.Refused(Text.Of("One of the tickets was changed meanwhile. Look at them again before merging."));
+        }
+        // The moves above went past the change tracker: the lists and pages hear of them here.
+        notifier.Publish(ids, TicketFields.Messages | TicketFields.InternalMessages | TicketFields.TimeEntries | TicketFields.Billing);
+        return new MergeResult.Merged(targetId, messagesMoved, entriesMoved);
+    }
+}
