@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("63c59bc6-fbc5-44ae-8694-bad8ecc8dd3c"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("8496fb64-75c0-4034-87eb-dc37189f5105"), entityTypeCount: 40)
         {
         }
 

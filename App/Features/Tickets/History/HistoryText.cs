@@ -16,6 +16,7 @@ public static class HistoryText
 
     public static string Describe(HistoryItem item, IStringLocalizer L) => item.Kind switch
     {
+        HistoryKind.Created when item.Field is not null => L["Ticket created by a message from {0}: {1}", item.Field, item.NewValue ?? ""],
         HistoryKind.Created => L["Ticket created: {0}", item.NewValue ?? ""],
         HistoryKind.Status => L["Status: {0} → {1}", StatusText(item.OldValue, L), StatusText(item.NewValue, L)],
         HistoryKind.Handler => L["Handler: {0} → {1}", item.OldValue ?? L["nobody"], item.NewValue ?? L["nobody"]],

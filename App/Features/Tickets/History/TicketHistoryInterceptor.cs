@@ -61,6 +61,8 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var entries = new List<TicketHistoryEntry>();
+        var created = new Dictionary<Ticket, TicketHistoryEntry>(ReferenceEqualityComparer.Instance);
+        var addedMessages = new List<TicketMessage>();
         string? updatedBy = null;
         foreach (var entry in context.ChangeTracker.Entries().ToList())
         {
@@ -74,12 +76,19 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
                     break;
                 case Ticket ticket:
                     updatedBy ??= ticket.UpdatedBy;
-                    entries.AddRange(OfTicket(entry, ticket));
+                    foreach (var history in OfTicket(entry, ticket))
+                    {
+                        entries.Add(history);
+                        if (history.Kind == HistoryKind.Created)
+                        {
+                            created[ticket] = history;
+                        }
+                    }
                     break;
                 case TicketMessage message:
                     if (entry.State == EntityState.Added)
                     {
-                        entries.Add(OfMessage(message));
+                        addedMessages.Add(message);
                     }
                     break;
                 case TicketWatcher watcher when entry.State is EntityState.Added or EntityState.Deleted:
@@ -100,6 +109,17 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
                     }
                     break;
             }
+        }
+        foreach (var message in addedMessages)
+        {
+            // The mail that opens a ticket is its creation: one entry (with the sender) instead of two, which the import writes for every new ticket.
+            if (message.Direction == MessageDirection.Inbound && message.Ticket is { } opened
+                && created.TryGetValue(opened, out var creation) && creation.Field is null)
+            {
+                creation.Field = TicketHistory.Clip(message.From);
+                continue;
+            }
+            entries.Add(OfMessage(message));
         }
         if (entries.Count == 0)
         {

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261203073926_TicketHistory")]
-    partial class TicketHistory
+    [Migration("20261203082534_TicketHistoryAndMerge")]
+    partial class TicketHistoryAndMerge
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1011,6 +1011,9 @@ namespace BlazorTickets.Data.Migrations
 
                     b.Property<DateTime?>("LastMessageAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("MergedIntoTicketId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");

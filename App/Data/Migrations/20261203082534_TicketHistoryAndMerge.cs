@@ -7,17 +7,24 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BlazorTickets.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class TicketHistory : Migration
+    public partial class TicketHistoryAndMerge : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "MergedIntoTicketId",
+                table: "Tickets",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "TicketHistory",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    // A plain rowid, not AUTOINCREMENT: entries are never deleted, so no id is reused, and no
+                    // sqlite_sequence write per entry (the import writes one for every message).
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
                     TicketId = table.Column<int>(type: "INTEGER", nullable: false),
                     At = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ActorKind = table.Column<int>(type: "INTEGER", nullable: false),
@@ -64,6 +71,10 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.Sql(TicketHistorySql.Drop);
             migrationBuilder.DropTable(
                 name: "TicketHistory");
+
+            migrationBuilder.DropColumn(
+                name: "MergedIntoTicketId",
+                table: "Tickets");
         }
     }
 }
