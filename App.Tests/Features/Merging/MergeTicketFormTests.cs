@@ -72,4 +72,20 @@ public sealed class MergeTicketFormTests : BlazorTicketsTestContext
         await using var db = await app.DbFactory.CreateDbContextAsync();
         (await db.Set<Ticket>().SingleAsync(t => t.Id == ticket.Id)).MergedIntoTicketId.Should().BeNull();
     }
+
+    [Fact]
+    public async Task Every_message_of_a_ticket_with_several_offers_to_be_split_off()
+    {
+        int ticketId, messages;
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            ticketId = await db.Set<Ticket>().Where(t => t.Messages.Count(m => m.Direction != MessageDirection.InternalNote) > 1).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+            messages = await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticketId);
+        }
+
+        var cut = Render<TicketDetail>(p => p.Add(x => x.Id, ticketId));
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=message]").Should().HaveCount(messages), TimeSpan.FromSeconds(10));
+        cut.FindAll("[data-testid=message-actions]").Should().HaveCount(messages);
+    }
 }

@@ -192,4 +192,66 @@ public sealed class TicketMergeServiceTests : IAsyncLifetime
         (await db.Set<Ticket>().SingleAsync(t => t.Id == winner)).MergedIntoTicketId.Should().BeNull();
         (await db.Set<Ticket>().SingleAsync(t => t.Id == loser)).MergedIntoTicketId.Should().Be(winner);
     }
+
+    private async Task<int> AddReplyAsync(int ticketId, string subject, int minutesLater)
+    {
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var message = new TicketMessage
+        {
+            TicketId = ticketId, Direction = MessageDirection.Inbound, From = "Max Mustermann <max.mustermann@fabrikam.example>",
+            To = "support@contoso.example", Subject = subject, Date = DateTime.UtcNow.AddMinutes(minutesLater), TextBody = subject,
+        };
+        db.Add(message);
+        await db.SaveChangesAsync();
+        return message.Id;
+    }
+
+    [Fact]
+    public async Task Splitting_a_message_and_the_later_ones_opens_a_new_ticket_of_the_same_customer_that_mentions_the_old_one()
+    {
+        var ticket = await DuplicateAsync(9510, "Two problems in one mail thread", "split-1@fabrikam.example");
+        var second = await AddReplyAsync(ticket.Id, "Also: the scanner is broken", 10);
+        var third = await AddReplyAsync(ticket.Id, "Scanner: still broken", 20);
+
+        var result = await Scoped<TicketMergeService>().SplitAsync(ticket.Id, second, withLaterMessages: true, "Anna Agent", ticket.Version);
+
+        var split = result.Should().BeOfType<SplitResult.Split>().Subject;
+        split.MessagesMoved.Should().Be(2);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var created = await db.Set<Ticket>().SingleAsync(t => t.Id == split.NewTicketId);
+        created.Subject.Should().Be("Also: the scanner is broken");
+        created.CustomerId.Should().Be(ticket.CustomerId);
+        created.TenantId.Should().Be(ticket.TenantId);
+        created.RelatedTicketId.Should().Be(ticket.Id);
+        created.Number.Should().Be(split.NewTicketNumber);
+        (await db.Set<TicketMessage>().Where(m => m.TicketId == split.NewTicketId).Select(m => m.Id).ToListAsync()).Should().BeEquivalentTo([second, third]);
+        (await db.Set<TicketMessage>().CountAsync(m => m.TicketId == ticket.Id)).Should().Be(2, "the first mail and the note stay");
+        (await db.Set<TimeEntry>().CountAsync(e => e.TicketId == ticket.Id)).Should().Be(2, "time stays with the work it was booked on");
+        var history = await db.Set<TicketHistoryEntry>().Where(h => h.Kind == HistoryKind.Split).ToListAsync();
+        history.Should().Contain(h => h.TicketId == ticket.Id && h.NewValue == created.Tag);
+        history.Should().Contain(h => h.TicketId == created.Id && h.NewValue == ticket.Tag);
+    }
+
+    [Fact]
+    public async Task Splitting_is_refused_for_every_message_at_once_a_foreign_message_and_a_stale_version()
+    {
+        var ticket = await DuplicateAsync(9511, "Only one mail", "split-2@fabrikam.example");
+        var other = await DuplicateAsync(9512, "Another ticket", "split-3@fabrikam.example");
+        int first, foreign;
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            first = await db.Set<TicketMessage>().Where(m => m.TicketId == ticket.Id).OrderBy(m => m.Date).ThenBy(m => m.Id).Select(m => m.Id).FirstAsync();
+            foreign = await db.Set<TicketMessage>().Where(m => m.TicketId == other.Id).Select(m => m.Id).FirstAsync();
+        }
+        var merging = Scoped<TicketMergeService>();
+
+        (await merging.SplitAsync(ticket.Id, first, withLaterMessages: true, "Anna")).Should().BeOfType<SplitResult.Refused>()
+            .Which.Reason.Should().Contain("leave #9511 empty");
+        (await merging.SplitAsync(ticket.Id, foreign, withLaterMessages: false, "Anna")).Should().BeOfType<SplitResult.Refused>()
+            .Which.Reason.Should().Contain("not part of #9511");
+        (await merging.SplitAsync(ticket.Id, first, withLaterMessages: false, "Anna", ticket.Version + 1)).Should().BeOfType<SplitResult.Refused>()
+            .Which.Reason.Should().Contain("changed meanwhile");
+        await using var check = await app.DbFactory.CreateDbContextAsync();
+        (await check.Set<TicketMessage>().CountAsync(m => m.TicketId == ticket.Id)).Should().Be(2, "nothing moved");
+    }
 }

@@ -15,6 +15,12 @@ public abstract record MergeResult
     public sealed record Refused(string Reason) : MergeResult;
 }
 
+public abstract record SplitResult
+{
+    public sealed record Split(int NewTicketId, int NewTicketNumber, int MessagesMoved) : SplitResult;
+    public sealed record Refused(string Reason) : SplitResult;
+}
+
 /// <summary>
 /// Merges duplicate tickets into one. Everything moves to the target in one transaction: messages with their
 /// attachments and notes, time entries (billed ones stay on their quote lines), running timers, queued replies, watchers
@@ -127,5 +133,75 @@ public sealed class TicketMergeService(
         // The moves above went past the change tracker: the lists and pages hear of them here.
         notifier.Publish(ids, TicketFields.Messages | TicketFields.InternalMessages | TicketFields.TimeEntries | TicketFields.Billing);
         return new MergeResult.Merged(targetId, messagesMoved, entriesMoved);
+    }
+
+    /// <summary>
+    /// Moves one message, or it and every later one, into a new ticket of the same customer and tenant that mentions
+    /// this one. Time entries stay: they were booked on this ticket's work.
+    /// </summary>
+    public async Task<SplitResult> SplitAsync(int ticketId, int messageId, bool withLaterMessages, string changedBy,
+        int? expectedVersion = null, CancellationToken ct = default)
+    {
+        using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope));
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var ticket = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null)
+        {
+            return new SplitResult.Refused(Text.Of("Ticket {0} does not exist or is not yours to change.", ticketId));
+        }
+        if (expectedVersion is int version && version != ticket.Version)
+        {
+            return new SplitResult.Refused(Text.Of("{0} was changed meanwhile. Look at it again before splitting.", ticket.Tag));
+        }
+        if (ticket.MergedIntoTicketId is not null)
+        {
+            return new SplitResult.Refused(Text.Of("{0} was already merged into another ticket.", ticket.Tag));
+        }
+        var messages = await db.Set<TicketMessage>().Where(m => m.TicketId == ticketId)
+            .OrderBy(m => m.Date).ThenBy(m => m.Id)
+            .Select(m => new { m.Id, m.Subject, m.Direction, m.Date })
+            .ToListAsync(ct);
+        var index = messages.FindIndex(m => m.Id == messageId);
+        if (index < 0)
+        {
+            return new SplitResult.Refused(Text.Of("This message is not part of {0}.", ticket.Tag));
+        }
+        var moving = withLaterMessages ? messages.Skip(index).ToList() : [messages[index]];
+        if (moving.Count == messages.Count)
+        {
+            return new SplitResult.Refused(Text.Of("That would move every message and leave {0} empty.", ticket.Tag));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var subject = messages[index].Subject.Trim();
+        var split = new Ticket
+        {
+            Number = (int)await db.NextAsync(Sequences.TicketNumber, 1001, ct),
+            Subject = subject.Length == 0 ? ticket.Subject : subject.Length > 500 ? subject[..500] : subject,
+            Status = TicketStatus.Open,
+            TenantId = ticket.TenantId,
+            CustomerId = ticket.CustomerId,
+            TimeTrackingAllowed = ticket.TimeTrackingAllowed,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UpdatedBy = changedBy,
+            RelatedTicketId = ticket.Id,
+            LastMessageAt = moving.Where(m => m.Direction != MessageDirection.InternalNote).Max(m => (DateTime?)m.Date),
+        };
+        db.Add(split);
+        await db.SaveChangesAsync(ct);
+        var movingIds = moving.Select(m => m.Id).ToList();
+        await db.Set<TicketMessage>().Where(m => movingIds.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.TicketId, split.Id), ct);
+        ticket.UpdatedAt = now;
+        ticket.UpdatedBy = changedBy;
+        ticket.LastMessageAt = messages.Where(m => !movingIds.Contains(m.Id) && m.Direction != MessageDirection.InternalNote).Max(m => (DateTime?)m.Date);
+        db.Add(TicketHistory.Entry(ticket.Id, HistoryKind.Split, "SplitInto", null, split.Tag, isInternal: false, now));
+        db.Add(TicketHistory.Entry(split.Id, HistoryKind.Split, "SplitFrom", null, ticket.Tag, isInternal: false, now));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        notifier.Publish([ticket.Id, split.Id], TicketFields.Messages | TicketFields.InternalMessages);
+        return new SplitResult.Split(split.Id, split.Number, movingIds.Count);
     }
 }

@@ -34,7 +34,8 @@ public static class HistoryText
         HistoryKind.Consent => item.NewValue == "true" ? L["The customer allowed time tracking"] : L["The customer withdrew the consent to time tracking"],
         HistoryKind.Merge when item.Field == "MergedInto" => L["Merged into {0}", item.NewValue ?? ""],
         HistoryKind.Merge => L["{0} was merged into this ticket", item.NewValue ?? ""],
-        HistoryKind.Split => L["Split: {0}", item.NewValue ?? item.OldValue ?? ""],
+        HistoryKind.Split when item.Field == "SplitInto" => L["Messages split off into {0}", item.NewValue ?? ""],
+        HistoryKind.Split => L["Split off from {0}", item.NewValue ?? ""],
         _ => L["{0}: {1} → {2}", L[FieldLabel(item.Field)], ValueText(item.Field, item.OldValue, L), ValueText(item.Field, item.NewValue, L)],
     };
 
