@@ -60,7 +60,9 @@ public static class TicketHistory
         };
     }
 
-    public static string? Clip(string? value) => value is null || value.Length <= MaxValueLength ? value : value[..(MaxValueLength - 1)] + "…";
+    public const int MaxFieldLength = 200;
+
+    public static string? Clip(string? value, int length = MaxValueLength) => value is null || value.Length <= length ? value : value[..(length - 1)] + "…";
 
     private sealed class Scope(HistoryActor? previous) : IDisposable
     {

@@ -61,7 +61,7 @@ internal sealed class TicketHistoryEntryConfiguration : IEntityTypeConfiguration
         b.HasOne(h => h.Ticket).WithMany().HasForeignKey(h => h.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.Property(h => h.ActorId).HasMaxLength(450);
         b.Property(h => h.ActorName).HasMaxLength(TicketHistory.MaxValueLength);
-        b.Property(h => h.Field).HasMaxLength(200);
+        b.Property(h => h.Field).HasMaxLength(TicketHistory.MaxFieldLength);
         b.Property(h => h.OldValue).HasMaxLength(TicketHistory.MaxValueLength);
         b.Property(h => h.NewValue).HasMaxLength(TicketHistory.MaxValueLength);
         b.HasIndex(h => new { h.TicketId, h.Id });

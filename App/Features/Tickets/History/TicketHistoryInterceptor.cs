@@ -103,7 +103,7 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
                     {
                         entries.AddRange(feature.Of(entry).Select(d => WithTicket(new TicketHistoryEntry
                         {
-                            Kind = d.Kind, Field = d.Field, OldValue = TicketHistory.Clip(d.OldValue),
+                            Kind = d.Kind, Field = TicketHistory.Clip(d.Field, TicketHistory.MaxFieldLength), OldValue = TicketHistory.Clip(d.OldValue),
                             NewValue = TicketHistory.Clip(d.NewValue), IsInternal = d.IsInternal,
                         }, d.TicketId, d.Ticket)));
                     }
@@ -116,7 +116,7 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
             if (message.Direction == MessageDirection.Inbound && message.Ticket is { } opened
                 && created.TryGetValue(opened, out var creation) && creation.Field is null)
             {
-                creation.Field = TicketHistory.Clip(message.From);
+                creation.Field = TicketHistory.Clip(message.From, TicketHistory.MaxFieldLength);
                 continue;
             }
             entries.Add(OfMessage(message));
@@ -178,7 +178,7 @@ public sealed class TicketHistoryInterceptor(IEnumerable<ITicketHistorySource> o
         var history = new TicketHistoryEntry
         {
             Kind = kind,
-            Field = TicketHistory.Clip(message.From),
+            Field = TicketHistory.Clip(message.From, TicketHistory.MaxFieldLength),
             NewValue = TicketHistory.Clip(summary is { Length: > 200 } ? summary[..199] + "…" : summary),
             IsInternal = kind == HistoryKind.Note,
         };
