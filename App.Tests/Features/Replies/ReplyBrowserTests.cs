@@ -61,4 +61,44 @@ public sealed class ReplyBrowserTests(BrowserFixture browser, AppFactory app) : 
         mail.TextBody.Should().Contain("Thank you, a technician is on the way.");
         customerAddress.Should().Contain(mail.To.Mailboxes.Single().Address);
     }
+
+    [Fact]
+    public async Task A_customer_answering_in_the_german_extranet_while_the_agent_writes_stops_the_send_until_the_agent_has_read_it()
+    {
+        var address = app.ServerAddress;
+        var max = await BlazorTickets.Tests.Features.Portal.PortalTestData.CustomerAsync(app.DbFactory, BlazorTickets.Tests.Features.Portal.PortalTestData.MaxEmail);
+        var ticketId = await BlazorTickets.Tests.Features.Portal.PortalTestData.CreateTicketAsync(app.DbFactory, max, "Monitor flickers");
+        var anna = await browser.SignInAsync(address, "anna@contoso.example", DemoDataSeeder.Password);
+        var customer = await (await browser.NewContextAsync(address, "de-DE")).NewPageAsync();
+        try
+        {
+            await BrowserFixture.SignInAsync(customer, BlazorTickets.Tests.Features.Portal.PortalTestData.MaxEmail, DemoDataSeeder.Password);
+            await anna.GotoAsync($"/tickets/{ticketId}");
+            await BrowserFixture.WaitForCircuitAsync(anna);
+            var body = anna.Locator("textarea[data-testid=reply-body], [data-testid=reply-body] textarea");
+            await body.FillAsync("We will swap the monitor tomorrow.");
+
+            await customer.GotoAsync($"/portal/tickets/{ticketId}");
+            await BrowserFixture.WaitForCircuitAsync(customer);
+            await customer.FillAsync("textarea[data-testid=answer-text], [data-testid=answer-text] textarea", "Jetzt flackert auch der zweite Monitor.");
+            await customer.ClickAsync("[data-testid=send-answer]");
+            await Assertions.Expect(customer.Locator("[data-testid=answer-sent]")).ToBeVisibleAsync();
+
+            await anna.ClickAsync("[data-testid=reply-send]");
+            var guard = anna.Locator("[data-testid=reply-customer-wrote]");
+            await Assertions.Expect(guard).ToContainTextAsync("Jetzt flackert auch der zweite Monitor.");
+            await Assertions.Expect(body).ToHaveValueAsync("We will swap the monitor tomorrow.");
+            var outbound = anna.Locator("[data-testid=message][data-direction=Outbound]").Filter(new() { HasText = "swap the monitor" });
+            await Assertions.Expect(outbound).ToHaveCountAsync(0);
+
+            await anna.ClickAsync("[data-testid=reply-send-anyway]");
+            await Assertions.Expect(outbound.Locator("[data-testid=delivery-state]")).ToHaveTextAsync("Sent");
+            await Assertions.Expect(guard).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await anna.Context.CloseAsync();
+            await customer.Context.CloseAsync();
+        }
+    }
 }
