@@ -238,4 +238,48 @@ public sealed class TicketHistoryTests : IAsyncLifetime
         var page = await service.SearchAsync(new HistoryQuery(Kind: HistoryKind.Field), page: 0);
         page.Items.Should().HaveCount(lines.Length - 1).And.OnlyContain(i => i.Kind == HistoryKind.Field);
     }
+
+    [Fact]
+    public async Task The_admin_view_filters_by_user_tenant_and_days()
+    {
+        var (annaTicket, _) = await TicketAsync(1015);
+        var (benTicket, _) = await TicketAsync(1016);
+        var anna = await UserIdAsync("anna@contoso.example");
+        var ben = await UserIdAsync("ben@contoso.example");
+        using (TicketHistory.ActAs(HistoryActor.User(anna, "Anna Agent")))
+        {
+            await EditAsync(annaTicket, edit => edit.CustomerNote = "Anna was here");
+        }
+        using (TicketHistory.ActAs(HistoryActor.User(ben, "Ben Berger")))
+        {
+            await EditAsync(benTicket, edit => edit.CustomerNote = "Ben was here");
+        }
+        int foreignTicket;
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            var tenant = new Tenant { Name = "Other tenant", SenderAddress = "help@other.example" };
+            var ticket = new Ticket { Number = 9701, Subject = "Elsewhere", Tenant = tenant, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            db.Add(ticket);
+            await db.SaveChangesAsync();
+            (foreignTicket, _) = (ticket.Id, tenant.Id);
+        }
+        int foreignTenant;
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            foreignTenant = await db.Set<Ticket>().Where(t => t.Id == foreignTicket).Select(t => t.TenantId).SingleAsync();
+        }
+        var history = Scoped<TicketHistoryService>();
+        var today = DateOnly.FromDateTime(app.Clock.GetLocalNow().DateTime);
+
+        (await history.SearchAsync(new HistoryQuery(ActorId: anna), 0)).Items.Should().NotBeEmpty()
+            .And.OnlyContain(i => i.TicketId == annaTicket && i.ActorName == "Anna Agent");
+        (await history.SearchAsync(new HistoryQuery(ActorId: ben), 0)).Items.Should().NotBeEmpty().And.OnlyContain(i => i.TicketId == benTicket);
+        (await history.SearchAsync(new HistoryQuery(TenantId: foreignTenant), 0)).Items.Should().ContainSingle()
+            .Which.Should().Match<HistoryItem>(i => i.TicketId == foreignTicket && i.Kind == HistoryKind.Created);
+        (await history.SearchAsync(new HistoryQuery(ActorId: anna, From: today, To: today), 0)).Items.Should().NotBeEmpty();
+        (await history.SearchAsync(new HistoryQuery(From: today.AddDays(1)), 0)).Items.Should().BeEmpty();
+        (await history.SearchAsync(new HistoryQuery(To: today.AddDays(-1)), 0)).Items.Should().BeEmpty();
+        HistoryQuery.FromQuery(new HistoryQuery(anna, foreignTenant, today, today, HistoryKind.Field).ToQuery())
+            .Should().Be(new HistoryQuery(anna, foreignTenant, today, today, HistoryKind.Field), "the page, the CSV link and bookmarks share the filter");
+    }
 }

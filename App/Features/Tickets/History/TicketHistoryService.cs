@@ -176,7 +176,7 @@ public sealed class TicketHistoryService(IDbContextFactory<AppDbContext> dbFacto
         var customers = customerIds.Count == 0 ? [] : await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var tenants = tenantIds.Count == 0 ? [] : await db.Set<Tenant>().AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
 
-        string? Name(HistoryKind kind, ValueKind valueKind, string? value) => value is null ? null : valueKind switch
+        string? Name(ValueKind valueKind, string? value) => value is null ? null : valueKind switch
         {
             ValueKind.User => users.GetValueOrDefault(value, value),
             ValueKind.Customer => int.TryParse(value, CultureInfo.InvariantCulture, out var id) ? customers.GetValueOrDefault(id, value) : value,
@@ -190,7 +190,7 @@ public sealed class TicketHistoryService(IDbContextFactory<AppDbContext> dbFacto
             var valueKind = ValueKindOf(entry);
             var actor = entry.ActorId is not null && users.TryGetValue(entry.ActorId, out var current) ? current : entry.ActorName;
             return new HistoryItem(entry.Id, entry.TicketId, row.TicketNumber, entry.At, entry.ActorKind, actor, entry.Kind, entry.Field,
-                Name(entry.Kind, valueKind, entry.OldValue), Name(entry.Kind, valueKind, entry.NewValue), entry.IsInternal);
+                Name(valueKind, entry.OldValue), Name(valueKind, entry.NewValue), entry.IsInternal);
         }).ToList();
     }
 
