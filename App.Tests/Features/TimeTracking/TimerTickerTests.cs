@@ -100,4 +100,36 @@ public sealed class TimerTickerTests
             return Volatile.Read(ref calls) >= 2;
         });
     }
+
+    [Fact]
+    public void A_subscriber_that_was_busy_gets_the_newest_tick_it_skipped_once_it_is_free()
+    {
+        var clock = new ManualClock();
+        using var ticker = new TimerTicker(clock, NullLogger<TimerTicker>.Instance);
+        using var release = new ManualResetEventSlim();
+        var delivered = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        using var slow = ticker.Subscribe(now =>
+        {
+            delivered.Enqueue(now);
+            if (delivered.Count == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+
+        ticker.Tick();
+        WaitFor(() => delivered.Count == 1);
+        // Less than a second in all, so the ticker's own timer (due just after the next whole second) stays quiet.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        ticker.Tick();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        ticker.Tick();
+        var newest = clock.GetUtcNow();
+        release.Set();
+
+        WaitFor(() => delivered.Count == 2 && ticker.BusySubscribers == 0);
+        delivered.Last().Should().Be(newest, "the display must end on the newest tick, not on the one it was busy with");
+        ticker.SkippedCalls.Should().Be(2);
+        delivered.Should().HaveCount(2, "the skipped ticks come as one call, not piled up");
+    }
 }

@@ -12,7 +12,8 @@ namespace BlazorTickets.Features.TimeTracking;
 /// <remarks>
 /// Each subscriber is called on the thread pool, not on the ticker's thread: Blazor runs an InvokeAsync callback
 /// inline when the circuit is idle, so calling every circuit from one thread would render them one after another.
-/// A subscriber still busy with the previous tick skips a tick rather than piling up work.
+/// A subscriber still busy with the previous tick skips a tick rather than piling up work; once free, it gets the newest
+/// tick it skipped, so a display never stays on an old one.
 /// </remarks>
 public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger) : IDisposable
 {
@@ -130,38 +131,45 @@ public sealed class TimerTicker(TimeProvider clock, ILogger<TimerTicker> logger)
     {
         private int disposed;
         private int busy;
-        private DateTimeOffset tick;
+        // The newest tick, as UTC ticks: a call that is queued or running delivers it, also one that came while it ran.
+        private long latest;
 
         public bool IsBusy => Volatile.Read(ref busy) != 0;
 
-        /// <summary>Queues the call unless the previous one is still running.</summary>
+        /// <summary>Queues the call unless one is queued or running; that one then delivers this tick instead.</summary>
         public bool TryQueue(DateTimeOffset now)
         {
+            Volatile.Write(ref latest, now.UtcTicks);
             if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
             {
                 return false;
             }
-            tick = now;
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             return true;
         }
 
         public void Execute()
         {
-            try
+            while (true)
             {
-                if (Volatile.Read(ref disposed) == 0)
+                var delivered = Volatile.Read(ref latest);
+                try
                 {
-                    onTick(tick);
+                    if (Volatile.Read(ref disposed) == 0)
+                    {
+                        onTick(new DateTimeOffset(delivered, TimeSpan.Zero));
+                    }
                 }
-            }
-            catch (Exception ex)
-            {
-                owner.log.LogWarning(ex, "A timer tick subscriber failed");
-            }
-            finally
-            {
+                catch (Exception ex)
+                {
+                    owner.log.LogWarning(ex, "A timer tick subscriber failed");
+                }
                 Volatile.Write(ref busy, 0);
+                // A tick that came while this one ran was skipped: deliver it now, unless a new call took it already.
+                if (Volatile.Read(ref latest) == delivered || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+                {
+                    return;
+                }
             }
         }
 
