@@ -7,6 +7,7 @@ using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Merging;
+using BlazorTickets.Features.Notifications;
 using BlazorTickets.Features.Portal;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.ServiceLevels;
@@ -46,6 +47,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddTimeTracking();
         services.AddBilling();
         services.AddReplies();
+        services.AddNotifications();
         services.AddServiceLevels();
         services.AddMerging();
         return services;

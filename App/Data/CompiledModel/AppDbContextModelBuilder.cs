@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8496fb64-75c0-4034-87eb-dc37189f5105"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("91627b64-c7fa-48a9-99e8-9e111ed2321f"), entityTypeCount: 45)
         {
         }
 
@@ -26,6 +26,7 @@ namespace BlazorTickets.Data.CompiledModel
             var mailFolderState = MailFolderStateEntityType.Create(this);
             var mailboxSettings = MailboxSettingsEntityType.Create(this);
             var quarantinedMail = QuarantinedMailEntityType.Create(this);
+            var userNotification = UserNotificationEntityType.Create(this);
             var portalAccessLink = PortalAccessLinkEntityType.Create(this);
             var portalPasswordResetRequest = PortalPasswordResetRequestEntityType.Create(this);
             var timeTrackingConsentChange = TimeTrackingConsentChangeEntityType.Create(this);
@@ -36,6 +37,10 @@ namespace BlazorTickets.Data.CompiledModel
             var businessCalendar = BusinessCalendarEntityType.Create(this);
             var businessCalendarHoliday = BusinessCalendarHolidayEntityType.Create(this);
             var businessCalendarPeriod = BusinessCalendarPeriodEntityType.Create(this);
+            var slaPolicy = SlaPolicyEntityType.Create(this);
+            var slaProgress = SlaProgressEntityType.Create(this);
+            var slaTenantRecompute = SlaTenantRecomputeEntityType.Create(this);
+            var ticketSlaStage = TicketSlaStageEntityType.Create(this);
             var tenant = TenantEntityType.Create(this);
             var textBlock = TextBlockEntityType.Create(this);
             var attachment = AttachmentEntityType.Create(this);
@@ -68,6 +73,7 @@ namespace BlazorTickets.Data.CompiledModel
             ImportedMailEntityType.CreateForeignKey1(importedMail, quarantinedMail);
             ImportedMailEntityType.CreateForeignKey2(importedMail, ticketMessage);
             MailboxSettingsEntityType.CreateForeignKey1(mailboxSettings, tenant);
+            UserNotificationEntityType.CreateForeignKey1(userNotification, appUser);
             PortalAccessLinkEntityType.CreateForeignKey1(portalAccessLink, customer);
             PortalAccessLinkEntityType.CreateForeignKey2(portalAccessLink, appUser);
             PortalPasswordResetRequestEntityType.CreateForeignKey1(portalPasswordResetRequest, appUser);
@@ -81,6 +87,9 @@ namespace BlazorTickets.Data.CompiledModel
             BusinessCalendarEntityType.CreateForeignKey1(businessCalendar, tenant);
             BusinessCalendarHolidayEntityType.CreateForeignKey1(businessCalendarHoliday, businessCalendar);
             BusinessCalendarPeriodEntityType.CreateForeignKey1(businessCalendarPeriod, businessCalendar);
+            SlaPolicyEntityType.CreateForeignKey1(slaPolicy, customer);
+            SlaPolicyEntityType.CreateForeignKey2(slaPolicy, tenant);
+            TicketSlaStageEntityType.CreateForeignKey1(ticketSlaStage, ticket);
             TextBlockEntityType.CreateForeignKey1(textBlock, tenant);
             AttachmentEntityType.CreateForeignKey1(attachment, ticketMessage);
             TicketHistoryEntryEntityType.CreateForeignKey1(ticketHistoryEntry, ticket);
@@ -121,6 +130,7 @@ namespace BlazorTickets.Data.CompiledModel
             MailFolderStateEntityType.CreateAnnotations(mailFolderState);
             MailboxSettingsEntityType.CreateAnnotations(mailboxSettings);
             QuarantinedMailEntityType.CreateAnnotations(quarantinedMail);
+            UserNotificationEntityType.CreateAnnotations(userNotification);
             PortalAccessLinkEntityType.CreateAnnotations(portalAccessLink);
             PortalPasswordResetRequestEntityType.CreateAnnotations(portalPasswordResetRequest);
             TimeTrackingConsentChangeEntityType.CreateAnnotations(timeTrackingConsentChange);
@@ -131,6 +141,10 @@ namespace BlazorTickets.Data.CompiledModel
             BusinessCalendarEntityType.CreateAnnotations(businessCalendar);
             BusinessCalendarHolidayEntityType.CreateAnnotations(businessCalendarHoliday);
             BusinessCalendarPeriodEntityType.CreateAnnotations(businessCalendarPeriod);
+            SlaPolicyEntityType.CreateAnnotations(slaPolicy);
+            SlaProgressEntityType.CreateAnnotations(slaProgress);
+            SlaTenantRecomputeEntityType.CreateAnnotations(slaTenantRecompute);
+            TicketSlaStageEntityType.CreateAnnotations(ticketSlaStage);
             TenantEntityType.CreateAnnotations(tenant);
             TextBlockEntityType.CreateAnnotations(textBlock);
             AttachmentEntityType.CreateAnnotations(attachment);

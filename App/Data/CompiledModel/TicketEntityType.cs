@@ -23,11 +23,11 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Tickets.Ticket",
                 typeof(Ticket),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 26,
                 navigationCount: 7,
                 foreignKeyCount: 4,
-                unnamedIndexCount: 17,
-                namedIndexCount: 2,
+                unnamedIndexCount: 18,
+                namedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -159,6 +159,22 @@ namespace BlazorTickets.Data.CompiledModel
                 fieldInfo: typeof(Ticket).GetField("<RelatedTicketId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var slaAtRiskAt = runtimeEntityType.AddProperty(
+                "SlaAtRiskAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(Ticket).GetProperty("SlaAtRiskAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<SlaAtRiskAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var slaDueAt = runtimeEntityType.AddProperty(
+                "SlaDueAt",
+                typeof(DateTime),
+                propertyInfo: typeof(Ticket).GetProperty("SlaDueAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<SlaDueAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
+                sentinel: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
+            slaDueAt.AddAnnotation("Relational:DefaultValue", new DateTime(9999, 12, 31, 23, 59, 59, 999, DateTimeKind.Unspecified).AddTicks(9999));
+
             var status = runtimeEntityType.AddProperty(
                 "Status",
                 typeof(TicketStatus),
@@ -237,39 +253,47 @@ namespace BlazorTickets.Data.CompiledModel
                 new[] { relatedTicketId });
 
             var index6 = runtimeEntityType.AddIndex(
-                new[] { status });
+                new[] { slaDueAt });
 
             var index7 = runtimeEntityType.AddIndex(
-                new[] { subject });
+                new[] { status });
 
             var index8 = runtimeEntityType.AddIndex(
-                new[] { timeTrackingAllowed });
+                new[] { subject });
 
             var index9 = runtimeEntityType.AddIndex(
-                new[] { updatedAt });
+                new[] { timeTrackingAllowed });
 
             var index10 = runtimeEntityType.AddIndex(
-                new[] { customerId, updatedAt });
+                new[] { updatedAt });
 
             var index11 = runtimeEntityType.AddIndex(
-                new[] { handlerId, updatedAt });
+                new[] { customerId, updatedAt });
 
             var index12 = runtimeEntityType.AddIndex(
-                new[] { status, updatedAt });
+                new[] { handlerId, updatedAt });
 
             var index13 = runtimeEntityType.AddIndex(
-                new[] { tenantId, updatedAt });
+                new[] { status, updatedAt });
 
             var index14 = runtimeEntityType.AddIndex(
-                new[] { handlerId, status, updatedAt });
+                new[] { tenantId, updatedAt });
 
             var index15 = runtimeEntityType.AddIndex(
+                new[] { handlerId, status, updatedAt });
+
+            var index16 = runtimeEntityType.AddIndex(
                 new[] { tenantId, status, updatedAt });
 
             var iX_Tickets_ExpectedDate_NotClosed = runtimeEntityType.AddIndex(
                 new[] { expectedDate, updatedAt },
                 name: "IX_Tickets_ExpectedDate_NotClosed");
             iX_Tickets_ExpectedDate_NotClosed.AddAnnotation("Relational:Filter", "\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
+
+            var iX_Tickets_SlaAtRiskAt_Running = runtimeEntityType.AddIndex(
+                new[] { slaAtRiskAt },
+                name: "IX_Tickets_SlaAtRiskAt_Running");
+            iX_Tickets_SlaAtRiskAt_Running.AddAnnotation("Relational:Filter", "\"SlaAtRiskAt\" IS NOT NULL");
 
             var iX_Tickets_Unbilled_UpdatedAt = runtimeEntityType.AddIndex(
                 new[] { updatedAt },

@@ -408,6 +408,49 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("QuarantinedMails", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Notifications.UserNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Arguments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("UserNotifications", (string)null);
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.Portal.PortalAccessLink", b =>
                 {
                     b.Property<int>("Id")
@@ -781,6 +824,127 @@ namespace BlazorTickets.Data.Migrations
                     b.ToTable("BusinessCalendarPeriods", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.SlaPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AtRiskPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("PauseStatuses")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "TenantId" }, "IX_SlaPolicies_TenantDefault")
+                        .IsUnique()
+                        .HasFilter("\"CustomerId\" IS NULL");
+
+                    b.ToTable("SlaPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.SlaProgress", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastHistoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SlaProgress", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.SlaTenantRecompute", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AfterTicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("SlaTenantRecomputes", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.TicketSlaStage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AtRiskAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AtRiskToldAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("BreachToldAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Target")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TargetMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("TicketId", "Target", "StartedAt")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "AtRiskAt" }, "IX_TicketSlaStages_AtRisk_Untold")
+                        .HasFilter("\"CompletedAt\" IS NULL AND \"AtRiskToldAt\" IS NULL AND \"AtRiskAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "DueAt" }, "IX_TicketSlaStages_Due_Untold")
+                        .HasFilter("\"CompletedAt\" IS NULL AND \"BreachToldAt\" IS NULL AND \"DueAt\" IS NOT NULL");
+
+                    b.ToTable("TicketSlaStages", (string)null);
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.Tenants.Tenant", b =>
                 {
                     b.Property<int>("Id")
@@ -1024,6 +1188,14 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<int?>("RelatedTicketId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SlaAtRiskAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SlaDueAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue(new DateTime(9999, 12, 31, 23, 59, 59, 999, DateTimeKind.Unspecified).AddTicks(9999));
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -1066,6 +1238,8 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("RelatedTicketId");
 
+                    b.HasIndex("SlaDueAt");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("Subject");
@@ -1088,6 +1262,9 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
+
+                    b.HasIndex(new[] { "SlaAtRiskAt" }, "IX_Tickets_SlaAtRiskAt_Running")
+                        .HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "UpdatedAt" }, "IX_Tickets_Unbilled_UpdatedAt")
                         .HasFilter("\"HasUnbilledTime\" AND \"TimeTrackingAllowed\"");
@@ -1656,6 +1833,17 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("Tenant");
                 });
 
+            modelBuilder.Entity("BlazorTickets.Features.Notifications.UserNotification", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Users.AppUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("BlazorTickets.Features.Portal.PortalAccessLink", b =>
                 {
                     b.HasOne("BlazorTickets.Features.Customers.Customer", "Customer")
@@ -1780,6 +1968,35 @@ namespace BlazorTickets.Data.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.SlaPolicy", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Customers.Customer", "Customer")
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Customer");
+
+                    b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("BlazorTickets.Features.ServiceLevels.TicketSlaStage", b =>
+                {
+                    b.HasOne("BlazorTickets.Features.Tickets.Ticket", "Ticket")
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Ticket");
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.TextBlocks.TextBlock", b =>

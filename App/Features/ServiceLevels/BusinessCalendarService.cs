@@ -30,7 +30,7 @@ public sealed class HolidayEdit
     public string Name { get; set; } = "";
 }
 
-public sealed class BusinessCalendarService(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class BusinessCalendarService(IDbContextFactory<AppDbContext> dbFactory, SlaRecomputeSignal recompute)
 {
     public const string DefaultTimeZoneId = "Europe/Berlin";
     public const int MaxHolidayNameLength = 100;
@@ -181,6 +181,8 @@ public sealed class BusinessCalendarService(IDbContextFactory<AppDbContext> dbFa
             Date = DateOnly.FromDateTime(h.Date!.Value),
             Name = (h.Name ?? "").Trim(),
         }));
+        // Running due times were counted in the old hours.
+        await SlaRecomputeRequests.RequestAsync(db, tenantId, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -191,6 +193,7 @@ public sealed class BusinessCalendarService(IDbContextFactory<AppDbContext> dbFa
             // Another admin saved first (a concurrent first save hits the key, a later one the version).
             return ChangedMeanwhile();
         }
+        recompute.Wake();
         return FieldErrors.None;
     }
 

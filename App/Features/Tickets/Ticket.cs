@@ -49,6 +49,17 @@ public class Ticket : IVersioned
     /// <summary>Whether billable time not yet on a quote exists, for the unbilled filter's index; kept by triggers (<see cref="TicketUnbilledSql"/>), never written by EF.</summary>
     public bool HasUnbilledTime { get; private set; }
 
+    /// <summary>
+    /// When the earliest service-level target still running is due; <see cref="NoDue"/> when none runs (no policy, all
+    /// met, or paused), so that sorting by it puts the most urgent first. Written by the service levels' recompute
+    /// without touching <see cref="Version"/>: a recompute never makes an agent's save a conflict.
+    /// </summary>
+    public DateTime SlaDueAt { get; set; } = NoDue;
+    /// <summary>When the earliest running target reaches its at-risk share; null when none runs.</summary>
+    public DateTime? SlaAtRiskAt { get; set; }
+
+    public static readonly DateTime NoDue = DateTime.MaxValue;
+
     /// <summary>Concurrency token, bumped on every save.</summary>
     public int Version { get; set; }
 

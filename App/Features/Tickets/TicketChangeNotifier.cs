@@ -42,6 +42,8 @@ public enum TicketFields
     /// <summary>An outgoing mail's delivery state.</summary>
     Delivery = 1 << 20,
     RelatedTicket = 1 << 21,
+    /// <summary>The service-level due time, or a target turned at risk or breached as time passed.</summary>
+    Sla = 1 << 22,
     /// <summary>Anything not named above; treat as "may have changed everything".</summary>
     Other = 1 << 30,
 
@@ -49,7 +51,7 @@ public enum TicketFields
     PortalVisible = Subject | Status | Customer | ExpectedDate | CustomerNote | Messages | Planning | TimeTrackingConsent | Tenant | Created | Deleted | Other,
     /// <summary>What the desk's information panel and header show.</summary>
     Header = Subject | Status | Handler | Watchers | Customer | ExpectedDate | InternalNote | CustomerNote | Tenant | Updated | Planning
-        | TimeTrackingConsent | Deleted | Other,
+        | TimeTrackingConsent | Sla | Deleted | Other,
     /// <summary>What the conversation shows.</summary>
     Conversation = Messages | InternalMessages | Delivery | Deleted | Other,
 }
@@ -148,6 +150,8 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnum
         [nameof(Ticket.UpdatedBy)] = TicketFields.Updated,
         [nameof(Ticket.LastMessageAt)] = TicketFields.LastMessageAt,
         [nameof(Ticket.RelatedTicketId)] = TicketFields.RelatedTicket,
+        [nameof(Ticket.SlaDueAt)] = TicketFields.Sla,
+        [nameof(Ticket.SlaAtRiskAt)] = TicketFields.Sla,
         [nameof(Ticket.Version)] = TicketFields.None,
     };
 
