@@ -9,7 +9,7 @@ public sealed class LiveDeskPageTests
     private static readonly DateTime Noon = new(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
 
     private static TicketListRow Row(int id, TicketStatus status, int minutesAgo = 0) =>
-        new(id, id, $"Ticket {id}", status, null, null, "T", null, false, Noon.AddMinutes(-minutesAgo), null);
+        new(id, id, $"Ticket {id}", status, null, null, "T", null, false, Noon.AddMinutes(-minutesAgo), null, Ticket.NoDue, null);
 
     private static LiveDeskPage Page(TicketListFilter filter, TicketSort sort, params TicketListRow[] rows) =>
         new(filter, new TicketListPosition(sort, 0, 25), [Tenant], rows);

@@ -19,7 +19,7 @@ public sealed class LiveDeskPage
     private const TicketFields RowFields = TicketFields.Subject | TicketFields.Status | TicketFields.Handler | TicketFields.Customer
         | TicketFields.Tenant | TicketFields.ExpectedDate | TicketFields.Updated | TicketFields.LastMessageAt
         // Every new message moves UpdatedAt, also where the ticket itself is written with ExecuteUpdate.
-        | TicketFields.Messages | TicketFields.InternalMessages
+        | TicketFields.Messages | TicketFields.InternalMessages | TicketFields.Sla
         | TicketFields.Created | TicketFields.Deleted | TicketFields.Other;
 
     private readonly TicketListFilter filter;
@@ -59,6 +59,7 @@ public sealed class LiveDeskPage
         if (filter.CustomerId is not null) fields |= TicketFields.Customer;
         if (filter.OverdueOnly) fields |= TicketFields.ExpectedDate | TicketFields.Status;
         if (filter.UnbilledOnly) fields |= TicketFields.TimeEntries | TicketFields.Billing | TicketFields.TimeTrackingConsent;
+        if (filter.SlaAtRisk || filter.SlaBreached) fields |= TicketFields.Sla;
         if (!string.IsNullOrWhiteSpace(filter.Text)) fields |= TicketFields.Subject | TicketFields.Messages | TicketFields.Customer;
         return fields;
     }
@@ -78,6 +79,7 @@ public sealed class LiveDeskPage
             TicketSortField.Customer => TicketFields.Customer,
             TicketSortField.ExpectedDate => TicketFields.ExpectedDate,
             TicketSortField.LastMessageAt => TicketFields.LastMessageAt | TicketFields.Messages,
+            TicketSortField.SlaDueAt => TicketFields.Sla,
             _ => TicketFields.Updated | TicketFields.Messages | TicketFields.InternalMessages,
         } | TicketFields.Other;
 
@@ -171,6 +173,7 @@ public sealed class LiveDeskPage
             // Nullable.Compare puts null first, as SQLite does in ascending order.
             TicketSortField.LastMessageAt => (a, b) => Nullable.Compare(a.LastMessageAt, b.LastMessageAt),
             TicketSortField.ExpectedDate => (a, b) => Nullable.Compare(a.ExpectedDate, b.ExpectedDate),
+            TicketSortField.SlaDueAt => (a, b) => a.SlaDueAt.CompareTo(b.SlaDueAt),
             _ => null,
         };
         if (ascending is null)

@@ -18,6 +18,8 @@ public static class TicketListRows
         t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed,
         t.UpdatedAt,
         t.LastMessageAt,
+        t.SlaDueAt,
+        t.SlaAtRiskAt,
         null);
 }
 

@@ -16,11 +16,15 @@ public sealed record TicketListFilter
     public string? Text { get; init; }
     /// <summary>Tickets that allow time tracking and have billable time not yet on a quote.</summary>
     public bool UnbilledOnly { get; init; }
+    /// <summary>A running service-level target has passed its warning share but is not due yet.</summary>
+    public bool SlaAtRisk { get; init; }
+    /// <summary>A running service-level target is past its due time.</summary>
+    public bool SlaBreached { get; init; }
 
     /// <summary>Whether anything besides the search words (or the user's tenants) narrows the list.</summary>
     public bool NarrowsBesidesText(Account.TenantAccess access) =>
         access.IsRestricted || Statuses.Count > 0 || !string.IsNullOrEmpty(HandlerId) || MineOnly || UnassignedOnly
-        || CustomerId is not null || TenantId is not null || OverdueOnly || UnbilledOnly;
+        || CustomerId is not null || TenantId is not null || OverdueOnly || UnbilledOnly || SlaAtRisk || SlaBreached;
 
     public static TicketListFilter FromQuery(string query)
     {
@@ -46,6 +50,8 @@ public sealed record TicketListFilter
             OverdueOnly = Get("overdue") == "1",
             Text = Get("q"),
             UnbilledOnly = Get("unbilled") == "1",
+            SlaAtRisk = Get("atrisk") == "1",
+            SlaBreached = Get("breached") == "1",
         };
     }
 
@@ -66,6 +72,8 @@ public sealed record TicketListFilter
         if (OverdueOnly) parts.Add(new("overdue", "1"));
         if (!string.IsNullOrWhiteSpace(Text)) parts.Add(new("q", Text.Trim()));
         if (UnbilledOnly) parts.Add(new("unbilled", "1"));
+        if (SlaAtRisk) parts.Add(new("atrisk", "1"));
+        if (SlaBreached) parts.Add(new("breached", "1"));
         return parts;
     }
 
@@ -74,3 +82,6 @@ public sealed record TicketListFilter
 
     public override int GetHashCode() => ToQuery().GetHashCode();
 }
+
+/// <summary>The moment a list is read at: the local date for "overdue", the instant for the service-level filters.</summary>
+public readonly record struct ListNow(DateOnly Today, DateTime Utc);

@@ -26,6 +26,7 @@ public static class TicketListOrder
             TicketSortField.Customer => By(query, ordered, t => t.CustomerName, sort.Descending),
             TicketSortField.ExpectedDate => By(query, ordered, t => t.ExpectedDate, sort.Descending),
             TicketSortField.LastMessageAt => By(query, ordered, t => t.LastMessageAt, sort.Descending),
+            TicketSortField.SlaDueAt => By(query, ordered, t => t.SlaDueAt, sort.Descending),
             _ => By(query, ordered, t => t.UpdatedAt, sort.Descending),
         };
     }
@@ -40,6 +41,7 @@ public static class TicketListOrder
         TicketSortField.Customer => Beyond(t => t.CustomerName, row.CustomerName, row.Id, sort.Descending),
         TicketSortField.ExpectedDate => Beyond(t => t.ExpectedDate, row.ExpectedDate, row.Id, sort.Descending),
         TicketSortField.LastMessageAt => Beyond(t => t.LastMessageAt, row.LastMessageAt, row.Id, sort.Descending),
+        TicketSortField.SlaDueAt => Beyond(t => t.SlaDueAt, row.SlaDueAt, row.Id, sort.Descending),
         _ => Beyond(t => t.UpdatedAt, row.UpdatedAt, row.Id, sort.Descending),
     };
 

@@ -12,6 +12,7 @@ public enum TicketSortField
     ExpectedDate,
     UpdatedAt,
     LastMessageAt,
+    SlaDueAt,
 }
 
 public sealed record TicketSort(TicketSortField Field, bool Descending)
@@ -31,9 +32,13 @@ public sealed record TicketListRow(
     bool IsOverdue,
     DateTime UpdatedAt,
     DateTime? LastMessageAt,
+    DateTime SlaDueAt,
+    DateTime? SlaAtRiskAt,
     string? Snippet = null)
 {
     public string Tag => Ticket.FormatNumber(Number);
+
+    public SlaState SlaStateAt(DateTime utcNow) => SlaStates.Of(SlaDueAt, SlaAtRiskAt, utcNow);
 }
 
 /// <summary>A customer as the pickers show it.</summary>
@@ -116,4 +121,22 @@ public abstract record SaveTicketResult
     public sealed record Invalid(FieldErrors Errors) : SaveTicketResult;
     public sealed record Conflict(TicketEdit Current, string? ChangedBy, DateTime ChangedAt, IReadOnlyList<FieldChange> Changes) : SaveTicketResult;
     public sealed record NotFound : SaveTicketResult;
+}
+
+public enum SlaState
+{
+    None,
+    Running,
+    AtRisk,
+    Breached,
+}
+
+public static class SlaStates
+{
+    /// <summary>Where a ticket's earliest running service-level target stands at <paramref name="utcNow"/>.</summary>
+    public static SlaState Of(DateTime dueAt, DateTime? atRiskAt, DateTime utcNow) =>
+        dueAt == Ticket.NoDue ? SlaState.None
+        : dueAt <= utcNow ? SlaState.Breached
+        : atRiskAt <= utcNow ? SlaState.AtRisk
+        : SlaState.Running;
 }

@@ -34,17 +34,17 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(page, 0);
-        var today = Today();
+        var now = Now();
 
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (query, search, fromFilter, cap) = await FilteredAsync(db, filter, currentUserId, today, access, sort, ct);
+        var (query, search, fromFilter, cap) = await FilteredAsync(db, filter, currentUserId, now, access, sort, ct);
         var (total, capped) = await CountAsync(query, cap, ct);
         if (capped && filter.MineOnly && currentUserId is not null)
         {
             // Many of my tickets: reading them all through the two indexes and sorting costs more than walking the
             // sort's index until a page is found (a quarter of a desk can be one agent's).
-            query = ApplyFilter(db, filter, currentUserId, today, access, search, mineBySortIndex: true, searchFromFilter: fromFilter);
+            query = ApplyFilter(db, filter, currentUserId, now, access, search, mineBySortIndex: true, searchFromFilter: fromFilter);
         }
         List<int>? relevanceOrder = null;
         IQueryable<Ticket> pageQuery;
@@ -54,10 +54,10 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             relevanceOrder = await TicketSearchRanking.PageIdsAsync(
                 db, search,
                 filter.NarrowsBesidesText(access)
-                    ? ids => ApplyFilter(db, filter with { Text = null }, currentUserId, today, access).Where(t => EF.Parameter(ids).Contains(t.Id))
+                    ? ids => ApplyFilter(db, filter with { Text = null }, currentUserId, now, access).Where(t => EF.Parameter(ids).Contains(t.Id))
                     : null,
                 older => TicketListOrder.Apply(
-                    ApplyFilter(db, filter, currentUserId, today, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: capped),
+                    ApplyFilter(db, filter, currentUserId, now, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: capped),
                 page * pageSize, pageSize, ct);
             pageQuery = db.Set<Ticket>().AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
         }
@@ -71,7 +71,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
             pageQuery = TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort);
         }
-        var rows = await ToRowsAsync(db, pageQuery, search, today, ct);
+        var rows = await ToRowsAsync(db, pageQuery, search, now, ct);
         if (relevanceOrder is not null)
         {
             rows = rows.OrderBy(r => relevanceOrder.IndexOf(r.Id)).ToList();
@@ -93,14 +93,14 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             var counted = await QueryAsync(filter, currentUserId, sort, 0, 1, ct);
             return await QueryAsync(filter, currentUserId, sort, Math.Max(0, (counted.TotalCount - 1) / pageSize), pageSize, ct);
         }
-        var today = Today();
+        var now = Now();
         var access = await AccessAsync(ct);
         var reversed = sort with { Descending = !sort.Descending };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (query, search, _, cap) = await FilteredAsync(db, filter, currentUserId, today, access, reversed, ct);
+        var (query, search, _, cap) = await FilteredAsync(db, filter, currentUserId, now, access, reversed, ct);
         var (total, capped) = await CountAsync(query, cap, ct);
         var pageIds = await TicketListOrder.Apply(query, reversed, bySort: capped).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
-        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), search, today, ct);
+        var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), search, now, ct);
         return new PagedResult<TicketListRow>(rows, total, capped);
     }
 
@@ -115,17 +115,17 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// ticket, and the cap on counting them.
     /// </summary>
     private async Task<(IQueryable<Ticket> Query, TicketSearchQuery? Search, bool FromFilter, int Cap)> FilteredAsync(
-        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access, TicketSort sort, CancellationToken ct)
+        AppDbContext db, TicketListFilter filter, string? currentUserId, ListNow now, TenantAccess access, TicketSort sort, CancellationToken ct)
     {
         var search = await SearchOfAsync(db, filter, ct);
         if (search is null)
         {
-            return (ApplyFilter(db, filter, currentUserId, today, access), null, false, Cap);
+            return (ApplyFilter(db, filter, currentUserId, now, access), null, false, Cap);
         }
         // A common word with a filter beside it, or in a chosen sort: the filter's tickets, or the first tickets in the
         // sort's index, are fewer than the word's, so check those against the index rather than the other way round.
         var fromFilter = (filter.NarrowsBesidesText(access) || sort != TicketSort.Default) && await IsCommonAsync(db, search, ct);
-        return (ApplyFilter(db, filter, currentUserId, today, access, search, searchFromFilter: fromFilter), search, fromFilter, Math.Min(Cap, SearchCountCap));
+        return (ApplyFilter(db, filter, currentUserId, now, access, search, searchFromFilter: fromFilter), search, fromFilter, Math.Min(Cap, SearchCountCap));
     }
 
     private static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Ticket> query, int cap, CancellationToken ct)
@@ -138,10 +138,10 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         await db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match).Take(CommonWordMatches).CountAsync(ct) == CommonWordMatches;
 
     private static async Task<List<TicketListRow>> ToRowsAsync(
-        AppDbContext db, IQueryable<Ticket> pageQuery, TicketSearchQuery? search, DateOnly today, CancellationToken ct)
+        AppDbContext db, IQueryable<Ticket> pageQuery, TicketSearchQuery? search, ListNow now, CancellationToken ct)
     {
         var rows = await pageQuery
-            .Select(TicketListRows.Projection(today))
+            .Select(TicketListRows.Projection(now.Today))
             .ToListAsync(ct);
         if (search is not null && rows.Count > 0)
         {
@@ -156,12 +156,12 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// </summary>
     public async Task<TicketListRow?> GetListRowAsync(int ticketId, TicketListFilter filter, string? currentUserId, CancellationToken ct = default)
     {
-        var today = Today();
+        var now = Now();
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var search = await SearchOfAsync(db, filter, ct);
-        var filtered = ApplyFilter(db, filter, currentUserId, today, access, search);
-        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), search, today, ct)).SingleOrDefault();
+        var filtered = ApplyFilter(db, filter, currentUserId, now, access, search);
+        return (await ToRowsAsync(db, filtered.Where(t => t.Id == ticketId), search, now, ct)).SingleOrDefault();
     }
 
     /// <summary>The ids of every ticket the filter matches (a bulk action over the whole filter, not just a page).</summary>
@@ -169,7 +169,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ApplyFilter(db, filter, currentUserId, Today(), access, await SearchOfAsync(db, filter, ct)).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
+        return await ApplyFilter(db, filter, currentUserId, Now(), access, await SearchOfAsync(db, filter, ct)).OrderBy(t => t.Number).Select(t => t.Id).ToListAsync(ct);
     }
 
     /// <summary>The full-text search the filter's text asks for; null for none or a ticket number ("#1234", "1234").</summary>
@@ -183,7 +183,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         SearchOf(filter) is { } search ? await TicketSearchWords.SpellOutPrefixesAsync(db, search, ct) : null;
 
     internal static IQueryable<Ticket> ApplyFilter(
-        AppDbContext db, TicketListFilter filter, string? currentUserId, DateOnly today, TenantAccess access,
+        AppDbContext db, TicketListFilter filter, string? currentUserId, ListNow now, TenantAccess access,
         TicketSearchQuery? search = null, TicketIdRange? searchRange = null, bool mineBySortIndex = false, bool searchFromFilter = false)
     {
         var query = db.Set<Ticket>().AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
@@ -221,7 +221,20 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.OverdueOnly)
         {
-            query = query.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
+            query = query.Where(t => t.ExpectedDate != null && t.ExpectedDate < now.Today && t.Status != TicketStatus.Closed);
+        }
+        if (filter.SlaAtRisk && filter.SlaBreached)
+        {
+            // A breached target was at risk before: one range of one index.
+            query = query.Where(t => t.SlaAtRiskAt <= now.Utc);
+        }
+        else if (filter.SlaAtRisk)
+        {
+            query = query.Where(t => t.SlaAtRiskAt <= now.Utc && t.SlaDueAt > now.Utc);
+        }
+        else if (filter.SlaBreached)
+        {
+            query = query.Where(t => t.SlaDueAt <= now.Utc);
         }
         if (filter.UnbilledOnly)
         {
@@ -521,5 +534,5 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return note.Id;
     }
 
-    private DateOnly Today() => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    private ListNow Now() => new(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), clock.GetUtcNow().UtcDateTime);
 }
