@@ -141,16 +141,13 @@ public sealed class SlaWatch(
     /// <summary>The team leads who work for any of the tenants (a lead without tenant rows works for all).</summary>
     private static async Task<List<Lead>> TeamLeadsAsync(AppDbContext db, IReadOnlyCollection<int> tenantIds, CancellationToken ct)
     {
-        var roleId = await db.Roles.Where(r => r.Name == Groups.TeamLeads).Select(r => r.Id).SingleOrDefaultAsync(ct);
-        if (roleId is null)
-        {
-            return [];
-        }
-        var leads = await db.UserRoles.Where(ur => ur.RoleId == roleId)
-            .Join(db.Users, ur => ur.UserId, u => u.Id, (_, u) => u)
-            .Where(u => !(u.LockoutEnd >= AppUser.SignInDisabled))
-            .Select(u => new { u.Id, Email = u.Email ?? "", Tenants = db.Set<UserTenant>().Where(t => t.UserId == u.Id).Select(t => t.TenantId).ToList() })
+        // Groups double as roles (the sign-in turns memberships into role claims).
+        var leads = await db.Set<UserGroupMembership>()
+            .Where(m => m.Group.Name == Groups.TeamLeads)
+            .Select(m => new { m.User.Id, Email = m.User.Email ?? "", m.User.LockoutEnd, Tenants = db.Set<UserTenant>().Where(t => t.UserId == m.UserId).Select(t => t.TenantId).ToList() })
             .ToListAsync(ct);
+        // SQLite cannot compare DateTimeOffset values; the few leads are sorted out here.
+        leads = [.. leads.Where(l => !(l.LockoutEnd >= AppUser.SignInDisabled))];
         return [.. leads
             .Where(l => l.Tenants.Count == 0 || l.Tenants.Any(tenantIds.Contains))
             .Select(l => new Lead(new Person(l.Id, l.Email, false), l.Tenants.Count == 0 ? null : l.Tenants))];
