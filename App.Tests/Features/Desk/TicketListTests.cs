@@ -222,7 +222,7 @@ public sealed class TicketListTests : BlazorTicketsTestContext
             var cut = RenderAt("/tickets?status=Open");
             cut.WaitForAssertion(() => cut.FindAll("[data-testid=ticket-link]").Should().NotBeEmpty());
 
-            Headers(cut).Should().Equal("", "Nr.", "Betreff", "Status", "Bearbeiter", "Kunde", "Voraussichtlich", "Aktualisiert");
+            Headers(cut).Should().Equal("", "Nr.", "Betreff", "Status", "Bearbeiter", "Kunde", "Fällig", "Voraussichtlich", "Aktualisiert");
             cut.Find("[data-testid=ticket-grid] .mud-table-pagination").TextContent.Should().Contain("Zeilen pro Seite:");
             cut.Find("[data-testid=ticket-pager-info]").TextContent.Trim().Should().MatchRegex("^1–25 von [0-9.]+$");
             PagerButton(cut, "Nächste Seite").Should().NotBeNull();

@@ -28,12 +28,14 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         public List<int> CustomerIds { get; } = [];
         public List<int> TenantIds { get; } = [];
         public DateOnly Today { get; private set; }
+        public DateTime Now { get; private set; }
 
         public async Task InitializeAsync()
         {
             Services = await TestServices.CreateAsync();
             var clock = Services.Get<TimeProvider>();
             Today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+            Now = clock.GetUtcNow().UtcDateTime;
             Tickets = new TicketService(Services.DbFactory, clock);
             CappedTickets = new TicketService(Services.DbFactory, clock) { Cap = 100 };
             var random = new Random(5);
@@ -79,6 +81,12 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
                     UpdatedAt = updated,
                     LastMessageAt = random.Next(5) == 0 ? null : updated.AddMinutes(-random.Next(3) * 30),
                 };
+                // Service levels: a third promise nothing; the others are due around the clock's now, many at the same minute.
+                if (random.Next(3) != 0)
+                {
+                    ticket.SlaDueAt = clock.GetUtcNow().UtcDateTime.AddHours(random.Next(-30, 30));
+                    ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-random.Next(1, 8));
+                }
                 if (random.Next(10) == 0)
                 {
                     ticket.Watchers.Add(new TicketWatcher { UserId = agents[random.Next(agents.Count)].Id });
@@ -126,6 +134,9 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         ["customer"] = w => new TicketListFilter { CustomerId = w.CustomerIds[3] },
         ["tenant"] = w => new TicketListFilter { TenantId = w.TenantIds[1] },
         ["unbilled"] = w => new TicketListFilter { UnbilledOnly = true },
+        ["sla at risk"] = w => new TicketListFilter { SlaAtRisk = true },
+        ["sla breached"] = w => new TicketListFilter { SlaBreached = true },
+        ["sla at risk or breached, mine"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true, MineOnly = true },
         ["three together"] = w => new TicketListFilter
         {
             Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New, TicketStatus.Closed }, TenantId = w.TenantIds[0], HandlerId = w.Agents[5],
@@ -150,6 +161,10 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         if (filter.TenantId is int tenant) q = q.Where(t => t.TenantId == tenant);
         if (filter.OverdueOnly) q = q.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
         if (filter.UnbilledOnly) q = q.Where(t => t.TimeTrackingAllowed && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
+        var now = world.Now;
+        if (filter.SlaAtRisk && !filter.SlaBreached) q = q.Where(t => t.SlaAtRiskAt <= now && t.SlaDueAt > now);
+        if (filter.SlaBreached && !filter.SlaAtRisk) q = q.Where(t => t.SlaDueAt <= now);
+        if (filter.SlaBreached && filter.SlaAtRisk) q = q.Where(t => t.SlaDueAt <= now || t.SlaAtRiskAt <= now);
         IOrderedQueryable<Ticket> o = (sort.Field, sort.Descending) switch
         {
             (TicketSortField.Number, false) => q.OrderBy(t => t.Number),
@@ -167,6 +182,8 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
             (TicketSortField.LastMessageAt, false) => q.OrderBy(t => t.LastMessageAt),
             (TicketSortField.LastMessageAt, true) => q.OrderByDescending(t => t.LastMessageAt),
             (TicketSortField.UpdatedAt, false) => q.OrderBy(t => t.UpdatedAt),
+            (TicketSortField.SlaDueAt, false) => q.OrderBy(t => t.SlaDueAt),
+            (TicketSortField.SlaDueAt, true) => q.OrderByDescending(t => t.SlaDueAt),
             _ => q.OrderByDescending(t => t.UpdatedAt),
         };
         o = sort.Descending ? o.ThenByDescending(t => t.Id) : o.ThenBy(t => t.Id);

@@ -358,6 +358,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
             TicketSortField.ExpectedDate => By(t => t.ExpectedDate),
             TicketSortField.UpdatedAt => By(t => t.UpdatedAt),
             TicketSortField.LastMessageAt => By(t => t.LastMessageAt),
+            TicketSortField.SlaDueAt => By(t => t.SlaDueAt),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, "A new sort field needs a line here."),
         };
         return descending ? ordered.ThenByDescending(t => t.Id) : ordered.ThenBy(t => t.Id);

@@ -11,6 +11,7 @@ public static class ServiceLevelsServiceCollectionExtensions
         services.AddSingleton<SlaPolicyService>();
         services.AddSingleton<SlaRecompute>();
         services.AddSingleton<SlaWatch>();
+        services.AddScoped<SlaTicketService>();
         services.AddHostedService<SlaWorker>();
         return services;
     }

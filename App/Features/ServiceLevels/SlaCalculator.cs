@@ -93,9 +93,13 @@ public static class SlaCalculator
 
         SlaStageResult Stage(SlaTarget kind, DateTime start, TimeSpan target, DateTime? completedAt)
         {
-            // A finished stage only needs the pauses before it ended; the open one at the end is what leaves a running due time unknown.
-            var due = hours.Add(start, target, pauses);
-            var atRisk = hours.Add(start, target * targets.AtRiskPercent / 100, pauses);
+            // A finished stage is judged by the pauses before it ended, so it always has a due time; only a running one
+            // in a pause that lasts has none yet.
+            var counted = completedAt is { } end
+                ? pauses.Where(p => p.From < end).Select(p => p.Until is { } until && until <= end ? p : p with { Until = end }).ToList()
+                : pauses;
+            var due = hours.Add(start, target, counted);
+            var atRisk = hours.Add(start, target * targets.AtRiskPercent / 100, counted);
             return new SlaStageResult(kind, start, target, due, atRisk, completedAt);
         }
     }

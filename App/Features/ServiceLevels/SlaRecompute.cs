@@ -71,9 +71,14 @@ public sealed class SlaRecompute(
         }
         var after = request.AfterTicketId;
         // Closed tickets keep the judgement they got under the rules of their time.
-        var ids = await db.Set<Ticket>().AsNoTracking()
-            .Where(t => t.TenantId == request.TenantId && t.Id > after && t.Status != TicketStatus.Closed)
-            .OrderBy(t => t.Id).Select(t => t.Id).Take(TicketBatch).ToListAsync(ct);
+        var open = db.Set<Ticket>().AsNoTracking().Where(t => t.TenantId == request.TenantId && t.Id > after && t.Status != TicketStatus.Closed);
+        if (!await db.Set<SlaPolicy>().AnyAsync(p => p.TenantId == request.TenantId, ct))
+        {
+            // Without a policy only tickets that still carry stages or a due time have anything to lose.
+            var stages = db.Set<TicketSlaStage>();
+            open = open.Where(t => t.SlaAtRiskAt != null || t.SlaDueAt != Ticket.NoDue || stages.Any(s => s.TicketId == t.Id));
+        }
+        var ids = await open.OrderBy(t => t.Id).Select(t => t.Id).Take(TicketBatch).ToListAsync(ct);
         await RecomputeAsync(ids, ct);
         // Saved only if no newer request restarted it meanwhile (the row's values are the concurrency check).
         _ = ids.Count < TicketBatch
@@ -98,8 +103,10 @@ public sealed class SlaRecompute(
             .ToListAsync(ct);
         var tenantIds = tickets.Select(t => t.TenantId).Distinct().ToList();
         var policies = await db.Set<SlaPolicy>().AsNoTracking().Where(p => tenantIds.Contains(p.TenantId)).ToListAsync(ct);
+        // Only tickets under a policy need their timeline.
+        var underPolicy = tickets.Where(t => policies.Any(p => p.TenantId == t.TenantId)).Select(t => t.Id).ToList();
         var history = (await db.Set<TicketHistoryEntry>().AsNoTracking()
-                .Where(h => ticketIds.Contains(h.TicketId) && TimelineKinds.Contains(h.Kind))
+                .Where(h => underPolicy.Contains(h.TicketId) && TimelineKinds.Contains(h.Kind))
                 .OrderBy(h => h.Id)
                 .Select(h => new HistoryPoint(h.TicketId, h.At, h.Kind, h.Field, h.OldValue, h.NewValue))
                 .ToListAsync(ct))
@@ -120,7 +127,7 @@ public sealed class SlaRecompute(
                 }
                 results = SlaCalculator.Stages(SlaTargets.Of(policy), hours, TimelineOf(ticket.CreatedAt, ticket.Status, history[ticket.Id]));
             }
-            Reconcile(db, ticket.Id, stored[ticket.Id].ToList(), results);
+            var stagesChanged = Reconcile(db, ticket.Id, stored[ticket.Id].ToList(), results);
             var running = results.Where(r => r.CompletedAt is null && r.DueAt is not null).ToList();
             var dueAt = running.Count > 0 ? running.Min(r => r.DueAt!.Value) : Ticket.NoDue;
             var atRiskAt = running.Count > 0 ? running.Min(r => r.AtRiskAt) : null;
@@ -128,6 +135,9 @@ public sealed class SlaRecompute(
             {
                 await db.Set<Ticket>().Where(t => t.Id == ticket.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.SlaDueAt, dueAt).SetProperty(t => t.SlaAtRiskAt, atRiskAt), ct);
+            }
+            if (stagesChanged || dueAt != ticket.SlaDueAt || atRiskAt != ticket.SlaAtRiskAt)
+            {
                 changed.Add(new TicketChange(ticket.Id, ticket.TenantId, TicketFields.Sla, ticket.Version));
             }
         }
@@ -173,8 +183,11 @@ public sealed class SlaRecompute(
         return new SlaTimeline(created?.At ?? createdAt, initial ?? currentStatus, events);
     }
 
-    /// <summary>Updates the stored stages to the computed ones, keeping the notice stamps of a stage that is still there.</summary>
-    private static void Reconcile(AppDbContext db, int ticketId, List<TicketSlaStage> stored, IReadOnlyList<SlaStageResult> results)
+    /// <summary>
+    /// Updates the stored stages to the computed ones, keeping the notice stamps of a stage that is still there;
+    /// true when anything differs.
+    /// </summary>
+    private static bool Reconcile(AppDbContext db, int ticketId, List<TicketSlaStage> stored, IReadOnlyList<SlaStageResult> results)
     {
         foreach (var result in results)
         {
@@ -194,5 +207,6 @@ public sealed class SlaRecompute(
             stage.CompletedAt = result.CompletedAt;
         }
         db.RemoveRange(stored);
+        return stored.Count > 0 || db.ChangeTracker.Entries<TicketSlaStage>().Any(e => e.Entity.TicketId == ticketId && e.State is EntityState.Added or EntityState.Modified);
     }
 }
