@@ -28,7 +28,7 @@ public class FeatureBoundaryTests
         new("Features.Billing", "TimeTracking", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Mail", "Tickets", "Account", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Replies", "Mail", "Tickets", "Users", "Customers", "TextBlocks", "Tenants", "Data", "Localization", "Shared"),
-        new("Features.ServiceLevels", "Notifications", "Replies", "Tickets", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
+        new("Features.ServiceLevels", "Notifications", "Replies", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Merging", "Replies", "TimeTracking", "Tickets", "Account", "Data", "Localization"),
         new("Components", "Notifications", "TimeTracking", "Account", "Localization"),
         new("Features.Portal", "Components", "Replies", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
