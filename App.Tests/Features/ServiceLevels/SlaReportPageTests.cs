@@ -4,6 +4,7 @@ using BlazorTickets.Features.ServiceLevels.Reports;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Tests.Infrastructure;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace BlazorTickets.Tests.Features.ServiceLevels;
@@ -70,5 +71,37 @@ public sealed class SlaReportPageTests : IAsyncLifetime
         {
             (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
         }
+    }
+
+    [Theory]
+    [InlineData("?from=2026-03-16&to=2026-03-01", "The start date must not be after the end date.")]
+    [InlineData("?from=2025-01-01&to=2026-03-16", "Choose a period of at most 366 days.")]
+    [InlineData("?from=yesterday", "Enter the dates as yyyy-MM-dd.")]
+    public async Task A_bad_period_in_the_link_shows_what_is_wrong_and_no_numbers(string query, string message)
+    {
+        await using var context = new BlazorTicketsTestContext(app);
+        context.SignIn("lena", world.AnnaId, "Lena Lead", [Groups.TeamLeads], [Policies.Staff, Policies.TeamLead]);
+        context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/reports/sla" + query);
+
+        var page = RenderPage(context);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=sla-report-error]").TextContent.Should().Be(message), TimeSpan.FromSeconds(10));
+        page.FindAll("[data-testid=sla-total-row]").Should().BeEmpty();
+        page.FindAll("[data-testid=sla-report-csv]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_period_in_the_link_is_the_one_shown()
+    {
+        await using var context = new BlazorTicketsTestContext(app);
+        context.SignIn("lena", world.AnnaId, "Lena Lead", [Groups.TeamLeads], [Policies.Staff, Policies.TeamLead]);
+        context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/reports/sla?from=2026-03-17&to=2026-03-31");
+
+        var page = RenderPage(context);
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=sla-total-row]").Should().HaveCount(4), TimeSpan.FromSeconds(10));
+        var all = page.Find("[data-testid=sla-total-row][data-target=all]");
+        (Cell(all, "count-total"), Cell(all, "count-breached")).Should().Be(("1", "1"));
+        page.Find("[data-testid=sla-report-csv]").GetAttribute("href").Should().Be("/reports/sla.csv?from=2026-03-17&to=2026-03-31");
     }
 }
