@@ -7,6 +7,7 @@ using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
 using BlazorTickets.Features.Portal;
+using BlazorTickets.Features.ServiceLevels;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Users;
 
@@ -50,6 +51,7 @@ app.MapTicketEndpoints();
 app.MapMailEndpoints();
 app.MapPortalEndpoints();
 app.MapBillingEndpoints();
+app.MapServiceLevelEndpoints();
 app.MapMailDisplayEndpoints();
 // The app's own Content-Security-Policy carries frame-ancestors; a second header from Blazor would only repeat it.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -210,4 +210,94 @@ public sealed class WorkloadBoardTests(TimeTrackingFixture fixture) : BlazorTick
         cut.Find("[data-testid=billing-view-link]").GetAttribute("href").Should().Be("/tickets?unbilled=1");
         cut.FindAll("[data-testid=own-line-only]").Should().BeEmpty();
     }
+
+    /// <summary>A new open ticket with the service-level columns the recompute would have written.</summary>
+    private async Task<int> SlaTicketAsync(string? handlerId, TimeSpan atRiskIn, TimeSpan dueIn, TicketStatus status = TicketStatus.Open)
+    {
+        var now = Host.Clock.GetUtcNow().UtcDateTime;
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var template = await db.Set<Ticket>().AsNoTracking().FirstAsync();
+        var ticket = new Ticket
+        {
+            Number = 890000 + await db.Set<Ticket>().CountAsync(),
+            Subject = "Service level test",
+            Status = status,
+            TenantId = template.TenantId,
+            HandlerId = handlerId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            SlaAtRiskAt = now + atRiskIn,
+            SlaDueAt = now + dueIn,
+        };
+        db.Set<Ticket>().Add(ticket);
+        await db.SaveChangesAsync();
+        return ticket.Id;
+    }
+
+    [Fact]
+    public async Task Open_tickets_whose_service_level_is_at_risk_or_breached_are_counted_per_agent_and_unassigned()
+    {
+        var agent = await Host.NewAgentAsync("Sally Sla");
+        var hour = TimeSpan.FromHours(1);
+        await SlaTicketAsync(agent, atRiskIn: -hour, dueIn: hour);
+        await SlaTicketAsync(agent, atRiskIn: -2 * hour, dueIn: -hour);
+        await SlaTicketAsync(agent, atRiskIn: -2 * hour, dueIn: TimeSpan.Zero);
+        await SlaTicketAsync(agent, atRiskIn: hour, dueIn: 2 * hour);
+        await SlaTicketAsync(agent, atRiskIn: -2 * hour, dueIn: -hour, status: TicketStatus.Closed);
+        await SlaTicketAsync(null, atRiskIn: -hour, dueIn: hour);
+        await SlaTicketAsync(null, atRiskIn: -2 * hour, dueIn: -hour);
+        var now = Host.Clock.GetUtcNow().UtcDateTime;
+        await using var db = await Host.DbFactory.CreateDbContextAsync();
+        var unassigned = db.Set<Ticket>().Where(t => t.HandlerId == null && t.Status != TicketStatus.Closed);
+
+        var board = await Host.Workload.GetAsync(null);
+        var own = await Host.Workload.GetAsync(agent);
+
+        var line = board.Agents.Single(a => a.UserId == agent);
+        (line.SlaAtRisk, line.SlaBreached).Should().Be((1, 2), "due exactly now is breached, at risk later is neither, a closed ticket is not counted");
+        (own.Agents.Single().SlaAtRisk, own.Agents.Single().SlaBreached).Should().Be((1, 2));
+        board.Unassigned!.SlaAtRisk.Should().Be(await unassigned.CountAsync(t => t.SlaAtRiskAt <= now && t.SlaDueAt > now)).And.BeGreaterThan(0);
+        board.Unassigned.SlaBreached.Should().Be(await unassigned.CountAsync(t => t.SlaDueAt <= now)).And.BeGreaterThan(0);
+        board.Agents.Where(a => a.UserId != agent).Sum(a => a.SlaAtRisk + a.SlaBreached)
+            .Should().Be(await db.Set<Ticket>().CountAsync(t => t.HandlerId != null && t.HandlerId != agent && t.Status != TicketStatus.Closed && t.SlaAtRiskAt <= now));
+    }
+
+    [Fact]
+    public async Task The_service_level_columns_link_to_the_desk_filters_are_coloured_and_follow_a_service_level_change_live()
+    {
+        var agent = await Host.NewAgentAsync("Simon Sla");
+        var hour = TimeSpan.FromHours(1);
+        var ticket = await SlaTicketAsync(agent, atRiskIn: -hour, dueIn: hour);
+        await SlaTicketAsync(agent, atRiskIn: hour, dueIn: 2 * hour);
+        var cut = await RenderAsLeadAsync();
+
+        var atRisk = cut.Find(Row(agent)).QuerySelector("[data-testid=sla-at-risk]")!;
+        var breached = cut.Find(Row(agent)).QuerySelector("[data-testid=sla-breached]")!;
+        (atRisk.TextContent, breached.TextContent).Should().Be(("1", "0"));
+        atRisk.ClassList.Should().Contain("mud-warning-text");
+        breached.ClassList.Should().NotContain("mud-error-text");
+        atRisk.GetAttribute("href").Should().Be($"/tickets?handler={agent}&atrisk=1");
+        breached.GetAttribute("href").Should().Be($"/tickets?handler={agent}&breached=1");
+        TicketListFilter.FromQuery(new Uri(new Uri("http://x"), atRisk.GetAttribute("href")!).Query).Should().Be(new TicketListFilter { HandlerId = agent, SlaAtRisk = true });
+        var line = cut.Find("[data-testid=workload-unassigned]");
+        line.QuerySelector("[data-testid=sla-at-risk]")!.GetAttribute("href").Should().Be("/tickets?unassigned=1&atrisk=1");
+        line.QuerySelector("[data-testid=sla-breached]")!.GetAttribute("href").Should().Be("/tickets?unassigned=1&breached=1");
+
+        // As the service levels' recompute writes a due time that has passed: straight to the columns, then published.
+        var now = Host.Clock.GetUtcNow().UtcDateTime;
+        await using (var db = await Host.DbFactory.CreateDbContextAsync())
+        {
+            await db.Set<Ticket>().Where(t => t.Id == ticket)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.SlaDueAt, now - hour).SetProperty(t => t.SlaAtRiskAt, now - 2 * hour));
+        }
+        Host.Notifier.Publish([ticket], TicketFields.Sla);
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find(Row(agent));
+            row.QuerySelector("[data-testid=sla-at-risk]")!.TextContent.Should().Be("0");
+            row.QuerySelector("[data-testid=sla-breached]")!.TextContent.Should().Be("1");
+            row.QuerySelector("[data-testid=sla-breached]")!.ClassList.Should().Contain("mud-error-text");
+        }, Patience);
+    }
 }

@@ -13,7 +13,9 @@ public sealed record AgentWorkload(
     int Overdue,
     IReadOnlyList<int> MinutesPerDay,
     int MinutesToday,
-    int UnbilledMinutes)
+    int UnbilledMinutes,
+    int SlaAtRisk = 0,
+    int SlaBreached = 0)
 {
     public int OpenTotal => OpenByStatus.Values.Sum();
     public int MinutesThisWeek => MinutesPerDay.Sum();
@@ -21,7 +23,7 @@ public sealed record AgentWorkload(
 }
 
 /// <summary>Open tickets nobody handles yet: new mail lands here until someone takes it.</summary>
-public sealed record UnassignedWorkload(IReadOnlyDictionary<TicketStatus, int> OpenByStatus, int Overdue)
+public sealed record UnassignedWorkload(IReadOnlyDictionary<TicketStatus, int> OpenByStatus, int Overdue, int SlaAtRisk = 0, int SlaBreached = 0)
 {
     public int OpenTotal => OpenByStatus.Values.Sum();
     public int Open(TicketStatus status) => OpenByStatus.TryGetValue(status, out var count) ? count : 0;
@@ -36,7 +38,7 @@ public sealed record WorkloadData(DateOnly Today, DateOnly WeekStart, IReadOnlyL
         [TicketStatus.New, TicketStatus.Open, TicketStatus.InProgress, TicketStatus.WaitingForCustomer, TicketStatus.Answered];
 }
 
-/// <summary>The team lead's workload board: per agent open tickets, overdue tickets and logged hours.</summary>
+/// <summary>The team lead's workload board: per agent open tickets, overdue tickets, service levels at risk or breached and logged hours.</summary>
 public sealed class WorkloadService(
     IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, RunningTimerRegistry registry, TenantScope? tenantScope = null)
 {
@@ -66,6 +68,15 @@ public sealed class WorkloadService(
                 && (onlyUserId == null || t.HandlerId == onlyUserId))
             .GroupBy(t => t.HandlerId)
             .Select(g => new { HandlerId = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        // The desk's "SLA at risk" and "SLA breached" as of now, read from the ticket's own due columns; a breached target
+        // was at risk before, so one range of the at-risk index covers both.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sla = await db.Set<Ticket>().AsNoTracking()
+            .WhereTenantAllowed(access, t => t.TenantId)
+            .Where(t => t.SlaAtRiskAt <= now && t.Status != TicketStatus.Closed && (onlyUserId == null || t.HandlerId == onlyUserId))
+            .GroupBy(t => t.HandlerId)
+            .Select(g => new { HandlerId = g.Key, AtRisk = g.Sum(t => t.SlaDueAt > now ? 1 : 0), Breached = g.Sum(t => t.SlaDueAt <= now ? 1 : 0) })
             .ToListAsync(ct);
         var week = await db.Set<TimeEntry>().AsNoTracking()
             .WhereTenantAllowed(access, e => e.Ticket.TenantId)
@@ -109,7 +120,9 @@ public sealed class WorkloadService(
                     overdue.SingleOrDefault(o => o.HandlerId == pair.Key)?.Count ?? 0,
                     perDay,
                     perDay[today.DayNumber - weekStart.DayNumber],
-                    unbilled.SingleOrDefault(u => u.UserId == pair.Key)?.Minutes ?? 0);
+                    unbilled.SingleOrDefault(u => u.UserId == pair.Key)?.Minutes ?? 0,
+                    sla.SingleOrDefault(s => s.HandlerId == pair.Key)?.AtRisk ?? 0,
+                    sla.SingleOrDefault(s => s.HandlerId == pair.Key)?.Breached ?? 0);
             })
             .OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
@@ -117,18 +130,23 @@ public sealed class WorkloadService(
             ? null
             : new UnassignedWorkload(
                 open.Where(o => o.HandlerId == null).ToDictionary(o => o.Status, o => o.Count),
-                overdue.SingleOrDefault(o => o.HandlerId == null)?.Count ?? 0);
+                overdue.SingleOrDefault(o => o.HandlerId == null)?.Count ?? 0,
+                sla.SingleOrDefault(s => s.HandlerId == null)?.AtRisk ?? 0,
+                sla.SingleOrDefault(s => s.HandlerId == null)?.Breached ?? 0);
         return new WorkloadData(today, weekStart, agents, unassigned);
     }
 
     /// <summary>The ticket list's URL for one number on the board.</summary>
     /// <param name="handlerId">Null: the tickets nobody handles.</param>
-    public static string TicketListUrl(string? handlerId, IEnumerable<TicketStatus>? statuses = null, bool overdue = false) =>
+    public static string TicketListUrl(
+        string? handlerId, IEnumerable<TicketStatus>? statuses = null, bool overdue = false, bool slaAtRisk = false, bool slaBreached = false) =>
         "/tickets" + new TicketListFilter
         {
             HandlerId = handlerId,
             UnassignedOnly = handlerId is null,
             Statuses = (statuses ?? []).ToHashSet(),
             OverdueOnly = overdue,
+            SlaAtRisk = slaAtRisk,
+            SlaBreached = slaBreached,
         }.ToQuery();
 }
