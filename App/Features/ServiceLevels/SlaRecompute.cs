@@ -155,10 +155,12 @@ public sealed class SlaRecompute(
         var list = points.ToList();
         var events = new List<SlaEvent>();
         var created = list.FirstOrDefault(p => p.Kind == HistoryKind.Created);
+        // The ticket's own creation time wins over its entry's where a ticket was written with an earlier one (an import of old data).
+        var openedAt = created is null || createdAt < created.At ? createdAt : created.At;
         // A ticket older than the history counts as opened by its customer.
         if (created is null || created.Field is not null)
         {
-            events.Add(new SlaEvent(created?.At ?? createdAt, SlaEventKind.CustomerMessage));
+            events.Add(new SlaEvent(openedAt, SlaEventKind.CustomerMessage));
         }
         TicketStatus? initial = null;
         foreach (var point in list)
@@ -180,7 +182,7 @@ public sealed class SlaRecompute(
                     break;
             }
         }
-        return new SlaTimeline(created?.At ?? createdAt, initial ?? currentStatus, events);
+        return new SlaTimeline(openedAt, initial ?? currentStatus, events);
     }
 
     /// <summary>
