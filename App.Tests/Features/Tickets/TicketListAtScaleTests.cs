@@ -28,12 +28,16 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         public List<int> CustomerIds { get; } = [];
         public List<int> TenantIds { get; } = [];
         public DateOnly Today { get; private set; }
+        public DateTime UtcNow { get; private set; }
 
         public async Task InitializeAsync()
         {
             Services = await TestServices.CreateAsync();
             var clock = Services.Get<TimeProvider>();
             Today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+            UtcNow = clock.GetUtcNow().UtcDateTime;
+            // Its own sequence, so the other columns stay as they were before tickets had service-level targets.
+            var slaRandom = new Random(7);
             Tickets = new TicketService(Services.DbFactory, clock);
             CappedTickets = new TicketService(Services.DbFactory, clock) { Cap = 100 };
             var random = new Random(5);
@@ -79,6 +83,12 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
                     UpdatedAt = updated,
                     LastMessageAt = random.Next(5) == 0 ? null : updated.AddMinutes(-random.Next(3) * 30),
                 };
+                if (ticket.Status is not (TicketStatus.Closed or TicketStatus.WaitingForCustomer) && slaRandom.Next(4) != 0)
+                {
+                    // Whole hours around now: many ties, some due or at risk exactly now.
+                    ticket.SlaDueAt = UtcNow.AddHours(slaRandom.Next(-48, 96));
+                    ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-slaRandom.Next(0, 30));
+                }
                 if (random.Next(10) == 0)
                 {
                     ticket.Watchers.Add(new TicketWatcher { UserId = agents[random.Next(agents.Count)].Id });
@@ -130,6 +140,13 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         {
             Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New, TicketStatus.Closed }, TenantId = w.TenantIds[0], HandlerId = w.Agents[5],
         },
+        ["SLA at risk"] = w => new TicketListFilter { SlaAtRisk = true },
+        ["SLA breached"] = w => new TicketListFilter { SlaBreached = true },
+        ["SLA at risk + breached"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true },
+        ["SLA breached + status Open+New"] = w => new TicketListFilter { SlaBreached = true, Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New } },
+        ["SLA breached + handler"] = w => new TicketListFilter { SlaBreached = true, HandlerId = w.Agents[2] },
+        ["SLA at risk + mine"] = w => new TicketListFilter { SlaAtRisk = true, MineOnly = true },
+        ["SLA at risk + breached + tenant"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true, TenantId = w.TenantIds[1] },
     };
 
     private static IEnumerable<TicketSort> AllSorts() =>
@@ -150,6 +167,10 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         if (filter.TenantId is int tenant) q = q.Where(t => t.TenantId == tenant);
         if (filter.OverdueOnly) q = q.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
         if (filter.UnbilledOnly) q = q.Where(t => t.TimeTrackingAllowed && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
+        var now = world.UtcNow;
+        if (filter.SlaAtRisk && filter.SlaBreached) q = q.Where(t => (t.SlaAtRiskAt <= now && t.SlaDueAt > now) || t.SlaDueAt <= now);
+        else if (filter.SlaAtRisk) q = q.Where(t => t.SlaAtRiskAt <= now && t.SlaDueAt > now);
+        else if (filter.SlaBreached) q = q.Where(t => t.SlaDueAt <= now);
         IOrderedQueryable<Ticket> o = (sort.Field, sort.Descending) switch
         {
             (TicketSortField.Number, false) => q.OrderBy(t => t.Number),
@@ -167,6 +188,8 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
             (TicketSortField.LastMessageAt, false) => q.OrderBy(t => t.LastMessageAt),
             (TicketSortField.LastMessageAt, true) => q.OrderByDescending(t => t.LastMessageAt),
             (TicketSortField.UpdatedAt, false) => q.OrderBy(t => t.UpdatedAt),
+            (TicketSortField.SlaDueAt, false) => q.OrderBy(t => t.SlaDueAt),
+            (TicketSortField.SlaDueAt, true) => q.OrderByDescending(t => t.SlaDueAt),
             _ => q.OrderByDescending(t => t.UpdatedAt),
         };
         o = sort.Descending ? o.ThenByDescending(t => t.Id) : o.ThenBy(t => t.Id);

@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("91627b64-c7fa-48a9-99e8-9e111ed2321f"), entityTypeCount: 45)
+            : base(skipDetectChanges: false, modelId: new Guid("8e4b3f53-9d47-431d-9f0b-99f661730516"), entityTypeCount: 45)
         {
         }
 
