@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8e4b3f53-9d47-431d-9f0b-99f661730516"), entityTypeCount: 45)
+            : base(skipDetectChanges: false, modelId: new Guid("53b52c6c-c82a-4a62-9b79-50d45452f50d"), entityTypeCount: 45)
         {
         }
 

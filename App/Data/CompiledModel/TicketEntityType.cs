@@ -291,7 +291,7 @@ namespace BlazorTickets.Data.CompiledModel
             iX_Tickets_ExpectedDate_NotClosed.AddAnnotation("Relational:Filter", "\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
             var iX_Tickets_SlaRunning = runtimeEntityType.AddIndex(
-                new[] { slaAtRiskAt, slaDueAt, updatedAt },
+                new[] { slaAtRiskAt, slaDueAt, updatedAt, status, handlerId, tenantId },
                 name: "IX_Tickets_SlaRunning");
             iX_Tickets_SlaRunning.AddAnnotation("Relational:Filter", "\"SlaAtRiskAt\" IS NOT NULL");
 

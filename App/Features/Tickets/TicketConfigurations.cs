@@ -56,9 +56,11 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.Property(t => t.SlaDueAt).HasDefaultValue(Ticket.NoDue);
         // The due sort walks this one.
         b.HasIndex(t => t.SlaDueAt);
-        // At risk and breached: only tickets with a running target, with the due time and the default sort's column, so
-        // the filters are answered from the index alone.
-        b.HasIndex(t => new { t.SlaAtRiskAt, t.SlaDueAt, t.UpdatedAt }, "IX_Tickets_SlaRunning").HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
+        // At risk and breached: only the tickets with a running target (open work, not years of history), with the due
+        // time, the default sort's column and the columns of the filters beside them, so the filters are answered from
+        // the index alone; a row lookup per entry costs about 10 µs, ten thousand of them a tenth of a second.
+        b.HasIndex(t => new { t.SlaAtRiskAt, t.SlaDueAt, t.UpdatedAt, t.Status, t.HandlerId, t.TenantId }, "IX_Tickets_SlaRunning")
+            .HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
     }
 }
 

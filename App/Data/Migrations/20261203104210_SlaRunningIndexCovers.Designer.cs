@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorTickets.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261203102432_SlaRunningIndexCovers")]
+    [Migration("20261203104210_SlaRunningIndexCovers")]
     partial class SlaRunningIndexCovers
     {
         /// <inheritdoc />
@@ -1266,7 +1266,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
-                    b.HasIndex(new[] { "SlaAtRiskAt", "SlaDueAt", "UpdatedAt" }, "IX_Tickets_SlaRunning")
+                    b.HasIndex(new[] { "SlaAtRiskAt", "SlaDueAt", "UpdatedAt", "Status", "HandlerId", "TenantId" }, "IX_Tickets_SlaRunning")
                         .HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "UpdatedAt" }, "IX_Tickets_Unbilled_UpdatedAt")

@@ -17,7 +17,7 @@ namespace BlazorTickets.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_SlaRunning",
                 table: "Tickets",
-                columns: new[] { "SlaAtRiskAt", "SlaDueAt", "UpdatedAt" },
+                columns: new[] { "SlaAtRiskAt", "SlaDueAt", "UpdatedAt", "Status", "HandlerId", "TenantId" },
                 filter: "\"SlaAtRiskAt\" IS NOT NULL");
         }
 
