@@ -187,7 +187,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         TicketSearchQuery? search = null, TicketIdRange? searchRange = null, bool mineBySortIndex = false, bool searchFromFilter = false)
     {
         var query = db.Set<Ticket>().AsNoTracking().WhereTenantAllowed(access, t => t.TenantId);
-        // Only tickets with a running target can be at risk or breached: a few thousand of a million, in the SLA index
+        // Only tickets with a running target can be at risk or breached: some ten thousand of a million, in the SLA index
         // (open work, not years of history). Beside it, status, handler and tenant are written so that SQLite cannot use
         // their indexes (+ 0, coalesce), which hold a large share of the desk; without statistics it would prefer them.
         var slaDrives = filter.SlaAtRisk || filter.SlaBreached;
