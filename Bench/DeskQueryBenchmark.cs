@@ -25,8 +25,14 @@ namespace BlazorTickets.Bench;
 public static class DeskQueryBenchmark
 {
     /// <summary>Bump when the fill changes, so cached databases of an older fill are not reused.</summary>
-    private const int FillVersion = 1;
+    private const int FillVersion = 2;
     private const int PageSize = 25;
+
+    /// <summary>
+    /// The instant the fill is dated from and the service reads the list at: service-level targets are due relative to
+    /// it, so a cached database measures the same at-risk and breached tickets on every later run.
+    /// </summary>
+    public static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Where the filled database of <paramref name="ticketCount"/> tickets is kept between runs.</summary>
     public static string CacheFolderOf(int ticketCount) =>
@@ -61,7 +67,7 @@ public static class DeskQueryBenchmark
                     .AddSimpleConsole();
             }
         });
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new BenchClock(Now));
         services.AddData(configuration, new BenchEnvironment(folder));
         services.AddAccount();
         services.AddDemo();
@@ -87,7 +93,7 @@ public static class DeskQueryBenchmark
             else
             {
                 var fill = Stopwatch.StartNew();
-                await DeskFill.FillAsync(dbFactory, ticketCount);
+                await DeskFill.FillAsync(dbFactory, ticketCount, Now.UtcDateTime);
                 await File.WriteAllTextAsync(complete, DateTime.UtcNow.ToString("O"));
                 Console.WriteLine($"filled {ticketCount:N0} tickets, {ticketCount * 3:N0} messages in {fill.Elapsed.TotalSeconds:F1} s");
             }
@@ -114,7 +120,7 @@ public static class DeskQueryBenchmark
             customer = await db.Set<Customer>().OrderBy(c => c.Id).Skip(7).Select(c => c.Id).FirstAsync();
             tenant = await db.Set<Tenant>().OrderBy(t => t.Id).Skip(1).Select(t => t.Id).FirstAsync();
         }
-        var service = new TicketService(dbFactory, TimeProvider.System);
+        var service = new TicketService(dbFactory, new BenchClock(Now));
         var openOrNew = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New };
         var deepPage = Math.Min(5_000, ticketCount / PageSize / 2);
         var cases = new List<(string Name, TicketListFilter Filter, TicketSort Sort, Func<TicketListFilter, TicketSort, int, Task<PagedResult<TicketListRow>>> Query)>();
@@ -137,6 +143,15 @@ public static class DeskQueryBenchmark
         cases.Add(("unbilled time", new() { UnbilledOnly = true }, TicketSort.Default, Page()));
         cases.Add(("status Open+New + handler + tenant", new() { Statuses = openOrNew, HandlerId = handler, TenantId = tenant }, TicketSort.Default, Page()));
         cases.Add(("number #1500", new() { Text = "#1500" }, TicketSort.Default, Page()));
+        var byDue = new TicketSort(TicketSortField.SlaDueAt, false);
+        cases.Add(("SLA at risk", new() { SlaAtRisk = true }, TicketSort.Default, Page()));
+        cases.Add(("SLA breached", new() { SlaBreached = true }, TicketSort.Default, Page()));
+        cases.Add(("SLA at risk + breached", new() { SlaAtRisk = true, SlaBreached = true }, TicketSort.Default, Page()));
+        cases.Add(("SLA breached + status Open+New", new() { SlaBreached = true, Statuses = openOrNew }, TicketSort.Default, Page()));
+        cases.Add(("SLA breached + handler", new() { SlaBreached = true, HandlerId = handler }, TicketSort.Default, Page()));
+        cases.Add(("SLA at risk + my tickets", new() { SlaAtRisk = true, MineOnly = true }, TicketSort.Default, Page()));
+        cases.Add(("SLA breached, by due", new() { SlaBreached = true }, byDue, Page()));
+        cases.Add(("SLA at risk + breached, by due", new() { SlaAtRisk = true, SlaBreached = true }, byDue, Page()));
         foreach (var field in Enum.GetValues<TicketSortField>())
         {
             foreach (var descending in new[] { false, true })
@@ -144,6 +159,8 @@ public static class DeskQueryBenchmark
                 cases.Add(($"sort by {field} {(descending ? "desc" : "asc")}", new(), new TicketSort(field, descending), Page()));
             }
         }
+        cases.Add(($"sort by SlaDueAt asc, deep page {deepPage:N0}", new(), byDue, Page(deepPage)));
+        cases.Add(($"sort by SlaDueAt desc, deep page {deepPage:N0}", new(), byDue with { Descending = true }, Page(deepPage)));
         cases.Add(("full-text 'printer' in bodies", new() { Text = "printer" }, TicketSort.Default, Page()));
         cases.Add(("full-text 'printer' + status Open+New", new() { Text = "printer", Statuses = openOrNew }, TicketSort.Default, Page()));
         cases.Add(("full-text 'printer' + handler", new() { Text = "printer", HandlerId = handler }, TicketSort.Default, Page()));
@@ -179,6 +196,14 @@ public static class DeskQueryBenchmark
         Console.WriteLine($"worst p95: {worst:F1} ms");
     }
 
+    /// <summary>A clock that stands at <paramref name="now"/>, in UTC.</summary>
+    private sealed class BenchClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    }
+
     private sealed class BenchEnvironment(string root) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = Environments.Production;
@@ -191,7 +216,9 @@ public static class DeskQueryBenchmark
 /// <summary>
 /// A desk of N tickets as years of support leave it: most tickets closed, a few tenants of different sizes, agents
 /// who handle very different shares, customers with a long tail, expected dates on a third, time entries on some,
-/// most of them billed; 3 messages per ticket in English and German, a third of them with HTML.
+/// most of them billed; 3 messages per ticket in English and German, a third of them with HTML. Nine in ten tickets
+/// neither closed nor waiting for the customer have a running service-level target, due from 3 days before
+/// <c>now</c> to 5 days after, at risk from 80 % of a target of 4–40 hours; the others have none.
 /// Raw SQL in large transactions with prepared commands, the full-text index built afterwards like the migration does.
 /// </summary>
 public static class DeskFill
@@ -200,16 +227,17 @@ public static class DeskFill
     private static readonly double[] TenantShares = [0.55, 0.2, 0.13, 0.08, 0.04];
     private const int AgentCount = 20;
 
-    public static async Task FillAsync(IDbContextFactory<AppDbContext> dbFactory, int ticketCount)
+    public static async Task FillAsync(IDbContextFactory<AppDbContext> dbFactory, int ticketCount, DateTime now)
     {
         var random = new Random(11);
+        // Its own sequence, so the rest of the fill stays as it was before tickets had targets.
+        var slaRandom = new Random(17);
         await using var db = await dbFactory.CreateDbContextAsync();
         db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await db.Database.ExecuteSqlRawAsync(TicketSearchSql.DropTriggers);
         await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF; PRAGMA cache_size=-400000; PRAGMA foreign_keys=OFF;");
-        var now = DateTime.UtcNow;
         var customerCount = Math.Clamp(ticketCount / 50, 200, 50_000);
         var agentIds = Enumerable.Range(1, AgentCount).Select(i => $"agent-{i:00}").ToList();
         var customerTenant = new int[customerCount + 1];
@@ -276,9 +304,9 @@ public static class DeskFill
             await using var transaction = connection.BeginTransaction();
             var ticket = SearchBenchmark.Command(connection, transaction, """
                 INSERT INTO Tickets (Id, Number, Subject, Status, HandlerId, CustomerId, TenantId, ExpectedDate, TimeTrackingAllowed,
-                    CreatedAt, UpdatedAt, UpdatedBy, LastMessageAt, Version, CustomerNote, InternalNote)
-                VALUES ($id, $number, $subject, $status, $handler, $customer, $tenant, $expected, $tracking, $created, $updated, $by, $last, 0, '', '')
-                """, "$id", "$number", "$subject", "$status", "$handler", "$customer", "$tenant", "$expected", "$tracking", "$created", "$updated", "$by", "$last");
+                    CreatedAt, UpdatedAt, UpdatedBy, LastMessageAt, Version, CustomerNote, InternalNote, SlaDueAt, SlaAtRiskAt)
+                VALUES ($id, $number, $subject, $status, $handler, $customer, $tenant, $expected, $tracking, $created, $updated, $by, $last, 0, '', '', $due, $atRisk)
+                """, "$id", "$number", "$subject", "$status", "$handler", "$customer", "$tenant", "$expected", "$tracking", "$created", "$updated", "$by", "$last", "$due", "$atRisk");
             var message = SearchBenchmark.Command(connection, transaction, """
                 INSERT INTO TicketMessages (TicketId, Direction, "From", "To", Cc, Subject, Date, TextBody, HtmlBody, IsAutomatic, AuthorId)
                 VALUES ($ticket, $direction, $from, $to, '', $subject, $date, $text, $html, 0, $author)
@@ -319,8 +347,17 @@ public static class DeskFill
                     messageDates[m] = created.AddMinutes(m * random.Next(30, 600));
                     lastMessage = messageDates[m];
                 }
+                var slaDue = Ticket.NoDue;
+                DateTime? slaAtRisk = null;
+                if (status is not (TicketStatus.Closed or TicketStatus.WaitingForCustomer) && slaRandom.Next(10) != 0)
+                {
+                    var targetHours = 4 + slaRandom.NextDouble() * 36;
+                    slaDue = now.AddHours(-3 * 24 + slaRandom.NextDouble() * 8 * 24);
+                    slaAtRisk = slaDue.AddHours(-0.2 * targetHours);
+                }
                 SearchBenchmark.Run(ticket, id, 1001 + i, subject, (int)status, (object?)handler ?? DBNull.Value, customerId, customerTenant[customerId],
-                    expected is DateOnly e ? e.ToString("yyyy-MM-dd") : DBNull.Value, tracking, created, updated, (object?)handler ?? DBNull.Value, lastMessage!);
+                    expected is DateOnly e ? e.ToString("yyyy-MM-dd") : DBNull.Value, tracking, created, updated, (object?)handler ?? DBNull.Value, lastMessage!,
+                    slaDue, (object?)slaAtRisk ?? DBNull.Value);
                 for (var m = 0; m < 3; m++)
                 {
                     var fromCustomer = m != 1;

@@ -28,14 +28,16 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         public List<int> CustomerIds { get; } = [];
         public List<int> TenantIds { get; } = [];
         public DateOnly Today { get; private set; }
-        public DateTime Now { get; private set; }
+        public DateTime UtcNow { get; private set; }
 
         public async Task InitializeAsync()
         {
             Services = await TestServices.CreateAsync();
             var clock = Services.Get<TimeProvider>();
             Today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-            Now = clock.GetUtcNow().UtcDateTime;
+            UtcNow = clock.GetUtcNow().UtcDateTime;
+            // Its own sequence, so the other columns stay as they were before tickets had service-level targets.
+            var slaRandom = new Random(7);
             Tickets = new TicketService(Services.DbFactory, clock);
             CappedTickets = new TicketService(Services.DbFactory, clock) { Cap = 100 };
             var random = new Random(5);
@@ -81,11 +83,11 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
                     UpdatedAt = updated,
                     LastMessageAt = random.Next(5) == 0 ? null : updated.AddMinutes(-random.Next(3) * 30),
                 };
-                // Service levels: a third promise nothing; the others are due around the clock's now, many at the same minute.
-                if (random.Next(3) != 0)
+                if (ticket.Status is not (TicketStatus.Closed or TicketStatus.WaitingForCustomer) && slaRandom.Next(4) != 0)
                 {
-                    ticket.SlaDueAt = clock.GetUtcNow().UtcDateTime.AddHours(random.Next(-30, 30));
-                    ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-random.Next(1, 8));
+                    // Whole hours around now: many ties, some due or at risk exactly now.
+                    ticket.SlaDueAt = UtcNow.AddHours(slaRandom.Next(-48, 96));
+                    ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-slaRandom.Next(0, 30));
                 }
                 if (random.Next(10) == 0)
                 {
@@ -134,13 +136,17 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         ["customer"] = w => new TicketListFilter { CustomerId = w.CustomerIds[3] },
         ["tenant"] = w => new TicketListFilter { TenantId = w.TenantIds[1] },
         ["unbilled"] = w => new TicketListFilter { UnbilledOnly = true },
-        ["sla at risk"] = w => new TicketListFilter { SlaAtRisk = true },
-        ["sla breached"] = w => new TicketListFilter { SlaBreached = true },
-        ["sla at risk or breached, mine"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true, MineOnly = true },
         ["three together"] = w => new TicketListFilter
         {
             Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New, TicketStatus.Closed }, TenantId = w.TenantIds[0], HandlerId = w.Agents[5],
         },
+        ["SLA at risk"] = w => new TicketListFilter { SlaAtRisk = true },
+        ["SLA breached"] = w => new TicketListFilter { SlaBreached = true },
+        ["SLA at risk + breached"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true },
+        ["SLA breached + status Open+New"] = w => new TicketListFilter { SlaBreached = true, Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New } },
+        ["SLA breached + handler"] = w => new TicketListFilter { SlaBreached = true, HandlerId = w.Agents[2] },
+        ["SLA at risk + mine"] = w => new TicketListFilter { SlaAtRisk = true, MineOnly = true },
+        ["SLA at risk + breached + tenant"] = w => new TicketListFilter { SlaAtRisk = true, SlaBreached = true, TenantId = w.TenantIds[1] },
     };
 
     private static IEnumerable<TicketSort> AllSorts() =>
@@ -161,10 +167,10 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         if (filter.TenantId is int tenant) q = q.Where(t => t.TenantId == tenant);
         if (filter.OverdueOnly) q = q.Where(t => t.ExpectedDate != null && t.ExpectedDate < today && t.Status != TicketStatus.Closed);
         if (filter.UnbilledOnly) q = q.Where(t => t.TimeTrackingAllowed && db.Set<TimeEntry>().Any(e => e.TicketId == t.Id && e.Billable && e.QuoteLineId == null));
-        var now = world.Now;
-        if (filter.SlaAtRisk && !filter.SlaBreached) q = q.Where(t => t.SlaAtRiskAt <= now && t.SlaDueAt > now);
-        if (filter.SlaBreached && !filter.SlaAtRisk) q = q.Where(t => t.SlaDueAt <= now);
-        if (filter.SlaBreached && filter.SlaAtRisk) q = q.Where(t => t.SlaDueAt <= now || t.SlaAtRiskAt <= now);
+        var now = world.UtcNow;
+        if (filter.SlaAtRisk && filter.SlaBreached) q = q.Where(t => (t.SlaAtRiskAt <= now && t.SlaDueAt > now) || t.SlaDueAt <= now);
+        else if (filter.SlaAtRisk) q = q.Where(t => t.SlaAtRiskAt <= now && t.SlaDueAt > now);
+        else if (filter.SlaBreached) q = q.Where(t => t.SlaDueAt <= now);
         IOrderedQueryable<Ticket> o = (sort.Field, sort.Descending) switch
         {
             (TicketSortField.Number, false) => q.OrderBy(t => t.Number),

@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("91627b64-c7fa-48a9-99e8-9e111ed2321f"), entityTypeCount: 45)
+            : base(skipDetectChanges: false, modelId: new Guid("53b52c6c-c82a-4a62-9b79-50d45452f50d"), entityTypeCount: 45)
         {
         }
 

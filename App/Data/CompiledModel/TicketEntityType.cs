@@ -290,10 +290,10 @@ namespace BlazorTickets.Data.CompiledModel
                 name: "IX_Tickets_ExpectedDate_NotClosed");
             iX_Tickets_ExpectedDate_NotClosed.AddAnnotation("Relational:Filter", "\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
-            var iX_Tickets_SlaAtRiskAt_Running = runtimeEntityType.AddIndex(
-                new[] { slaAtRiskAt },
-                name: "IX_Tickets_SlaAtRiskAt_Running");
-            iX_Tickets_SlaAtRiskAt_Running.AddAnnotation("Relational:Filter", "\"SlaAtRiskAt\" IS NOT NULL");
+            var iX_Tickets_SlaRunning = runtimeEntityType.AddIndex(
+                new[] { slaAtRiskAt, slaDueAt, updatedAt, status, handlerId, tenantId },
+                name: "IX_Tickets_SlaRunning");
+            iX_Tickets_SlaRunning.AddAnnotation("Relational:Filter", "\"SlaAtRiskAt\" IS NOT NULL");
 
             var iX_Tickets_Unbilled_UpdatedAt = runtimeEntityType.AddIndex(
                 new[] { updatedAt },

@@ -1263,7 +1263,7 @@ namespace BlazorTickets.Data.Migrations
                     b.HasIndex(new[] { "ExpectedDate", "UpdatedAt" }, "IX_Tickets_ExpectedDate_NotClosed")
                         .HasFilter("\"ExpectedDate\" IS NOT NULL AND \"Status\" <> 5");
 
-                    b.HasIndex(new[] { "SlaAtRiskAt" }, "IX_Tickets_SlaAtRiskAt_Running")
+                    b.HasIndex(new[] { "SlaAtRiskAt", "SlaDueAt", "UpdatedAt", "Status", "HandlerId", "TenantId" }, "IX_Tickets_SlaRunning")
                         .HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "UpdatedAt" }, "IX_Tickets_Unbilled_UpdatedAt")

@@ -52,11 +52,15 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => t.HandlerName);
         b.HasIndex(t => t.CustomerName);
         // Unbilled time: the few tickets that have any, in the default sort's order.
-        b.Property(t => t.SlaDueAt).HasDefaultValue(Ticket.NoDue);
-        // Breached and the due sort walk this; at risk walks the second, which holds only tickets with a running target.
-        b.HasIndex(t => t.SlaDueAt);
-        b.HasIndex(t => t.SlaAtRiskAt, "IX_Tickets_SlaAtRiskAt_Running").HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
         b.HasIndex(t => t.UpdatedAt, "IX_Tickets_Unbilled_UpdatedAt").HasFilter("\"HasUnbilledTime\" AND \"TimeTrackingAllowed\"");
+        b.Property(t => t.SlaDueAt).HasDefaultValue(Ticket.NoDue);
+        // The due sort walks this one.
+        b.HasIndex(t => t.SlaDueAt);
+        // At risk and breached: only the tickets with a running target (open work, not years of history), with the due
+        // time, the default sort's column and the columns of the filters beside them, so the filters are answered from
+        // the index alone; a row lookup per entry costs about 10 µs, ten thousand of them a tenth of a second.
+        b.HasIndex(t => new { t.SlaAtRiskAt, t.SlaDueAt, t.UpdatedAt, t.Status, t.HandlerId, t.TenantId }, "IX_Tickets_SlaRunning")
+            .HasFilter("\"SlaAtRiskAt\" IS NOT NULL");
     }
 }
 
