@@ -228,6 +228,27 @@ public sealed class SlaRecomputeTests : IAsyncLifetime
         (await watch.NextMomentAsync()).Should().BeNull("nothing else runs toward a due time");
     }
 
+    [Fact]
+    public async Task A_new_policy_shows_old_open_tickets_as_breached_but_tells_nobody_about_them()
+    {
+        await SavePolicyAsync(null, firstResponseHours: 4);
+        await RecomputeAllAsync();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        var now = clock.Now.UtcDateTime;
+        var breached = await db.Set<Ticket>().CountAsync(t => t.SlaDueAt <= now);
+        breached.Should().BeGreaterThan(10, "the demo's open tickets are weeks old");
+
+        (await app.Get<SlaWatch>().EscalateAsync()).Should().Be(0);
+        (await db.Set<UserNotification>().CountAsync()).Should().Be(0);
+
+        // A moment that passes from now on is told as usual.
+        var ticketId = await ImportAsync("Fresh trouble", "Nora Neu <nora@neu.example>");
+        await RecomputeAllAsync();
+        clock.Now = clock.Now.AddHours(5);
+        (await app.Get<SlaWatch>().EscalateAsync()).Should().BeGreaterThanOrEqualTo(1);
+        (await db.Set<UserNotification>().AnyAsync(n => n.Link == $"/tickets/{ticketId}")).Should().BeTrue();
+    }
+
     private async Task<int> OutboxCountAsync()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();

@@ -12,7 +12,7 @@ namespace BlazorTickets.Features.ServiceLevels;
 /// change. Due times are written without touching the ticket's version, so an agent's save never conflicts with it.
 /// </summary>
 public sealed class SlaRecompute(
-    IDbContextFactory<AppDbContext> dbFactory, BusinessCalendarService calendars, TicketChangeNotifier notifier, SlaWatchSignal watch)
+    IDbContextFactory<AppDbContext> dbFactory, BusinessCalendarService calendars, TicketChangeNotifier notifier, SlaWatchSignal watch, TimeProvider clock)
 {
     public const int HistoryBatch = 2000;
     public const int TicketBatch = 200;
@@ -113,6 +113,7 @@ public sealed class SlaRecompute(
             .ToLookup(h => h.TicketId);
         var stored = (await db.Set<TicketSlaStage>().Where(s => ticketIds.Contains(s.TicketId)).ToListAsync(ct)).ToLookup(s => s.TicketId);
         var hoursOf = new Dictionary<int, BusinessHours>();
+        var now = clock.GetUtcNow().UtcDateTime;
         var changed = new List<TicketChange>();
         foreach (var ticket in tickets)
         {
@@ -127,7 +128,7 @@ public sealed class SlaRecompute(
                 }
                 results = SlaCalculator.Stages(SlaTargets.Of(policy), hours, TimelineOf(ticket.CreatedAt, ticket.Status, history[ticket.Id]));
             }
-            var stagesChanged = Reconcile(db, ticket.Id, stored[ticket.Id].ToList(), results);
+            var stagesChanged = Reconcile(db, ticket.Id, stored[ticket.Id].ToList(), results, now);
             var running = results.Where(r => r.CompletedAt is null && r.DueAt is not null).ToList();
             var dueAt = running.Count > 0 ? running.Min(r => r.DueAt!.Value) : Ticket.NoDue;
             var atRiskAt = running.Count > 0 ? running.Min(r => r.AtRiskAt) : null;
@@ -189,7 +190,7 @@ public sealed class SlaRecompute(
     /// Updates the stored stages to the computed ones, keeping the notice stamps of a stage that is still there;
     /// true when anything differs.
     /// </summary>
-    private static bool Reconcile(AppDbContext db, int ticketId, List<TicketSlaStage> stored, IReadOnlyList<SlaStageResult> results)
+    private static bool Reconcile(AppDbContext db, int ticketId, List<TicketSlaStage> stored, IReadOnlyList<SlaStageResult> results, DateTime now)
     {
         foreach (var result in results)
         {
@@ -202,6 +203,16 @@ public sealed class SlaRecompute(
             else
             {
                 stored.Remove(stage);
+            }
+            // A moment that is already past when a recompute first puts it there (a new or tightened policy, changed hours,
+            // old data) shows on the desk but is not told: a new policy must not flood the team leads with old tickets.
+            if (result.AtRiskAt <= now && stage.AtRiskToldAt is null && stage.AtRiskAt != result.AtRiskAt)
+            {
+                stage.AtRiskToldAt = now;
+            }
+            if (result.DueAt <= now && stage.BreachToldAt is null && stage.DueAt != result.DueAt)
+            {
+                stage.BreachToldAt = now;
             }
             stage.TargetMinutes = (int)result.TargetTime.TotalMinutes;
             stage.DueAt = result.DueAt;
