@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["pickers"] = PickerBenchmark.RunAsync,
     ["push-latency"] = PushLatencyBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["sla"] = SlaBenchmark.RunAsync,
     ["startup"] = StartupBenchmark.RunAsync,
     ["timers"] = TimersBenchmark.RunAsync,
 };
