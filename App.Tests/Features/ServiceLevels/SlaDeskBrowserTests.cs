@@ -1,14 +1,11 @@
 using System.Text.RegularExpressions;
 using BlazorTickets.Features.Demo;
-using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.ServiceLevels;
-using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MimeKit;
 
 namespace BlazorTickets.Tests.Features.ServiceLevels;
 
@@ -87,33 +84,14 @@ public sealed class SlaDeskBrowserTests(BrowserFixture browser, SlaAppFactory ap
     /// <summary>A mail from a new customer, handled by Anna, under a one-hour first-response policy of that customer's own.</summary>
     private async Task<(int TicketId, int CustomerId)> ImportedTicketWithPolicyAsync()
     {
+        var (ticketId, _) = await app.ImportAsync("Nora Neu <nora@neu.example>", "Our shop is down", "Nothing loads since this morning.", date: app.Clock.Now);
         int tenantId;
-        await using (var db = await app.DbFactory.CreateDbContextAsync())
-        {
-            tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
-            if (!await db.Set<MailFolderState>().AnyAsync(f => f.TenantId == tenantId && f.Folder == "SLA"))
-            {
-                db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = "SLA", UidValidity = 3 });
-                await db.SaveChangesAsync();
-            }
-        }
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("Nora Neu <nora@neu.example>"));
-        message.To.Add(MailboxAddress.Parse("support@contoso.example"));
-        message.Subject = "Our shop is down";
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("neu.example");
-        message.Date = app.Clock.Now;
-        message.Body = new TextPart("plain") { Text = "Nothing loads since this morning." };
-        using var memory = new MemoryStream();
-        await message.WriteToAsync(memory);
-        var imported = await app.Services.GetRequiredService<MailImporter>().ImportAsync(tenantId, memory.ToArray(), new MailPosition("SLA", 3, 1));
-        var ticketId = imported.TicketId!.Value;
-
         int customerId;
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
             var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == ticketId);
             customerId = ticket.CustomerId!.Value;
+            tenantId = ticket.TenantId;
             ticket.HandlerId = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
             await db.SaveChangesAsync();
         }
