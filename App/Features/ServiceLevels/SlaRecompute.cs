@@ -213,6 +213,7 @@ public sealed class SlaRecompute(
             if (result.DueAt <= now && stage.BreachToldAt is null && stage.DueAt != result.DueAt)
             {
                 stage.BreachToldAt = now;
+                stage.AtRiskToldAt ??= now;
             }
             stage.TargetMinutes = (int)result.TargetTime.TotalMinutes;
             stage.DueAt = result.DueAt;

@@ -45,6 +45,7 @@ public sealed class SlaWatch(
         {
             var count = await EscalateBatchAsync(now, ct);
             told += count;
+            // Fewer told than a full batch: the rest were claimed elsewhere or there are none; the next look finds any left.
             if (count < Batch)
             {
                 return told;
@@ -72,7 +73,7 @@ public sealed class SlaWatch(
             .OrderBy(s => s.Id)
             .Take(Batch)
             .Select(s => new Notice(s.Id, s.TicketId, s.Ticket.Number, s.Ticket.Subject, s.Ticket.TenantId, s.Ticket.HandlerId, s.Target,
-                s.DueAt!.Value, s.DueAt <= now))
+                s.DueAt!.Value, s.BreachToldAt == null && s.DueAt <= now))
             .ToListAsync(ct);
         if (notices.Count == 0)
         {
@@ -87,6 +88,7 @@ public sealed class SlaWatch(
         var mails = new List<(int TenantId, string To, string Subject, string Body)>();
         var told = new List<string>();
         var changedTickets = new HashSet<int>();
+        var claimedCount = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var notice in notices)
         {
@@ -100,6 +102,7 @@ public sealed class SlaWatch(
             {
                 continue;
             }
+            claimedCount++;
             changedTickets.Add(notice.TicketId);
             var handler = notice.HandlerId is { } id && handlers.TryGetValue(id, out var h) && !h.IsDisabled ? h : null;
             var tenantLeads = leads.Where(l => l.TenantIds is null || l.TenantIds.Contains(notice.TenantId)).Select(l => l.Person).ToList();
@@ -131,7 +134,7 @@ public sealed class SlaWatch(
             }
         }
         notifier.Publish(changedTickets, TicketFields.Sla);
-        return notices.Count;
+        return claimedCount;
     }
 
     private sealed record Person(string Id, string Email, bool IsDisabled);
