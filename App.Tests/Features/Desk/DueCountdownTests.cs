@@ -35,7 +35,7 @@ public sealed class DueCountdownTests : BlazorTicketsTestContext
         var cut = RenderAt("/tickets");
 
         cut.FindAll("[data-testid=sla-due] span").Should().BeEmpty();
-        clock.RunningTimers.Should().Be(0);
+        clock.RunningCountdowns.Should().Be(0);
     }
 
     [Fact]
@@ -52,19 +52,19 @@ public sealed class DueCountdownTests : BlazorTicketsTestContext
         var cut = RenderAt("/tickets");
         var due = () => cut.Find("[data-testid=sla-due][data-sla]:not([data-sla=None])");
         cut.WaitForAssertion(() => due().GetAttribute("data-sla").Should().Be("Running"), Patience);
-        clock.RunningTimers.Should().Be(1);
+        clock.RunningCountdowns.Should().Be(1);
 
         clock.Now = clock.Now.AddMinutes(90);
-        clock.FireAll();
+        clock.FireCountdowns();
         cut.WaitForAssertion(() => due().GetAttribute("data-sla").Should().Be("AtRisk"), Patience);
         due().TextContent.Trim().Should().Be("30 min");
 
         Services.GetRequiredService<NavigationManager>().NavigateTo("/tickets?breached=1");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=no-tickets]").Should().NotBeEmpty(), Patience);
-        clock.RunningTimers.Should().Be(0);
+        clock.RunningCountdowns.Should().Be(0);
     }
 
-    /// <summary>A standing clock whose timers fire only when told, and which counts those not yet disposed.</summary>
+    /// <summary>A standing clock whose timers fire only when told, and which counts the due column's timers not yet disposed.</summary>
     private sealed class ManualTimerClock(DateTimeOffset now) : TimeProvider
     {
         private readonly List<ManualTimer> timers = [];
@@ -75,33 +75,40 @@ public sealed class DueCountdownTests : BlazorTicketsTestContext
 
         public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-        public int RunningTimers
+        /// <summary>Running timers with the due column's 30-second period; MudBlazor and others draw timers from the clock too.</summary>
+        public int RunningCountdowns
         {
-            get { lock (timers) return timers.Count(t => !t.Disposed); }
+            get { lock (timers) return timers.Count(t => !t.Disposed && t.Period == TimeSpan.FromSeconds(30)); }
         }
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            var timer = new ManualTimer(callback, state);
+            var timer = new ManualTimer(callback, state, period);
             lock (timers) timers.Add(timer);
             return timer;
         }
 
-        public void FireAll()
+        public void FireCountdowns()
         {
             List<ManualTimer> running;
-            lock (timers) running = timers.Where(t => !t.Disposed).ToList();
+            lock (timers) running = timers.Where(t => !t.Disposed && t.Period == TimeSpan.FromSeconds(30)).ToList();
             running.ForEach(t => t.Fire());
         }
     }
 
-    private sealed class ManualTimer(TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(TimerCallback callback, object? state, TimeSpan period) : ITimer
     {
+        public TimeSpan Period { get; private set; } = period;
+
         public bool Disposed { get; private set; }
 
         public void Fire() => callback(state);
 
-        public bool Change(TimeSpan dueTime, TimeSpan period) => !Disposed;
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Period = period;
+            return !Disposed;
+        }
 
         public void Dispose() => Disposed = true;
 
