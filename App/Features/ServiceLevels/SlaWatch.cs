@@ -89,6 +89,7 @@ public sealed class SlaWatch(
         var told = new List<string>();
         var changedTickets = new HashSet<int>();
         var claimedCount = 0;
+        var zones = new Dictionary<int, TimeZoneInfo>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var notice in notices)
         {
@@ -110,7 +111,10 @@ public sealed class SlaWatch(
                 : handler is not null ? [handler] : tenantLeads;
             recipients = [.. recipients.DistinctBy(p => p.Id)];
             var (title, text) = Wording(notice.Target, notice.Breached);
-            var zone = (await calendars.HoursForAsync(notice.TenantId, ct)).Zone;
+            if (!zones.TryGetValue(notice.TenantId, out var zone))
+            {
+                zones[notice.TenantId] = zone = (await calendars.HoursForAsync(notice.TenantId, ct)).Zone;
+            }
             var due = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(notice.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             var tag = Ticket.FormatNumber(notice.TicketNumber);
             string[] arguments = [tag, notice.Subject, due];
@@ -126,9 +130,13 @@ public sealed class SlaWatch(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         notifications.Published(told);
-        foreach (var mail in mails)
+        foreach (var tenantMails in mails.GroupBy(m => m.TenantId))
         {
-            if (await outbox.CanSendAsync(mail.TenantId, ct))
+            if (!await outbox.CanSendAsync(tenantMails.Key, ct))
+            {
+                continue;
+            }
+            foreach (var mail in tenantMails)
             {
                 await outbox.EnqueueSystemMailAsync(mail.TenantId, mail.To, mail.Subject, mail.Body, ct);
             }
