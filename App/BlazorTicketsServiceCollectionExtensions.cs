@@ -1,6 +1,7 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
+using BlazorTickets.Features.Api;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
@@ -50,6 +51,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddNotifications();
         services.AddServiceLevels();
         services.AddMerging();
+        services.AddApi(configuration);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using BlazorTickets;
 using BlazorTickets.Components;
 using BlazorTickets.Features.Account;
+using BlazorTickets.Features.Api;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Localization;
@@ -38,6 +39,8 @@ if (SecurityHeaders.ServesHttps(app.Configuration))
 }
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseApiProblemResponses();
+app.UseRateLimiter();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -53,6 +56,7 @@ app.MapPortalEndpoints();
 app.MapBillingEndpoints();
 app.MapServiceLevelEndpoints();
 app.MapMailDisplayEndpoints();
+app.MapApi();
 // The app's own Content-Security-Policy carries frame-ancestors; a second header from Blazor would only repeat it.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 

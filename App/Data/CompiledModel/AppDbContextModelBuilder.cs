@@ -11,13 +11,14 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("53b52c6c-c82a-4a62-9b79-50d45452f50d"), entityTypeCount: 45)
+            : base(skipDetectChanges: false, modelId: new Guid("27aa8220-90d4-4915-83b1-0093815c0009"), entityTypeCount: 46)
         {
         }
 
         partial void Initialize()
         {
             var counter = CounterEntityType.Create(this);
+            var apiToken = ApiTokenEntityType.Create(this);
             var quote = QuoteEntityType.Create(this);
             var quoteLine = QuoteLineEntityType.Create(this);
             var customer = CustomerEntityType.Create(this);
@@ -63,6 +64,7 @@ namespace BlazorTickets.Data.CompiledModel
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
+            ApiTokenEntityType.CreateForeignKey1(apiToken, appUser);
             QuoteEntityType.CreateForeignKey1(quote, customer);
             QuoteEntityType.CreateForeignKey2(quote, tenant);
             QuoteLineEntityType.CreateForeignKey1(quoteLine, quote);
@@ -122,6 +124,7 @@ namespace BlazorTickets.Data.CompiledModel
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, appUser);
 
             CounterEntityType.CreateAnnotations(counter);
+            ApiTokenEntityType.CreateAnnotations(apiToken);
             QuoteEntityType.CreateAnnotations(quote);
             QuoteLineEntityType.CreateAnnotations(quoteLine);
             CustomerEntityType.CreateAnnotations(customer);

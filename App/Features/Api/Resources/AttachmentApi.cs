@@ -1,0 +1,8 @@
+namespace BlazorTickets.Features.Api.Resources;
+
+public static class AttachmentApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+    }
+}

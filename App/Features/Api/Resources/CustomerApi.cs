@@ -1,0 +1,8 @@
+namespace BlazorTickets.Features.Api.Resources;
+
+public static class CustomerApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+    }
+}

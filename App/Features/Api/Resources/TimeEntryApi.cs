@@ -1,0 +1,8 @@
+namespace BlazorTickets.Features.Api.Resources;
+
+public static class TimeEntryApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+    }
+}

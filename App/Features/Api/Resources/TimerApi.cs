@@ -1,0 +1,8 @@
+namespace BlazorTickets.Features.Api.Resources;
+
+public static class TimerApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+    }
+}
