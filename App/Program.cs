@@ -39,7 +39,7 @@ if (SecurityHeaders.ServesHttps(app.Configuration))
 }
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseApiProblemResponses();
+app.UseApiResponses();
 app.UseRateLimiter();
 app.UseRequestLocalization();
 app.UseAuthentication();

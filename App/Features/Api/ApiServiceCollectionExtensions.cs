@@ -69,6 +69,7 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Each resource maps its endpoints onto the group; add a resource here.</summary>
     private static readonly Action<RouteGroupBuilder>[] ApiResources =
     [
+        TokenApi.Map,
         Resources.TicketApi.Map,
         Resources.MessageApi.Map,
         Resources.AttachmentApi.Map,
@@ -87,16 +88,31 @@ public static class ApiServiceCollectionExtensions
             .WithMetadata(new ApiScopeMetadata(policy, scope));
 
     /// <summary>
+    /// The reference page starts its script inline; it shows no user data, so only there inline scripts may run.
+    /// </summary>
+    public const string ReferenceContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    /// <summary>
     /// Keeps API answers JSON: the app's HTML status pages stay out of /api, and a refusal without a body (401, 403,
     /// 404 from routing) gets problem details.
     /// </summary>
-    public static IApplicationBuilder UseApiProblemResponses(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseApiResponses(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
             if (!http.Request.Path.StartsWithSegments("/api"))
             {
                 await next(http);
                 return;
+            }
+            if (http.Request.Path.StartsWithSegments(ReferencePath))
+            {
+                http.Response.OnStarting(() =>
+                {
+                    http.Response.Headers.ContentSecurityPolicy = ReferenceContentSecurityPolicy;
+                    return Task.CompletedTask;
+                });
             }
             if (http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
