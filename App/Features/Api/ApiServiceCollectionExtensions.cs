@@ -54,6 +54,8 @@ public static class ApiServiceCollectionExtensions
         endpoints.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
         endpoints.MapScalarApiReference(ReferencePath, o => o
             .WithTitle("BlazorTickets API")
+            // The fonts would come from Scalar's servers; the system fonts keep every request on this site.
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/api/{documentName}/openapi.json"));
 
         var api = endpoints.MapGroup(BasePath)
