@@ -1,0 +1,113 @@
+using System.Net;
+using BlazorTickets.Features.Api;
+using BlazorTickets.Features.Api.Tokens;
+using BlazorTickets.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorTickets.Tests.Features.Api;
+
+/// <summary>
+/// Rules every API endpoint keeps, checked over all of them as mapped, so a new endpoint cannot slip past: it names a
+/// scope, it refuses a request without a token and one whose token lacks that scope, even an admin's.
+/// The resource tests check each endpoint's roles, data and validation.
+/// </summary>
+public sealed class ApiContractTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    private sealed record ApiEndpoint(string Method, string Route, string Url, ApiScopeMetadata? Scope)
+    {
+        public override string ToString() => $"{Method} {Route}";
+    }
+
+    private IReadOnlyList<ApiEndpoint> Endpoints() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiServiceCollectionExtensions.BasePath + "/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(method =>
+                new ApiEndpoint(method, e.RoutePattern.RawText!, FillIn(e.RoutePattern), e.Metadata.GetMetadata<ApiScopeMetadata>())))
+            .OrderBy(e => e.Route, StringComparer.Ordinal)
+            .ToList();
+
+    [Fact]
+    public void Every_endpoint_but_the_callers_own_names_a_known_scope()
+    {
+        var endpoints = Endpoints();
+
+        endpoints.Should().HaveCountGreaterThan(20, "the tickets, messages, time, customers, quotes and directory resources are mapped");
+        endpoints.Where(e => e.Route != ApiServiceCollectionExtensions.BasePath + "/me")
+            .Where(e => e.Scope is null || !ApiScopes.All.Contains(e.Scope.Scope))
+            .Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Without_a_token_every_endpoint_answers_401()
+    {
+        using var client = app.ApiClient(null);
+        var failures = new List<string>();
+
+        foreach (var endpoint in Endpoints())
+        {
+            using var response = await client.SendAsync(Request(endpoint));
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                failures.Add($"{endpoint} answered {(int)response.StatusCode}");
+            }
+        }
+
+        failures.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_admin_token_without_the_endpoints_scope_gets_403_on_every_endpoint()
+    {
+        var failures = new List<string>();
+        foreach (var scope in ApiScopes.All)
+        {
+            using var client = await app.ApiClientAsync("admin@contoso.example", [.. ApiScopes.All.Where(s => s != scope)]);
+            foreach (var endpoint in Endpoints().Where(e => e.Scope?.Scope == scope))
+            {
+                using var response = await client.SendAsync(Request(endpoint));
+                if (response.StatusCode != HttpStatusCode.Forbidden)
+                {
+                    failures.Add($"{endpoint} without {scope} answered {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        failures.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_read_only_token_can_write_nothing()
+    {
+        using var client = await app.ApiClientAsync("admin@contoso.example", [.. ApiScopes.All.Where(s => s.EndsWith(":read", StringComparison.Ordinal))]);
+        var failures = new List<string>();
+
+        foreach (var endpoint in Endpoints().Where(e => e.Method != HttpMethods.Get && e.Scope is not null))
+        {
+            using var response = await client.SendAsync(Request(endpoint));
+            if (response.StatusCode != HttpStatusCode.Forbidden)
+            {
+                failures.Add($"{endpoint} answered {(int)response.StatusCode}");
+            }
+        }
+
+        failures.Should().BeEmpty();
+    }
+
+    private static HttpRequestMessage Request(ApiEndpoint endpoint) =>
+        new(new HttpMethod(endpoint.Method), endpoint.Url)
+        {
+            Content = endpoint.Method == HttpMethods.Get ? null : new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+    /// <summary>Authorization comes before the handler, so any id will do.</summary>
+    private static string FillIn(RoutePattern pattern) =>
+        "/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart => "1",
+            _ => "",
+        }))));
+}
