@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using BlazorTickets.Features.Api.Resources;
 using BlazorTickets.Features.Api.Tokens;
 using BlazorTickets.Features.Demo;
@@ -117,5 +118,33 @@ public sealed class DirectoryApiTests(ApiWorld app) : IClassFixture<ApiWorld>
         var pickerChoices = await new PickerService(app.DbFactory).SearchSupportUsersAsync(foreign.TenantId, null, PickerService.MaxLimit);
         forForeignTenant.Select(u => u.Id).Should().BeEquivalentTo(pickerChoices.Select(o => o.Id));
         (await db.Set<Tenant>().CountAsync()).Should().Be(2);
+    }
+}
+
+/// <summary>The OpenAPI document describes the quote and directory endpoints with their answers.</summary>
+public sealed class QuoteAndDirectoryOpenApiTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    [Fact]
+    public async Task The_document_names_each_operation_and_its_answers()
+    {
+        using var client = app.ApiClient(null);
+
+        var document = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/openapi.json");
+
+        var paths = document.GetProperty("paths");
+        string OperationId(string path, string method) => paths.GetProperty(path).GetProperty(method).GetProperty("operationId").GetString()!;
+        System.Text.Json.JsonElement Responses(string path, string method) => paths.GetProperty(path).GetProperty(method).GetProperty("responses");
+        OperationId("/api/v1/quotes", "get").Should().Be("ListQuotes");
+        OperationId("/api/v1/quotes/{id}", "get").Should().Be("GetQuote");
+        OperationId("/api/v1/quotes/{id}/pdf", "get").Should().Be("GetQuotePdf");
+        OperationId("/api/v1/quotes/{id}/status", "post").Should().Be("SetQuoteStatus");
+        OperationId("/api/v1/tenants", "get").Should().Be("ListTenants");
+        OperationId("/api/v1/users", "get").Should().Be("ListUsers");
+        OperationId("/api/v1/groups", "get").Should().Be("ListGroups");
+        Responses("/api/v1/quotes/{id}/pdf", "get").GetProperty("200").GetProperty("content").TryGetProperty("application/pdf", out _).Should().BeTrue();
+        Responses("/api/v1/quotes/{id}/status", "post").EnumerateObject().Select(r => r.Name).Should().Contain(["200", "400", "404", "409"]);
+        Responses("/api/v1/quotes/{id}", "get").GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue();
+        Responses("/api/v1/quotes", "get").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema")
+            .GetProperty("$ref").GetString().Should().EndWith("QuoteListPage");
     }
 }

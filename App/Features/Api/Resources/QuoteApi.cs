@@ -25,20 +25,24 @@ public static class QuoteApi
         api.MapGet("/quotes/{id:int}", GetAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
             .WithName("GetQuote").WithTags("Quotes")
-            .WithSummary("Reads a quote with its lines and the statuses it may change to");
+            .WithSummary("Reads a quote with its lines and the statuses it may change to")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/quotes/{id:int}/pdf", PdfAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
             .WithName("GetQuotePdf").WithTags("Quotes")
             .WithSummary("Downloads the quote as the PDF the quote page offers")
-            .Produces(StatusCodes.Status200OK, contentType: QuotePdfFile.ContentType);
+            .Produces(StatusCodes.Status200OK, typeof(Stream), QuotePdfFile.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/quotes/{id:int}/status", SetStatusAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesWrite)
             .WithName("SetQuoteStatus").WithTags("Quotes")
             .WithSummary("Changes a quote's status: Draft to Sent or Cancelled, Sent to Accepted, Rejected or Cancelled")
             .WithDescription("Cancelling a draft releases its time back to unbilled. With expectedStatus the change only happens from that "
-                + "status; otherwise from whatever status the quote has now.");
+                + "status; otherwise from whatever status the quote has now. A refused change answers 409 with currentStatus and allowedStatuses.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Results<Ok<QuoteListPage>, ValidationProblem>> ListAsync(
