@@ -20,7 +20,8 @@ public static class QuoteApi
             .WithSummary("Lists quotes, newest first by page, or oldest first after sinceId/createdAfter to fetch new ones")
             .WithDescription("Filters as the quote list: status, customerId, tenantId, from and to (days, inclusive). Without sinceId and "
                 + "createdAfter the answer is a page (page from 1) with the total count and the sums per currency. With either, it holds "
-                + "up to pageSize quotes oldest first; pass its nextSinceId as sinceId to get the next ones.");
+                + "up to pageSize quotes oldest first; pass its nextSinceId as sinceId to get the next ones. createdAfter is a time with its "
+                + "offset, e.g. 2026-03-16T10:00:00Z.");
 
         api.MapGet("/quotes/{id:int}", GetAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
