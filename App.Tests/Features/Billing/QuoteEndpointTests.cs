@@ -92,7 +92,7 @@ public sealed class QuoteEndpointTests(AppFactory app) : IClassFixture<AppFactor
     [Fact]
     public void Csv_fields_are_quoted_and_cannot_start_a_formula()
     {
-        var row = new QuoteRow(1, "Q-2026-0001", QuoteStatus.Sent, new DateTime(2026, 3, 16), "=HYPERLINK(\"x\")", "Contoso, Inc.", "EUR", 10m, 1.9m, 11.9m, 1);
+        var row = new QuoteRow(1, "Q-2026-0001", QuoteStatus.Sent, new DateTime(2026, 3, 16), "=HYPERLINK(\"x\")", "Contoso, Inc.", "EUR", 10m, 1.9m, 11.9m, 1, 1, 1);
 
         QuoteCsv.Line(row).Should().Be("Q-2026-0001,2026-03-16,\"'=HYPERLINK(\"\"x\"\")\",\"Contoso, Inc.\",Sent,EUR,10.00,1.90,11.90,1");
     }

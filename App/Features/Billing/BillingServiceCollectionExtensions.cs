@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Localization;
-using BlazorTickets.Features.Tickets;
 using Microsoft.Extensions.Localization;
 
 namespace BlazorTickets.Features.Billing;
@@ -21,13 +20,8 @@ public static class BillingServiceCollectionExtensions
     {
         endpoints.MapGet("/quotes/{id:int}/pdf", async (int id, QuoteService quotes, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
-            var quote = await quotes.GetAsync(id, ct);
-            if (quote is null)
-            {
-                return Results.NotFound();
-            }
-            var pdf = QuotePdf.Render(quote, key => L[key]);
-            return Results.File(pdf, "application/pdf", SafeFileName.From($"{quote.Number}.pdf"));
+            var pdf = await quotes.PdfAsync(id, key => L[key], ct);
+            return pdf is null ? Results.NotFound() : Results.File(pdf.Content, QuotePdfFile.ContentType, pdf.FileName);
         }).RequireAuthorization(Policies.Billing);
 
         endpoints.MapGet("/quotes.csv", async (HttpContext http, QuoteService quotes, CancellationToken ct) =>

@@ -12,7 +12,9 @@ public sealed record QuoteRow(
     decimal Net,
     decimal Vat,
     decimal Gross,
-    int LineCount);
+    int LineCount,
+    int CustomerId,
+    int TenantId);
 
 /// <summary>Sums of the filtered quotes, per currency (amounts in different currencies never add up).</summary>
 public sealed record QuoteTotals(string Currency, int Count, decimal Net, decimal Vat, decimal Gross);
@@ -27,6 +29,7 @@ public sealed record QuoteDetails(
     QuoteStatus Status,
     DateTime CreatedAt,
     string? CreatedByName,
+    int TenantId,
     string TenantName,
     string TenantSenderName,
     string TenantSenderAddress,
@@ -60,4 +63,9 @@ public static class QuoteMessages
     public const string NotFound = "The quote does not exist.";
     public const string NotAllowed = "This status change is not allowed.";
     public const string ChangedMeanwhile = "Someone changed this quote in the meantime; reload it.";
+}
+
+public sealed record QuotePdfFile(byte[] Content, string FileName)
+{
+    public const string ContentType = "application/pdf";
 }

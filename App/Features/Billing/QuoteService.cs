@@ -55,6 +55,37 @@ public sealed class QuoteService(
         }
     }
 
+    /// <summary>
+    /// The filter's quotes with an id above <paramref name="afterId"/> created after <paramref name="createdAfter"/>, oldest
+    /// first: a system that fetches new quotes passes the last id it got and neither misses nor repeats one. SQLite
+    /// writes one transaction at a time, so ids are handed out in the order quotes become visible.
+    /// </summary>
+    public async Task<IReadOnlyList<QuoteRow>> ListNewAsync(QuoteListFilter filter, int? afterId, DateTime? createdAfter, int limit, CancellationToken ct = default)
+    {
+        limit = Math.Clamp(limit, 1, MaxPageSize);
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = ApplyFilter(db, filter, access);
+        if (afterId is int id)
+        {
+            query = query.Where(q => q.Id > id);
+        }
+        if (createdAfter is DateTime after)
+        {
+            var afterUtc = after.Kind == DateTimeKind.Local ? after.ToUniversalTime() : DateTime.SpecifyKind(after, DateTimeKind.Utc);
+            query = query.Where(q => q.CreatedAt > afterUtc);
+        }
+        return await Project(query.OrderBy(q => q.Id)).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>The quote as the PDF the quote page downloads; null when there is none the user may see.</summary>
+    /// <param name="text">Translates the PDF's English labels (the app's localizer).</param>
+    public async Task<QuotePdfFile?> PdfAsync(int id, Func<string, string> text, CancellationToken ct = default)
+    {
+        var quote = await GetAsync(id, ct);
+        return quote is null ? null : new QuotePdfFile(QuotePdf.Render(quote, text), SafeFileName.From($"{quote.Number}.pdf"));
+    }
+
     private IQueryable<Quote> ApplyFilter(AppDbContext db, QuoteListFilter filter, TenantAccess access)
     {
         var query = db.Set<Quote>().AsNoTracking().WhereTenantAllowed(access, q => q.TenantId);
@@ -87,7 +118,7 @@ public sealed class QuoteService(
         TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), clock.LocalTimeZone);
 
     private static IQueryable<QuoteRow> Project(IQueryable<Quote> query) => query.Select(q => new QuoteRow(
-        q.Id, q.Number, q.Status, q.CreatedAt, q.Customer.Name, q.Tenant.Name, q.Currency, q.Net, q.Vat, q.Gross, q.Lines.Count));
+        q.Id, q.Number, q.Status, q.CreatedAt, q.Customer.Name, q.Tenant.Name, q.Currency, q.Net, q.Vat, q.Gross, q.Lines.Count, q.CustomerId, q.TenantId));
 
     public async Task<QuoteDetails?> GetAsync(int id, CancellationToken ct = default)
     {
@@ -120,7 +151,7 @@ public sealed class QuoteService(
             .ToListAsync(ct);
         var q = header.Quote;
         return new QuoteDetails(
-            q.Id, q.Number, q.Status, q.CreatedAt, header.CreatedByName, header.TenantName, header.SenderName, header.SenderAddress,
+            q.Id, q.Number, q.Status, q.CreatedAt, header.CreatedByName, q.TenantId, header.TenantName, header.SenderName, header.SenderAddress,
             q.CustomerId, header.CustomerNumber, header.CustomerName, header.Company, header.Address,
             q.Currency, q.VatRate, q.Net, q.Vat, q.Gross, lines);
     }
@@ -128,8 +159,10 @@ public sealed class QuoteService(
     /// <summary>
     /// Moves a quote to <paramref name="next"/>. Cancelling a draft releases its time entries back to unbilled in the
     /// same transaction; a sent quote's entries stay billed when it is cancelled (the customer has seen that time).
+    /// With <paramref name="expected"/> the change only happens from that status, so a caller who decided on an older
+    /// reading (a draft to cancel that someone has sent meanwhile) is told rather than obeyed.
     /// </summary>
-    public async Task<QuoteStatusResult> SetStatusAsync(int id, QuoteStatus next, CancellationToken ct = default)
+    public async Task<QuoteStatusResult> SetStatusAsync(int id, QuoteStatus next, QuoteStatus? expected = null, CancellationToken ct = default)
     {
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -138,6 +171,10 @@ public sealed class QuoteService(
         if (current is not QuoteStatus from)
         {
             return new QuoteStatusResult.Refused(QuoteMessages.NotFound);
+        }
+        if (expected is QuoteStatus expectedStatus && expectedStatus != from)
+        {
+            return new QuoteStatusResult.Refused(QuoteMessages.ChangedMeanwhile);
         }
         if (!NextStatuses(from).Contains(next))
         {

@@ -124,16 +124,7 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
             return [];
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var users = db.Users.AsNoTracking().Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport));
-        if (tenantId is int id)
-        {
-            users = users.Where(u => !u.Tenants.Any() || u.Tenants.Any(t => t.TenantId == id));
-        }
-        else if (access.TenantIds is { } allowed)
-        {
-            var allowedIds = allowed.ToList();
-            users = users.Where(u => !u.Tenants.Any() || u.Tenants.Any(t => allowedIds.Contains(t.TenantId)));
-        }
+        var users = WorkingFor(db.Users.AsNoTracking().Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport)), access, tenantId);
         // A desk has tens of agents, not thousands: they are compared in memory, where umlauts fold the way the
         // customer index folds them.
         var candidates = await users.Select(u => new { u.Id, u.DisplayName, Email = u.Email ?? "" }).ToListAsync(ct);
@@ -155,6 +146,49 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
             .Take(limit)
             .Select(u => new Option<string>(u.User.Id, u.User.DisplayName))
             .ToList();
+    }
+
+    /// <summary>
+    /// Staff users (logins without a customer) who work for <paramref name="tenantId"/>, or for any tenant the signed-in
+    /// user may see, as the support picker limits them; only members of <paramref name="group"/> when one is named.
+    /// </summary>
+    public async Task<IReadOnlyList<StaffUserOption>> ListStaffUsersAsync(string? group, int? tenantId, CancellationToken ct = default)
+    {
+        var access = await AccessAsync(ct);
+        if (tenantId is int requested && !access.Allows(requested))
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var users = WorkingFor(db.Users.AsNoTracking().Where(u => u.CustomerId == null), access, tenantId);
+        if (!string.IsNullOrWhiteSpace(group))
+        {
+            var groupName = group.Trim();
+            users = users.Where(u => u.Memberships.Any(m => m.Group.Name == groupName));
+        }
+        var rows = await users
+            .Select(u => new { u.Id, u.DisplayName, Email = u.Email ?? "", Groups = u.Memberships.Select(m => m.Group.Name).OrderBy(n => n).ToList() })
+            .ToListAsync(ct);
+        return rows
+            .OrderBy(u => u.DisplayName, StringComparer.CurrentCultureIgnoreCase)
+            .ThenBy(u => u.Id, StringComparer.Ordinal)
+            .Select(u => new StaffUserOption(u.Id, u.DisplayName, u.Email, u.Groups))
+            .ToList();
+    }
+
+    /// <summary>Users without chosen tenants work for all; the others for the tenants they were given.</summary>
+    private static IQueryable<AppUser> WorkingFor(IQueryable<AppUser> users, TenantAccess access, int? tenantId)
+    {
+        if (tenantId is int id)
+        {
+            return users.Where(u => !u.Tenants.Any() || u.Tenants.Any(t => t.TenantId == id));
+        }
+        if (access.TenantIds is { } allowed)
+        {
+            var allowedIds = allowed.ToList();
+            return users.Where(u => !u.Tenants.Any() || u.Tenants.Any(t => allowedIds.Contains(t.TenantId)));
+        }
+        return users;
     }
 
     /// <summary>The chosen users, by id, for showing their names.</summary>

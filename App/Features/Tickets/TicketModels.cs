@@ -140,3 +140,6 @@ public static class SlaStates
         : atRiskAt <= utcNow ? SlaState.AtRisk
         : SlaState.Running;
 }
+
+/// <summary>A member of staff as the directory lists them: the groups are also their roles.</summary>
+public sealed record StaffUserOption(string Id, string DisplayName, string Email, IReadOnlyList<string> Groups);
