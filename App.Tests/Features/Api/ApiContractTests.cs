@@ -2,6 +2,7 @@ using System.Net;
 using BlazorTickets.Features.Api;
 using BlazorTickets.Features.Api.Tokens;
 using BlazorTickets.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
