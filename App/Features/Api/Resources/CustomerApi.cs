@@ -28,7 +28,7 @@ public sealed record CustomerResponse(
 
 /// <summary>A customer's fields as the admin dialog edits them; on PATCH every field left out keeps its value.</summary>
 /// <param name="CustomerNumber">A new customer without one gets the tenant's next C-nnnn number.</param>
-/// <param name="Emails">Replaces all addresses; the first is the primary one.</param>
+/// <param name="Emails">Replaces all addresses. A new customer's first is its primary one; on a change, addresses kept keep their place and new ones follow.</param>
 public sealed record CustomerRequest(
     int? TenantId = null, string? CustomerNumber = null, string? Name = null, string? Company = null, string? Address = null, List<string>? Emails = null);
 
