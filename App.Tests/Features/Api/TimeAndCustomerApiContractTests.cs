@@ -45,6 +45,10 @@ public sealed class TimeAndCustomerApiContractTests(ApiTenantHost app) : IClassF
         operation.GetProperty("summary").GetString().Should().NotBeNullOrWhiteSpace();
         operation.GetProperty("tags").EnumerateArray().Should().ContainSingle();
         operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().Contain(r => r.StartsWith('2'));
+        if (path.Contains('{'))
+        {
+            operation.GetProperty("responses").TryGetProperty("404", out _).Should().BeTrue("an id of another tenant answers 404");
+        }
         endpoint.Metadata.GetMetadata<ApiScopeMetadata>().Should().Be(new ApiScopeMetadata(policy, scope));
     }
 }

@@ -49,6 +49,7 @@ public static class CustomerApi
 
         api.MapGet("/customers/{id:int}", GetAsync)
             .RequireScope(Policies.Staff, ApiScopes.CustomersRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetCustomer").WithSummary("One customer with its email addresses.").WithTags(tags);
 
         api.MapPost("/customers", CreateAsync)
@@ -57,6 +58,7 @@ public static class CustomerApi
 
         api.MapPatch("/customers/{id:int}", UpdateAsync)
             .RequireScope(Policies.Admin, ApiScopes.CustomersWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("UpdateCustomer").WithSummary("Changes a customer (admins).").WithTags(tags);
     }
 

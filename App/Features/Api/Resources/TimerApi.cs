@@ -40,12 +40,14 @@ public static class TimerApi
 
         api.MapPost("/tickets/{ticketId:int}/timer/start", StartAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("StartTimer")
             .WithSummary("Starts your timer on the ticket. If it runs on another ticket you get 409 unless you send stopRunning: true.")
             .WithTags(tags);
 
         api.MapPost("/timer/stop", StopAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("StopTimer")
             .WithSummary("Stops your timer and records its time as an entry, rounded up by the tenant's rule. Over 10 hours send confirmLong or correctedMinutes.")
             .WithTags(tags);
