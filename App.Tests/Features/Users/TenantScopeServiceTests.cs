@@ -122,6 +122,45 @@ public sealed class TenantScopeServiceTests(TenantWorld world) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Time_entries_of_a_tenant_B_ticket_are_neither_opened_nor_found_by_an_agent_of_tenant_A()
+    {
+        var annaId = await ForeignTenant.UserIdAsync(world.App.Services, Anna);
+        var mine = new TimeEntryFilter(UserId: annaId);
+        var adminEntry = await AsAsync(Admin, s => s.GetRequiredService<TimeTrackingService>().GetEntryAsync(Foreign.EntryId));
+        var annaEntry = await AsAsync(Anna, s => s.GetRequiredService<TimeTrackingService>().GetEntryAsync(Foreign.EntryId));
+        var adminFinds = await AsAsync(Admin, s => s.GetRequiredService<TimeTrackingService>().FindEntriesAsync(mine, TimeTrackingService.MaxPageSize));
+        var annaFinds = await AsAsync(Anna, s => s.GetRequiredService<TimeTrackingService>().FindEntriesAsync(mine, TimeTrackingService.MaxPageSize));
+        var annaByTicket = await AsAsync(Anna, s => s.GetRequiredService<TimeTrackingService>().FindEntriesAsync(new TimeEntryFilter(TicketId: Foreign.TicketId), 10));
+
+        adminEntry.Should().BeEquivalentTo(new { Id = Foreign.EntryId, TicketId = Foreign.TicketId, UserId = annaId, Minutes = 90 });
+        annaEntry.Should().BeNull();
+        adminFinds.Select(e => e.Id).Should().Contain(Foreign.EntryId);
+        annaFinds.Should().NotBeEmpty().And.OnlyContain(e => e.UserId == annaId).And.NotContain(e => e.TicketId == Foreign.TicketId);
+        annaByTicket.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_user_of_tenant_A_neither_changes_a_tenant_B_customer_nor_creates_one_there()
+    {
+        var foreignCustomer = (await AsAsync(Admin, s => s.GetRequiredService<CustomerAdminService>().GetAsync(Foreign.CustomerId)))!;
+        foreignCustomer.Name = "Renamed by tenant A";
+        foreignCustomer.Emails = ["fiona@foreign.example"];
+        var newThere = new CustomerEdit { TenantId = Foreign.TenantId, CustomerNumber = "FS-2", Name = "Planted", Emails = ["planted@foreign.example"] };
+
+        var change = await AsAsync(Anna, s => s.GetRequiredService<CustomerAdminService>().SaveAsync(foreignCustomer));
+        var create = await AsAsync(Anna, s => s.GetRequiredService<CustomerAdminService>().SaveAsync(newThere));
+        foreignCustomer.TenantId = Foreign.HomeTenantId;
+        var pullIntoA = await AsAsync(Anna, s => s.GetRequiredService<CustomerAdminService>().SaveAsync(foreignCustomer));
+
+        change.Errors.Should().ContainKey(nameof(CustomerEdit.TenantId));
+        create.Errors.Should().ContainKey(nameof(CustomerEdit.TenantId));
+        pullIntoA.Errors.FormErrors.Should().ContainSingle().Which.ToString().Should().Be("This customer no longer exists.");
+        await using var db = await world.App.DbFactory.CreateDbContextAsync();
+        (await db.Set<Customer>().Where(c => c.Id == Foreign.CustomerId).Select(c => c.Name).SingleAsync()).Should().Be("Fiona Foreign");
+        (await db.Set<Customer>().AnyAsync(c => c.Name == "Planted")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task The_workload_board_counts_only_tenant_A_tickets_for_a_user_of_tenant_A()
     {
         var annaId = await ForeignTenant.UserIdAsync(world.App.Services, Anna);

@@ -24,6 +24,12 @@ public sealed record TimeEntryView(
     public bool HasTimes => End > Start;
 }
 
+/// <summary>Which entries a search returns; null criteria do not restrict. Times are UTC; <see cref="To"/> is exclusive.</summary>
+public sealed record TimeEntryFilter(DateTime? From = null, DateTime? To = null, string? UserId = null, int? TicketId = null, bool? Unbilled = null);
+
+/// <summary>Where a page of entries ended: the next page starts after this entry.</summary>
+public sealed record TimeEntryPosition(DateTime Start, int Id);
+
 public sealed record TimeTotals(int AllMinutes, int BillableMinutes, int BilledMinutes, int UnbilledMinutes)
 {
     public static TimeTotals Of(IEnumerable<TimeEntryView> entries)

@@ -46,6 +46,57 @@ public sealed class TimeTrackingService(
         return new TicketTime(ticket.Id, ticket.Number, ticket.TimeTrackingAllowed, entries, TimeTotals.Of(entries));
     }
 
+    /// <summary>One entry, if its ticket's tenant is one the user may see.</summary>
+    public async Task<TimeEntryView?> GetEntryAsync(int entryId, CancellationToken ct = default)
+    {
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Views(db.Set<TimeEntry>().AsNoTracking().Where(e => e.Id == entryId).WhereTenantAllowed(access, e => e.Ticket.TenantId))
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Entries of the tickets the user may see that match <paramref name="filter"/>, newest start first, at most
+    /// <paramref name="limit"/> of them after <paramref name="after"/> (the last entry of the previous page).
+    /// </summary>
+    public async Task<IReadOnlyList<TimeEntryView>> FindEntriesAsync(TimeEntryFilter filter, int limit, TimeEntryPosition? after = null, CancellationToken ct = default)
+    {
+        var access = await AccessAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entries = db.Set<TimeEntry>().AsNoTracking().WhereTenantAllowed(access, e => e.Ticket.TenantId);
+        if (filter.From is DateTime from)
+        {
+            entries = entries.Where(e => e.Start >= from);
+        }
+        if (filter.To is DateTime to)
+        {
+            entries = entries.Where(e => e.Start < to);
+        }
+        if (filter.UserId is { } userId)
+        {
+            entries = entries.Where(e => e.UserId == userId);
+        }
+        if (filter.TicketId is int ticketId)
+        {
+            entries = entries.Where(e => e.TicketId == ticketId);
+        }
+        if (filter.Unbilled is bool unbilled)
+        {
+            entries = unbilled ? entries.Where(e => e.QuoteLineId == null) : entries.Where(e => e.QuoteLineId != null);
+        }
+        if (after is not null)
+        {
+            entries = entries.Where(e => e.Start < after.Start || (e.Start == after.Start && e.Id < after.Id));
+        }
+        return await Views(entries.OrderByDescending(e => e.Start).ThenByDescending(e => e.Id).Take(Math.Clamp(limit, 1, MaxPageSize)))
+            .ToListAsync(ct);
+    }
+
+    public const int MaxPageSize = 200;
+
+    private static IQueryable<TimeEntryView> Views(IQueryable<TimeEntry> entries) =>
+        entries.Select(e => new TimeEntryView(e.Id, e.TicketId, e.UserId, e.User.DisplayName, e.Start, e.End, e.Minutes, e.Note, e.Billable, e.QuoteLineId));
+
     /// <summary>The form's values for an existing entry, in the server's time zone.</summary>
     public TimeEntryInput ToInput(TimeEntryView entry)
     {

@@ -66,7 +66,15 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         CustomerQuery query, CustomerSortField sort, bool descending, int page, int pageSize, CancellationToken ct = default)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        page = Math.Max(page, 0);
+        return await QueryRangeAsync(query, sort, descending, Math.Max(page, 0) * pageSize, pageSize, ct);
+    }
+
+    /// <summary>Like <see cref="QueryAsync"/> by row offset rather than page, for clients that continue where they stopped.</summary>
+    public async Task<PagedResult<CustomerRow>> QueryRangeAsync(
+        CustomerQuery query, CustomerSortField sort, bool descending, int skip, int take, CancellationToken ct = default)
+    {
+        take = Math.Clamp(take, 1, MaxPageSize);
+        skip = Math.Max(skip, 0);
 
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -87,8 +95,8 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
 
         var total = await customers.CountAsync(ct);
         var rows = await Sort(customers, sort, descending)
-            .Skip(page * pageSize)
-            .Take(pageSize)
+            .Skip(skip)
+            .Take(take)
             .Select(c => new CustomerRow(
                 c.Id,
                 c.CustomerNumber,
@@ -228,8 +236,9 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
             return AdminResult.Invalid<int>(errors);
         }
 
+        var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Set<Tenant>().AnyAsync(t => t.Id == edit.TenantId, ct))
+        if (!access.Allows(edit.TenantId) || !await db.Set<Tenant>().AnyAsync(t => t.Id == edit.TenantId, ct))
         {
             return AdminResult.Invalid<int>(FieldErrors.Of(nameof(CustomerEdit.TenantId), "Choose a tenant."));
         }
@@ -242,7 +251,7 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
         }
         else
         {
-            var existing = await db.Set<Customer>().Include(c => c.Emails).SingleOrDefaultAsync(c => c.Id == edit.Id, ct);
+            var existing = await db.Set<Customer>().Include(c => c.Emails).WhereTenantAllowed(access, c => c.TenantId).SingleOrDefaultAsync(c => c.Id == edit.Id, ct);
             if (existing is null)
             {
                 return AdminResult.Failed<int>(Text.Of("This customer no longer exists."));
