@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text.Json;
+using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
@@ -7,6 +9,7 @@ using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Webhooks;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorTickets.Tests.Features.Webhooks;
@@ -38,6 +41,56 @@ public sealed class WebhookEventTests : IAsyncLifetime
         await app.RenameAsync(tickets[0], "Still nothing");
 
         (await app.DbFactory.EventsAsync()).Should().BeEmpty("the other tenant's endpoint does not see this tenant, and this tenant's wants new tickets only");
+    }
+
+    [Fact]
+    public async Task Once_the_subscriptions_are_cached_a_save_of_a_tenant_without_endpoints_sends_no_webhook_command()
+    {
+        var (tenantId, tickets) = await app.TicketsAsync(1);
+        await using (var db = await app.DbFactory.CreateDbContextAsync())
+        {
+            var otherTenant = new Tenant { Name = "Tenant with a webhook" };
+            db.Add(otherTenant);
+            await db.SaveChangesAsync();
+            await app.EndpointAsync(otherTenant.Id, "http://127.0.0.1:9/other");
+        }
+        await app.RenameAsync(tickets[0], "Loads the subscriptions");
+
+        var recorder = new CommandRecorder();
+        var options = new DbContextOptionsBuilder<AppDbContext>(app.Get<DbContextOptions<AppDbContext>>()).AddInterceptors(recorder).Options;
+        await using (var db = new AppDbContext(options))
+        {
+            var ticket = await db.Set<Ticket>().SingleAsync(t => t.Id == tickets[0]);
+            ticket.Subject = "Costs nothing";
+            recorder.Commands.Clear();
+            await db.SaveChangesAsync();
+        }
+
+        recorder.Commands.Should().NotBeEmpty().And.OnlyContain(c => !c.Contains("Webhook"), "tenant {0} has no endpoint", tenantId);
+        (await app.DbFactory.EventsAsync()).Should().BeEmpty();
+    }
+
+    private sealed class CommandRecorder : DbCommandInterceptor
+    {
+        public List<string> Commands { get; } = [];
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Commands.Add(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Commands.Add(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Commands.Add(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
     }
 
     [Fact]
