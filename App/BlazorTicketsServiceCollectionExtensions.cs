@@ -14,6 +14,7 @@ using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.ServiceLevels;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.TimeTracking;
+using BlazorTickets.Features.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
@@ -52,6 +53,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddServiceLevels();
         services.AddMerging();
         services.AddApi(configuration);
+        services.AddWebhooks();
         return services;
     }
 }

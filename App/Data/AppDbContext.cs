@@ -17,16 +17,28 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
 
+    private readonly List<UntrackedChange> untrackedChanges = [];
+
+    /// <summary>Changes noted since the last successful save, for the save interceptors.</summary>
+    public IReadOnlyList<UntrackedChange> UntrackedChanges => untrackedChanges;
+
+    /// <summary>Tells the next SaveChanges of this context about a change made with ExecuteUpdate.</summary>
+    public void NoteUntrackedChange(UntrackedChange change) => untrackedChanges.Add(change);
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        untrackedChanges.Clear();
+        return saved;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        untrackedChanges.Clear();
+        return saved;
     }
 
     private void BumpVersions()

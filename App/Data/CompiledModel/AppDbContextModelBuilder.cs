@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("27aa8220-90d4-4915-83b1-0093815c0009"), entityTypeCount: 46)
+            : base(skipDetectChanges: false, modelId: new Guid("3da17999-263b-45f4-a22a-4ee1ffff4280"), entityTypeCount: 50)
         {
         }
 
@@ -57,6 +57,10 @@ namespace BlazorTickets.Data.CompiledModel
             var userGroup = UserGroupEntityType.Create(this);
             var userGroupMembership = UserGroupMembershipEntityType.Create(this);
             var userTenant = UserTenantEntityType.Create(this);
+            var webhookAttempt = WebhookAttemptEntityType.Create(this);
+            var webhookDelivery = WebhookDeliveryEntityType.Create(this);
+            var webhookEndpoint = WebhookEndpointEntityType.Create(this);
+            var webhookEvent = WebhookEventEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
             var identityUserClaim = IdentityUserClaimEntityType.Create(this);
@@ -116,6 +120,10 @@ namespace BlazorTickets.Data.CompiledModel
             UserGroupMembershipEntityType.CreateForeignKey2(userGroupMembership, appUser);
             UserTenantEntityType.CreateForeignKey1(userTenant, tenant);
             UserTenantEntityType.CreateForeignKey2(userTenant, appUser);
+            WebhookAttemptEntityType.CreateForeignKey1(webhookAttempt, webhookDelivery);
+            WebhookDeliveryEntityType.CreateForeignKey1(webhookDelivery, webhookEndpoint);
+            WebhookDeliveryEntityType.CreateForeignKey2(webhookDelivery, webhookEvent);
+            WebhookEndpointEntityType.CreateForeignKey1(webhookEndpoint, tenant);
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
             IdentityUserLoginEntityType.CreateForeignKey1(identityUserLogin, appUser);
@@ -163,6 +171,10 @@ namespace BlazorTickets.Data.CompiledModel
             UserGroupEntityType.CreateAnnotations(userGroup);
             UserGroupMembershipEntityType.CreateAnnotations(userGroupMembership);
             UserTenantEntityType.CreateAnnotations(userTenant);
+            WebhookAttemptEntityType.CreateAnnotations(webhookAttempt);
+            WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
+            WebhookEndpointEntityType.CreateAnnotations(webhookEndpoint);
+            WebhookEventEntityType.CreateAnnotations(webhookEvent);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);

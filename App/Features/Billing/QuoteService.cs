@@ -186,6 +186,7 @@ public sealed class QuoteService(
         {
             return new QuoteStatusResult.Refused(QuoteMessages.ChangedMeanwhile);
         }
+        db.NoteUntrackedChange(new UntrackedChange(typeof(Quote), id, nameof(Quote.Status), from, next));
         var released = 0;
         var ticketIds = new List<int>();
         if (next == QuoteStatus.Cancelled && from == QuoteStatus.Draft)
@@ -198,8 +199,9 @@ public sealed class QuoteService(
             using var acting = TicketHistory.ActAsUnlessSet(await TicketHistory.SignedInUserAsync(tenantScope));
             var at = clock.GetUtcNow().UtcDateTime;
             db.AddRange(ticketIds.Select(ticketId => TicketHistory.Entry(ticketId, HistoryKind.Billing, "Quote", number, null, isInternal: true, at)));
-            await db.SaveChangesAsync(ct);
         }
+        // Also when nothing else is saved: the save interceptors (webhooks) write what follows from the status into this transaction.
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         notifier.Publish(ticketIds, TicketFields.Billing);
         quoteNotifier.Publish([id]);

@@ -28,6 +28,9 @@ public sealed class OutboxWorker(
     public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(30);
     private static readonly string SentBy = Text.Of("Mail outbox");
 
+    /// <summary>The <see cref="UntrackedChange.Property"/> of an outbound message that went out.</summary>
+    public const string MessageSent = "Sent";
+
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Max(0, attempts - 1)), TimeSpan.FromMinutes(30).TotalSeconds));
 
@@ -237,8 +240,18 @@ public sealed class OutboxWorker(
                     .SetProperty(t => t.UpdatedAt, now)
                     .SetProperty(t => t.UpdatedBy, SentBy)
                     .SetProperty(t => t.Version, t => t.Version + 1), ct);
+                if (before is TicketStatus changedFrom && changedFrom != status)
+                {
+                    db.NoteUntrackedChange(new UntrackedChange(typeof(Ticket), ticketId, nameof(Ticket.Status), changedFrom, status));
+                }
             }
         }
+        if (mail.TicketMessageId is int sentMessageId)
+        {
+            db.NoteUntrackedChange(new UntrackedChange(typeof(TicketMessage), sentMessageId, MessageSent, false, true));
+        }
+        // Lets the save interceptors (webhooks) write what follows from the updates above into this transaction.
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         Publish(mail.TicketId);
     }
