@@ -324,6 +324,23 @@ public sealed class TicketApiTests(AppFactory app) : IClassFixture<AppFactory>
         (await db.Set<TicketWatcher>().Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync()).Should().Equal(carla);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_every_ticket_message_and_attachment_operation()
+    {
+        using var client = app.ApiClient(null);
+
+        using var response = await client.GetAsync("/api/v1/openapi.json");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var document = await TicketApiWorld.JsonOf(response);
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("operationId", out _)))
+            .Select(o => o.Value.GetProperty("operationId").GetString())
+            .ToList();
+        operations.Should().Contain(["listTickets", "getTicket", "createTicket", "updateTicket", "assignTicket",
+            "listMessages", "getMessage", "addNote", "sendReply", "downloadAttachment", "uploadAttachment"]);
+    }
+
     /// <summary>The n-th Contoso ticket by number that no other test of this class changes.</summary>
     private async Task<Ticket> TicketAsync(int nth)
     {

@@ -15,7 +15,7 @@ public sealed record DeliveryResource(DeliveryState State, int Attempts, DateTim
 
 public sealed record MessageResource(
     int Id, int TicketId, MessageDirection Direction, string From, string To, string Cc, string Subject, DateTime Date,
-    /// <summary>The text body, or the text of the HTML body when the message has no text.</summary>
+    // The text body, or the text of the HTML body when the message has no text.
     string Text, bool HasHtml, string? AuthorName, IReadOnlyList<AttachmentMetadata> Attachments, DeliveryResource? Delivery);
 
 public sealed record NoteRequest(string? Text);

@@ -24,7 +24,7 @@ public sealed record TicketResource(
     string? HandlerId, string? HandlerName, IReadOnlyCollection<string> WatcherIds,
     string CustomerNote, string InternalNote,
     DateOnly? ExpectedDate, decimal? EstimatedEffortHours,
-    /// <summary>Wall-clock time of the desk, as the information panel shows it (no time zone).</summary>
+    // Wall-clock time of the desk, as the information panel shows it (no time zone).
     DateTime? ProcessingStart, DateTime? ProcessingEnd,
     bool TimeTrackingAllowed,
     DateTime CreatedAt, DateTime UpdatedAt, string? UpdatedBy,
@@ -90,7 +90,7 @@ public static class TicketApi
     }
 
     private static async Task<Results<Ok<TicketPage>, ValidationProblem>> ListAsync(
-        TicketService tickets, ClaimsPrincipal user, CancellationToken ct,
+        TicketService tickets, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct,
         string? status = null, string? handler = null, bool? mine = null, bool? unassigned = null, int? customer = null, int? tenant = null,
         bool? overdue = null, bool? unbilled = null, bool? slaAtRisk = null, bool? slaBreached = null, string? q = null,
         string? sort = null, string? dir = null, int? limit = null, string? cursor = null)
@@ -169,7 +169,7 @@ public static class TicketApi
         // A search is paged by offset as the desk pages it (its best matches first have no key to seek by); any other list by keyset.
         var bySearch = filter.Text is not null;
         var result = await tickets.QueryAsync(filter, userId, sortBy, bySearch ? position.Page : 0, size, ct, bySearch ? null : position.After);
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var items = result.Items.Select(r => new TicketListItem(
             r.Id, r.Number, r.Tag, r.Subject, r.Status, r.HandlerName, r.CustomerName, r.TenantName, r.ExpectedDate, r.IsOverdue,
             ApiTime.Utc(r.UpdatedAt), ApiTime.Utc(r.LastMessageAt), r.SlaDueAt == Ticket.NoDue ? null : ApiTime.Utc(r.SlaDueAt), r.SlaStateAt(now), r.Snippet)).ToList();
