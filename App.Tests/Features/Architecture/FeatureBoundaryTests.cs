@@ -37,7 +37,7 @@ public class FeatureBoundaryTests
         new("Features.Admin", "Billing", "Tickets", "Account", "Users", "Customers", "TextBlocks", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Demo", "Portal", "TimeTracking", "Tickets", "Account", "Users", "Customers", "TextBlocks", "Tenants", "Data", "Localization"),
         // The REST API: each resource calls the same services as the pages, so it sits above every feature it serves.
-        new("Features.Api", "Admin", "Billing", "TimeTracking", "Tickets", "Account", "Users", "Data", "Localization", "Shared"),
+        new("Features.Api", "Admin", "Billing", "TimeTracking", "Replies", "Tickets", "Account", "Users", "Data", "Localization", "Shared"),
         // Webhooks sees the saves of every feature it reports on, so it sits above them.
         new("Features.Webhooks", "Billing", "TimeTracking", "Tickets", "Tenants", "Data", "Localization", "Shared"),
         new("Data.Migrations", "Tickets", "Customers"),

@@ -393,6 +393,53 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         return errors;
     }
 
+    /// <summary>
+    /// Keeps an uploaded file with the agent's draft on the ticket (made if there is none), under the compose form's
+    /// limits, so that a reply sent later can take it by its id; sending the reply clears the draft with it.
+    /// </summary>
+    public async Task<(int? Id, FieldErrors Errors)> AddDraftAttachmentAsync(int ticketId, string userId, ReplyAttachmentInput file, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var draft = await db.Set<ReplyDraft>().Include(d => d.Attachments).SingleOrDefaultAsync(d => d.TicketId == ticketId && d.UserId == userId, ct);
+        var kept = draft?.Attachments.Select(a => new ReplyAttachmentInput(a.FileName, a.ContentType, a.Content)).ToList() ?? [];
+        var errors = ValidateAttachments([.. kept, file]);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        if (draft is null)
+        {
+            draft = new ReplyDraft { TicketId = ticketId, UserId = userId, ComposeId = Guid.NewGuid().ToString("N") };
+            db.Add(draft);
+        }
+        draft.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        var attachment = new ReplyDraftAttachment
+        {
+            FileName = MailOutbox.Truncate(SafeFileName.From(file.FileName), 500),
+            ContentType = MailOutbox.Truncate(string.IsNullOrWhiteSpace(file.ContentType) ? "application/octet-stream" : file.ContentType, 200),
+            Content = file.Content,
+        };
+        draft.Attachments.Add(attachment);
+        await db.SaveChangesAsync(ct);
+        return (attachment.Id, errors);
+    }
+
+    /// <summary>Files kept with the agent's draft on the ticket, by id; null when any id is not one of them.</summary>
+    public async Task<List<ReplyAttachmentInput>?> DraftAttachmentsAsync(int ticketId, string userId, IReadOnlyCollection<int> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await db.Set<ReplyDraftAttachment>().AsNoTracking()
+            .Where(a => ids.Contains(a.Id) && a.Draft.TicketId == ticketId && a.Draft.UserId == userId)
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.Id, File = new ReplyAttachmentInput(a.FileName, a.ContentType, a.Content) })
+            .ToListAsync(ct);
+        return found.Count == ids.Distinct().Count() ? found.Select(a => a.File).ToList() : null;
+    }
+
     public async Task DeleteDraftAsync(int ticketId, string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

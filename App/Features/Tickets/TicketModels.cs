@@ -143,3 +143,26 @@ public static class SlaStates
 
 /// <summary>A member of staff as the directory lists them: the groups are also their roles.</summary>
 public sealed record StaffUserOption(string Id, string DisplayName, string Email, IReadOnlyList<string> Groups);
+
+/// <summary>
+/// A ticket opened by staff for a customer (a web form, a shop): <see cref="Text"/> becomes its first message, inbound
+/// from the customer, as if they had written it.
+/// </summary>
+public sealed class NewTicket
+{
+    public int TenantId { get; set; }
+    public string Subject { get; set; } = "";
+    public int? CustomerId { get; set; }
+    public string? HandlerId { get; set; }
+    public IReadOnlyCollection<string> WatcherIds { get; set; } = [];
+    public TicketStatus Status { get; set; } = TicketStatus.New;
+    public string Text { get; set; } = "";
+
+    public const int MaxTextLength = 100_000;
+}
+
+public abstract record CreateTicketResult
+{
+    public sealed record Created(int Id, int Version) : CreateTicketResult;
+    public sealed record Invalid(FieldErrors Errors) : CreateTicketResult;
+}

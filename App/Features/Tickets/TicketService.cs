@@ -511,6 +511,75 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return new TicketValidation.NameLookup(users, customers, tenants);
     }
 
+    /// <summary>
+    /// Opens a ticket for a customer of a tenant the user may see; the text becomes the customer's first message,
+    /// addressed to the tenant's sender address as if they had mailed it.
+    /// </summary>
+    public async Task<CreateTicketResult> CreateAsync(NewTicket input, string createdBy, CancellationToken ct = default)
+    {
+        var edit = new TicketEdit
+        {
+            Subject = input.Subject ?? "",
+            Status = input.Status,
+            HandlerId = string.IsNullOrWhiteSpace(input.HandlerId) ? null : input.HandlerId,
+            WatcherIds = input.WatcherIds ?? [],
+            CustomerId = input.CustomerId,
+            TenantId = input.TenantId,
+        };
+        var errors = await ValidateAsync(edit, ct);
+        if (input.CustomerId is null)
+        {
+            errors.AddIfFirst(nameof(NewTicket.CustomerId), "Choose a customer.");
+        }
+        if (string.IsNullOrWhiteSpace(input.Text))
+        {
+            errors.Add(nameof(NewTicket.Text), "Write the customer's message.");
+        }
+        else if (input.Text.Length > NewTicket.MaxTextLength)
+        {
+            errors.Add(nameof(NewTicket.Text), "The message may have at most 100,000 characters.");
+        }
+        if (errors.Count > 0)
+        {
+            return new CreateTicketResult.Invalid(errors);
+        }
+
+        using var acting = History.TicketHistory.ActAsUnlessSet(await History.TicketHistory.SignedInUserAsync(tenantScope));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Set<Customer>().AsNoTracking()
+            .Where(c => c.Id == edit.CustomerId)
+            .Select(c => new { c.Name, Email = c.Emails.OrderBy(e => e.Id).Select(e => e.Address).FirstOrDefault(), c.Tenant.SenderAddress })
+            .SingleAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ticket = new Ticket
+        {
+            Number = (int)await db.NextAsync(Sequences.TicketNumber, ct: ct),
+            Subject = edit.Subject.Trim(),
+            Status = edit.Status,
+            HandlerId = edit.HandlerId,
+            CustomerId = edit.CustomerId,
+            TenantId = edit.TenantId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UpdatedBy = createdBy,
+            LastMessageAt = now,
+            Watchers = edit.WatcherIds.Distinct().Select(id => new TicketWatcher { UserId = id }).ToList(),
+        };
+        ticket.Messages.Add(new TicketMessage
+        {
+            Ticket = ticket,
+            Direction = MessageDirection.Inbound,
+            From = string.IsNullOrWhiteSpace(customer.Email) ? customer.Name : new MimeKit.MailboxAddress(customer.Name, customer.Email).ToString(),
+            To = customer.SenderAddress,
+            Subject = ticket.Subject,
+            Date = now,
+            TextBody = input.Text.Trim(),
+        });
+        db.Set<Ticket>().Add(ticket);
+        await db.SaveChangesAsync(ct);
+        return new CreateTicketResult.Created(ticket.Id, ticket.Version);
+    }
+
     public async Task<int> AddInternalNoteAsync(int ticketId, string text, string authorId, string authorName, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(text))

@@ -27,20 +27,7 @@ public static class TicketsServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapTicketEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/attachments/{id:int}", async (int id, IDbContextFactory<AppDbContext> dbFactory, TenantScope tenants, HttpContext http, CancellationToken ct) =>
-        {
-            var access = await tenants.GetAsync(ct);
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var ofTicket = db.Set<Attachment>().AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(access, a => a.Message.Ticket.TenantId);
-            var attachment = await AttachmentContent.Of(ofTicket).SingleOrDefaultAsync(ct);
-            if (attachment is null)
-            {
-                return Results.NotFound();
-            }
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            // Always a download, never rendered inline: an attachment may be hostile HTML or SVG.
-            return Results.File(attachment.Bytes(), "application/octet-stream", SafeFileName.From(attachment.FileName));
-        }).RequireAuthorization(Policies.Staff);
+        endpoints.MapGet("/attachments/{id:int}", AttachmentDownloadAsync).RequireAuthorization(Policies.Staff);
 
         endpoints.MapGet("/admin/history.csv", async (HttpContext http, History.TicketHistoryService history, CancellationToken ct) =>
         {
@@ -49,5 +36,23 @@ public static class TicketsServiceCollectionExtensions
             await history.WriteCsvAsync(History.HistoryQuery.FromQuery(http.Request.QueryString.Value ?? ""), http.Response.Body, ct);
         }).RequireAuthorization(Policies.Admin);
         return endpoints;
+    }
+
+    /// <summary>
+    /// An attachment of a ticket the signed-in user may see, always as a download, never rendered inline: it may be
+    /// hostile HTML or SVG. Another tenant's attachment is as missing as one that does not exist.
+    /// </summary>
+    public static async Task<IResult> AttachmentDownloadAsync(int id, IDbContextFactory<AppDbContext> dbFactory, TenantScope tenants, HttpContext http, CancellationToken ct)
+    {
+        var access = await tenants.GetAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ofTicket = db.Set<Attachment>().AsNoTracking().Where(a => a.Id == id).WhereTenantAllowed(access, a => a.Message.Ticket.TenantId);
+        var attachment = await AttachmentContent.Of(ofTicket).SingleOrDefaultAsync(ct);
+        if (attachment is null)
+        {
+            return Results.NotFound();
+        }
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.File(attachment.Bytes(), "application/octet-stream", SafeFileName.From(attachment.FileName));
     }
 }

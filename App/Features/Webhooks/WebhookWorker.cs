@@ -115,7 +115,7 @@ public sealed class WebhookWorker(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            error = $"Timed out after {options.Value.Timeout.TotalSeconds:0} s";
+            error = "Timeout: " + options.Value.Timeout.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
