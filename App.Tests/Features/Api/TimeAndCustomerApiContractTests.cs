@@ -14,19 +14,19 @@ public sealed class TimeAndCustomerApiContractTests(ApiTenantHost app) : IClassF
 {
     public static TheoryData<string, string, string, string, string> Operations => new()
     {
-        { "ListTicketTimeEntries", "GET", "/api/v1/tickets/{ticketId}/time-entries", Policies.Staff, ApiScopes.TimeRead },
-        { "FindTimeEntries", "GET", "/api/v1/time-entries", Policies.Staff, ApiScopes.TimeRead },
-        { "GetTimeEntry", "GET", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeRead },
-        { "CreateTimeEntry", "POST", "/api/v1/tickets/{ticketId}/time-entries", Policies.Staff, ApiScopes.TimeWrite },
-        { "UpdateTimeEntry", "PATCH", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeWrite },
-        { "DeleteTimeEntry", "DELETE", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeWrite },
-        { "GetTimer", "GET", "/api/v1/timer", Policies.Staff, ApiScopes.TimeRead },
-        { "StartTimer", "POST", "/api/v1/tickets/{ticketId}/timer/start", Policies.Staff, ApiScopes.TimeWrite },
-        { "StopTimer", "POST", "/api/v1/timer/stop", Policies.Staff, ApiScopes.TimeWrite },
-        { "ListCustomers", "GET", "/api/v1/customers", Policies.Staff, ApiScopes.CustomersRead },
-        { "GetCustomer", "GET", "/api/v1/customers/{id}", Policies.Staff, ApiScopes.CustomersRead },
-        { "CreateCustomer", "POST", "/api/v1/customers", Policies.Admin, ApiScopes.CustomersWrite },
-        { "UpdateCustomer", "PATCH", "/api/v1/customers/{id}", Policies.Admin, ApiScopes.CustomersWrite },
+        { "listTicketTimeEntries", "GET", "/api/v1/tickets/{ticketId}/time-entries", Policies.Staff, ApiScopes.TimeRead },
+        { "findTimeEntries", "GET", "/api/v1/time-entries", Policies.Staff, ApiScopes.TimeRead },
+        { "getTimeEntry", "GET", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeRead },
+        { "createTimeEntry", "POST", "/api/v1/tickets/{ticketId}/time-entries", Policies.Staff, ApiScopes.TimeWrite },
+        { "updateTimeEntry", "PATCH", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeWrite },
+        { "deleteTimeEntry", "DELETE", "/api/v1/time-entries/{id}", Policies.Staff, ApiScopes.TimeWrite },
+        { "getTimer", "GET", "/api/v1/timer", Policies.Staff, ApiScopes.TimeRead },
+        { "startTimer", "POST", "/api/v1/tickets/{ticketId}/timer/start", Policies.Staff, ApiScopes.TimeWrite },
+        { "stopTimer", "POST", "/api/v1/timer/stop", Policies.Staff, ApiScopes.TimeWrite },
+        { "listCustomers", "GET", "/api/v1/customers", Policies.Staff, ApiScopes.CustomersRead },
+        { "getCustomer", "GET", "/api/v1/customers/{id}", Policies.Staff, ApiScopes.CustomersRead },
+        { "createCustomer", "POST", "/api/v1/customers", Policies.Admin, ApiScopes.CustomersWrite },
+        { "updateCustomer", "PATCH", "/api/v1/customers/{id}", Policies.Admin, ApiScopes.CustomersWrite },
     };
 
     [Theory]

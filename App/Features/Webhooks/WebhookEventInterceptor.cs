@@ -96,6 +96,11 @@ public sealed class WebhookEventInterceptor(WebhookSubscriptions subscriptions, 
         }
     }
 
+    /// <summary>Most saves (users, settings, history) hold nothing an event reports; they need not read the subscriptions.</summary>
+    private static bool MayReport(DbContext context) =>
+        (context is AppDbContext app && app.UntrackedChanges.Count > 0)
+        || context.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is Ticket or TicketMessage or TimeEntry or Quote);
+
     private async Task CaptureAsync(DbContext? context, CancellationToken ct)
     {
         if (context is null || saving.TryGetValue(context, out var current) && current.Writing)
@@ -103,6 +108,10 @@ public sealed class WebhookEventInterceptor(WebhookSubscriptions subscriptions, 
             return;
         }
         saving.Remove(context);
+        if (!MayReport(context))
+        {
+            return;
+        }
         var snapshot = await subscriptions.GetAsync(context, ct);
         if (snapshot.IsEmpty)
         {

@@ -43,23 +43,23 @@ public static class CustomerApi
 
         api.MapGet("/customers", ListAsync)
             .RequireScope(Policies.Staff, ApiScopes.CustomersRead)
-            .WithName("ListCustomers")
+            .WithName("listCustomers")
             .WithSummary("Customers of the tenants you may see, by customer number; q searches number, name, company and email addresses. Pass nextCursor back as cursor for the next page.")
             .WithTags(tags);
 
         api.MapGet("/customers/{id:int}", GetAsync)
             .RequireScope(Policies.Staff, ApiScopes.CustomersRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("GetCustomer").WithSummary("One customer with its email addresses.").WithTags(tags);
+            .WithName("getCustomer").WithSummary("One customer with its email addresses.").WithTags(tags);
 
         api.MapPost("/customers", CreateAsync)
             .RequireScope(Policies.Admin, ApiScopes.CustomersWrite)
-            .WithName("CreateCustomer").WithSummary("Creates a customer (admins).").WithTags(tags);
+            .WithName("createCustomer").WithSummary("Creates a customer (admins).").WithTags(tags);
 
         api.MapPatch("/customers/{id:int}", UpdateAsync)
             .RequireScope(Policies.Admin, ApiScopes.CustomersWrite)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("UpdateCustomer").WithSummary("Changes a customer (admins).").WithTags(tags);
+            .WithName("updateCustomer").WithSummary("Changes a customer (admins).").WithTags(tags);
     }
 
     private static async Task<Results<Ok<CustomerPage>, ValidationProblem>> ListAsync(

@@ -14,19 +14,19 @@ public static class DirectoryApi
     {
         api.MapGet("/tenants", TenantsAsync)
             .RequireScope(Policies.Staff, ApiScopes.DirectoryRead)
-            .WithName("ListTenants").WithTags("Directory")
+            .WithName("listTenants").WithTags("Directory")
             .WithSummary("Lists the tenants you may see, by name");
 
         api.MapGet("/users", UsersAsync)
             .RequireScope(Policies.Staff, ApiScopes.DirectoryRead)
-            .WithName("ListUsers").WithTags("Directory")
+            .WithName("listUsers").WithTags("Directory")
             .WithSummary("Lists staff users who work for the tenants you may see, by name")
             .WithDescription("group keeps the members of one group (its exact name, e.g. Ticket-Support for the users who may handle "
                 + "tickets); tenantId keeps those who work for that tenant. Customers' extranet logins are never listed.");
 
         api.MapGet("/groups", GroupsAsync)
             .RequireScope(Policies.Staff, ApiScopes.DirectoryRead)
-            .WithName("ListGroups").WithTags("Directory")
+            .WithName("listGroups").WithTags("Directory")
             .WithSummary("Lists the user groups; their hourly rates only for billing staff and admins");
     }
 

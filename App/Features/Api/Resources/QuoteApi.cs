@@ -16,7 +16,7 @@ public static class QuoteApi
     {
         api.MapGet("/quotes", ListAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
-            .WithName("ListQuotes").WithTags("Quotes")
+            .WithName("listQuotes").WithTags("Quotes")
             .WithSummary("Lists quotes, newest first by page, or oldest first after sinceId/createdAfter to fetch new ones")
             .WithDescription("Filters as the quote list: status, customerId, tenantId, from and to (days, inclusive). Without sinceId and "
                 + "createdAfter the answer is a page (page from 1) with the total count and the sums per currency. With either, it holds "
@@ -25,20 +25,20 @@ public static class QuoteApi
 
         api.MapGet("/quotes/{id:int}", GetAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
-            .WithName("GetQuote").WithTags("Quotes")
+            .WithName("getQuote").WithTags("Quotes")
             .WithSummary("Reads a quote with its lines and the statuses it may change to")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/quotes/{id:int}/pdf", PdfAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesRead)
-            .WithName("GetQuotePdf").WithTags("Quotes")
+            .WithName("getQuotePdf").WithTags("Quotes")
             .WithSummary("Downloads the quote as the PDF the quote page offers")
             .Produces(StatusCodes.Status200OK, typeof(Stream), QuotePdfFile.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/quotes/{id:int}/status", SetStatusAsync)
             .RequireScope(Policies.Billing, ApiScopes.QuotesWrite)
-            .WithName("SetQuoteStatus").WithTags("Quotes")
+            .WithName("setQuoteStatus").WithTags("Quotes")
             .WithSummary("Changes a quote's status: Draft to Sent or Cancelled, Sent to Accepted, Rejected or Cancelled")
             .WithDescription("Cancelling a draft releases its time back to unbilled. With expectedStatus the change only happens from that "
                 + "status; otherwise from whatever status the quote has now. A refused change answers 409 with currentStatus and allowedStatuses.")

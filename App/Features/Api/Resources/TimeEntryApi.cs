@@ -49,35 +49,35 @@ public static class TimeEntryApi
         api.MapGet("/tickets/{ticketId:int}/time-entries", ListOfTicketAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("ListTicketTimeEntries").WithSummary("The ticket's time entries with their totals.").WithTags(tags);
+            .WithName("listTicketTimeEntries").WithSummary("The ticket's time entries with their totals.").WithTags(tags);
 
         api.MapGet("/time-entries", FindAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeRead)
-            .WithName("FindTimeEntries")
+            .WithName("findTimeEntries")
             .WithSummary("Time entries of the tickets you may see, newest first; filter by start (from inclusive, to exclusive, UTC), user, ticket and billing. Pass nextCursor back as cursor for the next page.")
             .WithTags(tags);
 
         api.MapGet("/time-entries/{id:int}", GetAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("GetTimeEntry").WithSummary("One time entry.").WithTags(tags);
+            .WithName("getTimeEntry").WithSummary("One time entry.").WithTags(tags);
 
         api.MapPost("/tickets/{ticketId:int}/time-entries", CreateAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("CreateTimeEntry").WithSummary("Records time on the ticket as yourself.").WithTags(tags);
+            .WithName("createTimeEntry").WithSummary("Records time on the ticket as yourself.").WithTags(tags);
 
         api.MapPatch("/time-entries/{id:int}", UpdateAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("UpdateTimeEntry")
+            .WithName("updateTimeEntry")
             .WithSummary("Changes an entry: your own, or anyone's as a team lead. A billed entry cannot change (409).")
             .WithTags(tags);
 
         api.MapDelete("/time-entries/{id:int}", DeleteAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("DeleteTimeEntry")
+            .WithName("deleteTimeEntry")
             .WithSummary("Deletes an entry: your own, or anyone's as a team lead. A billed entry cannot be deleted (409).")
             .WithTags(tags);
     }

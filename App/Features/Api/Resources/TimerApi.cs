@@ -36,19 +36,19 @@ public static class TimerApi
 
         api.MapGet("/timer", GetAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeRead)
-            .WithName("GetTimer").WithSummary("Your running timer; 204 when none runs.").WithTags(tags);
+            .WithName("getTimer").WithSummary("Your running timer; 204 when none runs.").WithTags(tags);
 
         api.MapPost("/tickets/{ticketId:int}/timer/start", StartAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("StartTimer")
+            .WithName("startTimer")
             .WithSummary("Starts your timer on the ticket. If it runs on another ticket you get 409 unless you send stopRunning: true.")
             .WithTags(tags);
 
         api.MapPost("/timer/stop", StopAsync)
             .RequireScope(Policies.Staff, ApiScopes.TimeWrite)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("StopTimer")
+            .WithName("stopTimer")
             .WithSummary("Stops your timer and records its time as an entry, rounded up by the tenant's rule. Over 10 hours send confirmLong or correctedMinutes.")
             .WithTags(tags);
     }

@@ -16,7 +16,7 @@ public static class TokenApi
                 [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
                 [.. user.FindAll(ApiScopes.ClaimType).Select(c => c.Value)],
                 int.Parse(user.FindFirstValue(ApiTokenAuthenticationHandler.TokenIdClaim) ?? "0", System.Globalization.CultureInfo.InvariantCulture))))
-            .WithName("GetCaller")
+            .WithName("getCaller")
             .WithSummary("The token's user, roles and scopes")
             .WithTags("Tokens");
 }
