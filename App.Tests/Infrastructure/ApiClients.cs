@@ -24,7 +24,7 @@ public static class ApiClients
     /// <summary>An HTTP client that sends <paramref name="secret"/> as its bearer token and does not follow redirects.</summary>
     public static HttpClient ApiClient(this AppFactory app, string? secret)
     {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientBaseAddress });
         if (secret is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);

@@ -94,9 +94,11 @@ public class AppFactory : WebApplicationFactory<Program>
         {
             AllowAutoRedirect = false,
             HandleCookies = true,
-            // With Kestrel the client talks over a real socket and needs the real address.
-            BaseAddress = serverAddress is null ? new Uri("http://localhost") : new Uri(serverAddress),
+            BaseAddress = ClientBaseAddress,
         });
+
+    /// <summary>The base address for test clients: with Kestrel the client talks over a real socket and needs the real address.</summary>
+    public Uri ClientBaseAddress => serverAddress is null ? new Uri("http://localhost") : new Uri(serverAddress);
 
     /// <summary>Signs in through the real login form (antiforgery token, form handler) and returns the client holding the cookie.</summary>
     public async Task<HttpClient> SignedInClientAsync(string email, string password)
