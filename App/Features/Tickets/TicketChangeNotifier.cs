@@ -123,7 +123,7 @@ public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger, I
 /// so no caller can forget to notify; what changed is read from the change tracker. Inside an explicit transaction
 /// it waits for the commit: a list that reloads on the news must find the rows.
 /// </summary>
-public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnumerable<ITicketTouches> otherFeatures) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnumerable<ITicketTouches> otherFeatures) : BlazorTickets.Data.TransactionAwareInterceptor
 {
     private readonly ITicketTouches[] features = otherFeatures.ToArray();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<Touch>> saving = new();
@@ -289,7 +289,7 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnum
         uncommitted.GetOrCreateValue(context).AddRange(changes);
     }
 
-    private void Committed(DbContext? context)
+    protected override void Committed(DbContext? context)
     {
         if (context is not null && uncommitted.TryGetValue(context, out var changes))
         {
@@ -302,35 +302,11 @@ public sealed class TicketChangeInterceptor(TicketChangeNotifier notifier, IEnum
         }
     }
 
-    private void RolledBack(DbContext? context)
+    protected override void RolledBack(DbContext? context)
     {
         if (context is not null)
         {
             uncommitted.Remove(context);
         }
-    }
-
-    void IDbTransactionInterceptor.TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
-    {
-        Committed(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    void IDbTransactionInterceptor.TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => RolledBack(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
-    {
-        RolledBack(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    void IDbTransactionInterceptor.TransactionFailed(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData) => RolledBack(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionFailedAsync(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken)
-    {
-        RolledBack(eventData.Context);
-        return Task.CompletedTask;
     }
 }

@@ -21,7 +21,7 @@ namespace BlazorTickets.Features.Webhooks;
 /// Tenants without an active endpoint for a type cost one dictionary lookup.
 /// </summary>
 public sealed class WebhookEventInterceptor(WebhookSubscriptions subscriptions, WebhookSignal signal, TimeProvider clock)
-    : SaveChangesInterceptor, IDbTransactionInterceptor
+    : TransactionAwareInterceptor
 {
     private sealed class SaveState
     {
@@ -318,7 +318,7 @@ public sealed class WebhookEventInterceptor(WebhookSubscriptions subscriptions, 
 
     public static string QuoteKey(int quoteId) => $"quote:{quoteId}";
 
-    private void Committed(DbContext? context)
+    protected override void Committed(DbContext? context)
     {
         if (context is not null && wakeOnCommit.TryGetValue(context, out _))
         {
@@ -327,35 +327,11 @@ public sealed class WebhookEventInterceptor(WebhookSubscriptions subscriptions, 
         }
     }
 
-    private void RolledBack(DbContext? context)
+    protected override void RolledBack(DbContext? context)
     {
         if (context is not null)
         {
             wakeOnCommit.Remove(context);
         }
-    }
-
-    void IDbTransactionInterceptor.TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
-    {
-        Committed(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    void IDbTransactionInterceptor.TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => RolledBack(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
-    {
-        RolledBack(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    void IDbTransactionInterceptor.TransactionFailed(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData) => RolledBack(eventData.Context);
-
-    Task IDbTransactionInterceptor.TransactionFailedAsync(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken)
-    {
-        RolledBack(eventData.Context);
-        return Task.CompletedTask;
     }
 }
