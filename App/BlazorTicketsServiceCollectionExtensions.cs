@@ -4,6 +4,7 @@ using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Api;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Health;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
@@ -53,6 +54,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddServiceLevels();
         services.AddMerging();
         services.AddApi(configuration);
+        services.AddHealth();
         services.AddWebhooks();
         return services;
     }

@@ -4,6 +4,7 @@ using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Api;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Demo;
+using BlazorTickets.Features.Health;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Mail.Display;
@@ -57,6 +58,7 @@ app.MapBillingEndpoints();
 app.MapServiceLevelEndpoints();
 app.MapMailDisplayEndpoints();
 app.MapApi();
+app.MapHealth();
 // The app's own Content-Security-Policy carries frame-ancestors; a second header from Blazor would only repeat it.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 

@@ -36,6 +36,8 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
         FirstAdminSetup.Path,
         // The customer portal's link pages: whoever holds a valid link may set a password, and anyone may ask for one.
         BlazorTickets.Features.Portal.PortalAccessService.SetPasswordPath, BlazorTickets.Features.Portal.PortalAccessService.ForgotPasswordPath,
+        // The load balancer's probe: states only, no names of servers or errors.
+        BlazorTickets.Features.Health.HealthServiceCollectionExtensions.Path,
     };
 
     /// <summary>Routes for every signed-in user, customers too: the landing page that sends each to their start, and sign-out.</summary>

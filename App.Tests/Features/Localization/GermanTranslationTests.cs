@@ -52,6 +52,8 @@ public sealed partial class GermanTranslationTests
         "GermanHolidays.cs",
         // The REST API answers programs, in English; its problem details and OpenAPI texts are documentation.
         "ApiServiceCollectionExtensions.cs", "ApiResults.cs", "ApiRateLimits.cs", "TokenApi.cs", "ApiTokenAuthentication.cs",
+        // The health answer is for load balancers and operators.
+        "HealthChecks.cs",
     ];
 
     /// <summary>Names that read the same in German: the product, the languages' own names, protocols.</summary>
