@@ -55,6 +55,26 @@ public sealed class QuotePagesLiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Confirming_to_cancel_a_draft_that_another_clerk_sent_meanwhile_cancels_nothing()
+    {
+        var quote = await BillOneTicketAsync("Laptop repair");
+        var dialogs = context.Render<MudDialogProvider>();
+        var page = context.Render<QuoteDetail>(p => p.Add(q => q.Id, quote.QuoteId));
+        page.WaitForAssertion(() => page.Find("[data-testid=quote-status]").GetAttribute("data-status").Should().Be("Draft"));
+
+        // The click's handler waits for the answer to the question, so it ends only after the dialog's button.
+        var cancelling = page.Find("[data-testid=quote-to-cancelled]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Cancel this draft?"));
+        (await world.Quotes.SetStatusAsync(quote.QuoteId, QuoteStatus.Sent)).Should().BeOfType<QuoteStatusResult.Changed>();
+        page.WaitForAssertion(() => page.Find("[data-testid=quote-status]").GetAttribute("data-status").Should().Be("Sent"));
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel quote").ClickAsync(new());
+        await cancelling;
+
+        page.WaitForAssertion(() => page.Find("[data-testid=quote-status]").GetAttribute("data-status").Should().Be("Sent"));
+        (await world.Quotes.GetAsync(quote.QuoteId))!.Status.Should().Be(QuoteStatus.Sent, "the clerk agreed to cancel a draft, not a sent quote");
+    }
+
+    [Fact]
     public async Task A_quote_billed_by_another_clerk_appears_in_the_open_list()
     {
         var first = await BillOneTicketAsync("Printer");
