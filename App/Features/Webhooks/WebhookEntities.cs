@@ -18,7 +18,11 @@ public class WebhookEndpoint
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
-    public IReadOnlyList<string> Subscribed => EventTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> Subscribed => SubscribedIn(EventTypes);
+
+    /// <summary>The event types of a stored <see cref="EventTypes"/> value.</summary>
+    public static IReadOnlyList<string> SubscribedIn(string eventTypes) =>
+        eventTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>What happened, as the JSON every endpoint receives; written in the same transaction as the change.</summary>

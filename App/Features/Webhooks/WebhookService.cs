@@ -23,8 +23,6 @@ public sealed record WebhookDeliveryRow(
     long Id, string EventId, string Type, DateTime CreatedAt, WebhookDeliveryState State, int Attempts, DateTime NextAttemptAt,
     DateTime? DeliveredAt, IReadOnlyList<WebhookAttemptRow> AttemptLog);
 
-public sealed record TenantChoice(int Id, string Name);
-
 /// <summary>The outcome of a save: the endpoint, and its secret when one was made (shown once, never again); or why not.</summary>
 public sealed record WebhookSaveResult(int? Id, string? Secret, FieldErrors Errors)
 {
@@ -78,16 +76,19 @@ public sealed class WebhookService(
 {
     public const int DeliveryPageSize = 100;
 
-    public async Task<IReadOnlyList<TenantChoice>> TenantsAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Set<Tenant>().AsNoTracking().OrderBy(t => t.Name).Select(t => new TenantChoice(t.Id, t.Name)).ToListAsync(ct);
-    }
+    public Task<IReadOnlyList<WebhookEndpointRow>> ListAsync(CancellationToken ct = default) => RowsAsync(null, ct);
 
-    public async Task<IReadOnlyList<WebhookEndpointRow>> ListAsync(CancellationToken ct = default)
+    public async Task<WebhookEndpointRow?> EndpointAsync(int id, CancellationToken ct = default) => (await RowsAsync(id, ct)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<WebhookEndpointRow>> RowsAsync(int? id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Set<WebhookEndpoint>().AsNoTracking()
+        var endpoints = db.Set<WebhookEndpoint>().AsNoTracking();
+        if (id is int only)
+        {
+            endpoints = endpoints.Where(e => e.Id == only);
+        }
+        var rows = await endpoints
             .OrderBy(e => e.Tenant.Name).ThenBy(e => e.Url)
             .Select(e => new
             {
@@ -98,7 +99,7 @@ public sealed class WebhookService(
             })
             .ToListAsync(ct);
         return rows.Select(r => new WebhookEndpointRow(r.Id, r.TenantId, r.TenantName, r.Url, r.Description,
-            new WebhookEndpoint { EventTypes = r.EventTypes }.Subscribed, r.IsActive, r.Pending, r.Failed, r.LastDeliveredAt)).ToList();
+            WebhookEndpoint.SubscribedIn(r.EventTypes), r.IsActive, r.Pending, r.Failed, r.LastDeliveredAt)).ToList();
     }
 
     public async Task<WebhookEndpointInput?> GetAsync(int id, CancellationToken ct = default)
@@ -202,9 +203,6 @@ public sealed class WebhookService(
         subscriptions.Invalidate();
         return true;
     }
-
-    public async Task<WebhookEndpointRow?> EndpointAsync(int id, CancellationToken ct = default) =>
-        (await ListAsync(ct)).SingleOrDefault(e => e.Id == id);
 
     /// <summary>The newest deliveries of an endpoint, each with every attempt.</summary>
     public async Task<IReadOnlyList<WebhookDeliveryRow>> DeliveriesAsync(int endpointId, CancellationToken ct = default)

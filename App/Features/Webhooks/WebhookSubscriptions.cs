@@ -14,8 +14,6 @@ public sealed class WebhookSubscriptions
         public bool IsEmpty => Endpoints.Count == 0;
 
         public IReadOnlyList<int> For(int tenantId, string type) => Endpoints.TryGetValue((tenantId, type), out var ids) ? ids : [];
-
-        public bool AnyFor(int tenantId) => Endpoints.Keys.Any(k => k.TenantId == tenantId);
     }
 
     private Snapshot? current;
@@ -37,7 +35,7 @@ public sealed class WebhookSubscriptions
         var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsActive)
             .Select(e => new { e.Id, e.TenantId, e.EventTypes }).ToListAsync(ct);
         var snapshot = new Snapshot(endpoints
-            .SelectMany(e => new WebhookEndpoint { EventTypes = e.EventTypes }.Subscribed.Select(type => (e.TenantId, Type: type, e.Id)))
+            .SelectMany(e => WebhookEndpoint.SubscribedIn(e.EventTypes).Select(type => (e.TenantId, Type: type, e.Id)))
             .GroupBy(s => (s.TenantId, s.Type))
             .ToDictionary(g => g.Key, g => g.Select(s => s.Id).Order().ToArray()));
         // An endpoint changed while this was read: keep the result for this save only.

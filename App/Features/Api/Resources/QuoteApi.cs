@@ -131,7 +131,7 @@ public static class QuoteApi
         {
             return null;
         }
-        if (Enum.TryParse<QuoteStatus>(value.Trim(), ignoreCase: true, out var status) && Enum.IsDefined(status) && !char.IsAsciiDigit(value.Trim()[0]))
+        if (ApiEnums.TryParse<QuoteStatus>(value.Trim(), out var status))
         {
             return status;
         }
@@ -166,7 +166,7 @@ public sealed record QuoteSummary(
     int LineCount)
 {
     public static QuoteSummary From(QuoteRow row) => new(
-        row.Id, row.Number, row.Status, DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc), row.CustomerId, row.CustomerName,
+        row.Id, row.Number, row.Status, ApiTime.Utc(row.CreatedAt), row.CustomerId, row.CustomerName,
         row.TenantId, row.TenantName, row.Currency, row.Net, row.Vat, row.Gross, row.LineCount);
 }
 
@@ -193,7 +193,7 @@ public sealed record QuoteResource(
     IReadOnlyList<QuoteLineResource> Lines)
 {
     public static QuoteResource From(QuoteDetails q) => new(
-        q.Id, q.Number, q.Status, QuoteService.NextStatuses(q.Status), DateTime.SpecifyKind(q.CreatedAt, DateTimeKind.Utc), q.CreatedByName,
+        q.Id, q.Number, q.Status, QuoteService.NextStatuses(q.Status), ApiTime.Utc(q.CreatedAt), q.CreatedByName,
         q.TenantId, q.TenantName, q.CustomerId, q.CustomerNumber, q.CustomerName, q.CustomerCompany, q.CustomerAddress,
         q.Currency, q.VatRate, q.Net, q.Vat, q.Gross, q.Hours,
         q.Lines.Select(l => new QuoteLineResource(l.Id, l.TicketId, l.TicketNumber, l.Text, l.UserGroupName, l.Hours, l.Rate, l.Amount, l.EntryCount)).ToList());

@@ -17,7 +17,7 @@ public sealed record TimeEntryResponse(
     bool Billable, bool Billed, int? QuoteLineId)
 {
     public static TimeEntryResponse Of(TimeEntryView e) => new(
-        e.Id, e.TicketId, e.UserId, e.UserName, DateTime.SpecifyKind(e.Start, DateTimeKind.Utc), DateTime.SpecifyKind(e.End, DateTimeKind.Utc),
+        e.Id, e.TicketId, e.UserId, e.UserName, ApiTime.Utc(e.Start), ApiTime.Utc(e.End),
         e.HasTimes, e.Minutes, e.Note, e.Billable, e.IsBilled, e.QuoteLineId);
 }
 

@@ -11,7 +11,7 @@ public sealed record TimerResponse(int Id, int TicketId, int TicketNumber, strin
 {
     public static TimerResponse Of(RunningTimerInfo timer, DateTimeOffset now) => new(
         timer.Id, timer.TicketId, timer.TicketNumber, timer.TicketSubject, timer.TimeTrackingAllowed,
-        DateTime.SpecifyKind(timer.StartedAt, DateTimeKind.Utc), (int)timer.ElapsedAt(now).TotalSeconds);
+        ApiTime.Utc(timer.StartedAt), (int)timer.ElapsedAt(now).TotalSeconds);
 }
 
 /// <param name="NotBillable">The ticket has no consent to time tracking: its time is recorded as not billable.</param>
