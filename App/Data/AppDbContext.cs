@@ -9,8 +9,17 @@ namespace BlazorTickets.Data;
 /// configurations, which are found by scanning the assembly, and reads them with <c>Set&lt;T&gt;()</c>. Only the
 /// Identity store's user type is named, because Identity's context is generic over it.
 /// </summary>
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public class AppDbContext : IdentityDbContext<AppUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For the provider's own context type, which keeps its own migrations (<see cref="Postgres.PostgresAppDbContext"/>).</summary>
+    protected AppDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -4,13 +4,30 @@ public class DataOptions
 {
     public const string Section = "BlazorTickets";
 
+    /// <summary>The name under ConnectionStrings that both providers read.</summary>
+    public const string ConnectionStringName = "BlazorTickets";
+
     /// <summary>Folder for the SQLite database and the data-protection key ring; relative paths are under the content root.</summary>
     public string DataFolder { get; set; } = "data";
     /// <summary>Off unless the environment (appsettings.Development.json) or the operator turns it on: demo users have a published password.</summary>
     public bool SeedDemoData { get; set; }
-    /// <summary>Overrides the SQLite file in the data folder.</summary>
+    /// <summary>Overrides the SQLite file in the data folder (older setting; ConnectionStrings:BlazorTickets does the same).</summary>
     public string? ConnectionString { get; set; }
+
+    public DatabaseOptions Database { get; set; } = new();
 
     public string ResolveDataFolder(string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(DataFolder) ? DataFolder : Path.Combine(contentRoot, DataFolder));
+}
+
+public class DatabaseOptions
+{
+    /// <summary><see cref="DatabaseProvider.Sqlite"/> (embedded, one machine) or <see cref="DatabaseProvider.Postgres"/> (several nodes).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
 }

@@ -36,8 +36,11 @@ public class DatabaseInitializer(
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(ct);
             }
-            // Readers never wait for the writer, and a crash mid-write leaves the last commit intact.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            if (db.Database.IsSqlite())
+            {
+                // Readers never wait for the writer, and a crash mid-write leaves the last commit intact.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            }
         }
     }
 }

@@ -10,9 +10,9 @@ public static class Sequences
     public static async Task<long> NextAsync(this AppDbContext db, string name, long firstValue = 1, CancellationToken ct = default)
     {
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO Counters (Name, Value) VALUES ({name}, {firstValue - 1}) ON CONFLICT(Name) DO NOTHING", ct);
+            $"""INSERT INTO "Counters" ("Name", "Value") VALUES ({name}, {firstValue - 1}) ON CONFLICT("Name") DO NOTHING""", ct);
         var values = await db.Database
-            .SqlQuery<long>($"UPDATE Counters SET Value = Value + 1 WHERE Name = {name} RETURNING Value AS \"Value\"")
+            .SqlQuery<long>($"""UPDATE "Counters" SET "Value" = "Value" + 1 WHERE "Name" = {name} RETURNING "Value" AS "Value" """)
             .ToListAsync(ct);
         return values.Single();
     }
@@ -21,9 +21,9 @@ public static class Sequences
     public static async Task<long> ReserveAsync(this AppDbContext db, string name, long firstValue, long count, CancellationToken ct = default)
     {
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO Counters (Name, Value) VALUES ({name}, {firstValue - 1}) ON CONFLICT(Name) DO NOTHING", ct);
+            $"""INSERT INTO "Counters" ("Name", "Value") VALUES ({name}, {firstValue - 1}) ON CONFLICT("Name") DO NOTHING""", ct);
         var values = await db.Database
-            .SqlQuery<long>($"UPDATE Counters SET Value = Value + {count} WHERE Name = {name} RETURNING Value AS \"Value\"")
+            .SqlQuery<long>($"""UPDATE "Counters" SET "Value" = "Value" + {count} WHERE "Name" = {name} RETURNING "Value" AS "Value" """)
             .ToListAsync(ct);
         return values.Single();
     }
@@ -55,7 +55,7 @@ public sealed class SequenceBlock(string name, long firstValue)
         if (next <= last)
         {
             await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE Counters SET Value = {next - 1} WHERE Name = {name} AND Value = {last}", ct);
+                $"""UPDATE "Counters" SET "Value" = {next - 1} WHERE "Name" = {name} AND "Value" = {last}""", ct);
             last = next - 1;
         }
     }

@@ -1,15 +1,11 @@
 using System.Globalization;
 using System.Net.Mail;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Admin;
 
 /// <summary>Checks the admin services share.</summary>
 public static class AdminValidation
 {
-    private const int SqliteConstraintUnique = 2067;
-
     /// <summary>A bare address such as <c>support@contoso.example</c>: no display name, no spaces, a dot in the domain.</summary>
     public static bool IsEmailAddress(string? text)
     {
@@ -26,10 +22,6 @@ public static class AdminValidation
     }
 
     public static bool HasAtMostTwoDecimals(decimal value) => decimal.Round(value, 2) == value;
-
-    /// <summary>A unique index refused the write: another save got there first after our own checks.</summary>
-    public static bool IsUniqueViolation(this DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique };
 
     public static string Trimmed(string? text) => (text ?? "").Trim();
 

@@ -181,8 +181,8 @@ public sealed class BillingService(
                     UPDATE "TimeEntries" AS e SET "QuoteLineId" = ({ownLine})
                     WHERE e."TicketId" IN ({chunkTicketIds})
                       AND e."QuoteLineId" IS NULL
-                      AND e."Billable" = 1
-                      AND EXISTS (SELECT 1 FROM "Tickets" AS t WHERE t."Id" = e."TicketId" AND t."TimeTrackingAllowed" = 1)
+                      AND e."Billable"
+                      AND EXISTS (SELECT 1 FROM "Tickets" AS t WHERE t."Id" = e."TicketId" AND t."TimeTrackingAllowed")
                       AND EXISTS ({ownLine})
                     """, ct);
 #pragma warning restore EF1002

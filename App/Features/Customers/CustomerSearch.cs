@@ -21,6 +21,12 @@ public static class CustomerSearchSql
 
     private static readonly string NameAndCompany = "NEW.Name || ' ' || NEW.Company";
 
+    /// <summary>The names in order whatever their case, for the pickers; PostgreSQL's search part is in its own migration.</summary>
+    public const string PostgresNameIndexes = """
+        CREATE INDEX "IX_Customers_TenantId_NameNoCase" ON "Customers" ("TenantId", "Name" COLLATE "NOCASE");
+        CREATE INDEX "IX_Customers_NameNoCase_TenantId" ON "Customers" ("Name" COLLATE "NOCASE", "TenantId");
+        """;
+
     public static readonly string Create = $"""
         CREATE INDEX IX_Customers_TenantId_NameNoCase ON Customers (TenantId, Name COLLATE NOCASE);
         CREATE INDEX IX_Customers_NameNoCase_TenantId ON Customers (Name COLLATE NOCASE, TenantId);

@@ -57,4 +57,35 @@ public static class TicketListSql
     public const string Create = Backfill + "\n" + CreateTriggers;
 
     public const string Drop = DropTriggers;
+
+    /// <summary>
+    /// The same on PostgreSQL: a BEFORE trigger sets the names on the row being written, so a new or reassigned ticket is
+    /// written once; renames update the tickets that show the name.
+    /// </summary>
+    public const string PostgresCreate = """
+        CREATE FUNCTION ticket_list_names() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW."HandlerName" := (SELECT u."DisplayName" FROM "AspNetUsers" u WHERE u."Id" = NEW."HandlerId");
+            NEW."CustomerName" := (SELECT c."Name" FROM "Customers" c WHERE c."Id" = NEW."CustomerId");
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER ticket_list_names BEFORE INSERT OR UPDATE OF "HandlerId", "CustomerId" ON "Tickets"
+            FOR EACH ROW EXECUTE FUNCTION ticket_list_names();
+
+        CREATE FUNCTION ticket_list_user_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE "Tickets" SET "HandlerName" = NEW."DisplayName" WHERE "HandlerId" = NEW."Id";
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER ticket_list_user_renamed AFTER UPDATE OF "DisplayName" ON "AspNetUsers"
+            FOR EACH ROW WHEN (OLD."DisplayName" IS DISTINCT FROM NEW."DisplayName") EXECUTE FUNCTION ticket_list_user_renamed();
+
+        CREATE FUNCTION ticket_list_customer_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE "Tickets" SET "CustomerName" = NEW."Name" WHERE "CustomerId" = NEW."Id";
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER ticket_list_customer_renamed AFTER UPDATE OF "Name" ON "Customers"
+            FOR EACH ROW WHEN (OLD."Name" IS DISTINCT FROM NEW."Name") EXECUTE FUNCTION ticket_list_customer_renamed();
+        """;
 }

@@ -35,4 +35,18 @@ public static class TicketUnbilledSql
         """;
 
     public const string Create = Backfill + "\n" + CreateTriggers;
+
+    public const string PostgresCreate = """
+        CREATE FUNCTION ticket_unbilled() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE "Tickets" t SET "HasUnbilledTime" = EXISTS (
+                SELECT 1 FROM "TimeEntries" e WHERE e."TicketId" = t."Id" AND e."Billable" AND e."QuoteLineId" IS NULL)
+            WHERE t."Id" IN (
+                SELECT (CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD."TicketId" END)
+                UNION SELECT (CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW."TicketId" END));
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER ticket_unbilled AFTER INSERT OR DELETE OR UPDATE OF "Billable", "QuoteLineId", "TicketId" ON "TimeEntries"
+            FOR EACH ROW EXECUTE FUNCTION ticket_unbilled();
+        """;
 }

@@ -5,7 +5,6 @@ using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Tickets.History;
 using BlazorTickets.Features.Users;
 using BlazorTickets.Shared;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.TimeTracking;
@@ -298,7 +297,7 @@ public sealed class TimeTrackingService(
             // Someone stopped the running timer in between (another tab): start over from what is stored now.
             return await StartAsync(userId, ticketId, stopRunning: null, ct);
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Another tab started a timer in between; the unique index on UserId keeps it at one.
             await registry.RefreshAsync(ct);
@@ -419,9 +418,6 @@ public sealed class TimeTrackingService(
         return new RunningTimerInfo(timer.Id, timer.UserId, userName, timer.TicketId, details.Number, details.Subject,
             details.TimeTrackingAllowed, DateTime.SpecifyKind(timer.StartedAt, DateTimeKind.Utc));
     }
-
-    private static bool IsUniqueViolation(DbUpdateException ex) =>
-        ex.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 }

@@ -162,11 +162,15 @@ public sealed class CustomerAdminService(IDbContextFactory<AppDbContext> dbFacto
     public async Task<string> SuggestNumberAsync(int tenantId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var highest = await db.Database
-            .SqlQuery<long?>($"""
-                SELECT MAX(CAST(substr(CustomerNumber, 3) AS INTEGER)) AS "Value" FROM Customers
-                WHERE TenantId = {tenantId} AND CustomerNumber GLOB 'C-[0-9]*' AND CustomerNumber NOT GLOB 'C-*[^0-9]*'
+        var highest = await (db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<long?>($"""
+                SELECT MAX(CAST(substr("CustomerNumber", 3) AS numeric(30))) AS "Value" FROM "Customers"
+                WHERE "TenantId" = {tenantId} AND "CustomerNumber" ~ '^C-[0-9]+$'
                 """)
+            : db.Database.SqlQuery<long?>($"""
+                SELECT MAX(CAST(substr("CustomerNumber", 3) AS INTEGER)) AS "Value" FROM "Customers"
+                WHERE "TenantId" = {tenantId} AND "CustomerNumber" GLOB 'C-[0-9]*' AND "CustomerNumber" NOT GLOB 'C-*[^0-9]*'
+                """))
             .SingleAsync(ct);
         var next = highest is long h ? h + 1 : FirstNumber;
         return $"{NumberPrefix}{next:0000}";

@@ -19,4 +19,16 @@ public static class TicketHistorySql
         DROP TRIGGER IF EXISTS TicketHistory_NoUpdate;
         DROP TRIGGER IF EXISTS TicketHistory_NoDelete;
         """;
+
+    public const string PostgresCreate = """
+        CREATE FUNCTION ticket_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' OR EXISTS (SELECT 1 FROM "Tickets" WHERE "Id" = OLD."TicketId") THEN
+                RAISE EXCEPTION 'The ticket history is append-only.';
+            END IF;
+            RETURN OLD;
+        END $$;
+        CREATE TRIGGER ticket_history_append_only BEFORE UPDATE OR DELETE ON "TicketHistory"
+            FOR EACH ROW EXECUTE FUNCTION ticket_history_append_only();
+        """;
 }
