@@ -192,7 +192,7 @@ public sealed class PostgresServerTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task The_cluster_of_a_test_run_that_died_is_stopped_and_deleted_by_the_next_start()
     {
-        var orphan = await PostgresServer.StartAsync();
+        await using var orphan = await PostgresServer.StartAsync();
         var pid = PostmasterPid(orphan);
         var folder = Path.GetDirectoryName(orphan.DataDirectory)!;
         // As if the owning test process had been killed: a pid that no process can have.
@@ -204,7 +204,6 @@ public sealed class PostgresServerTests(ITestOutputHelper output) : IAsyncLifeti
             Directory.Exists(folder).Should().BeFalse();
             IsRunning(PostmasterPid(server)).Should().BeTrue("the shared cluster's owner, this process, is alive");
         }
-        await orphan.DisposeAsync();
     }
 
     [Fact]
