@@ -1,11 +1,11 @@
 namespace BlazorTickets.Tests.Infrastructure;
 
-/// <summary>A fresh folder under the system temp path, removed again on dispose.</summary>
+/// <summary>A fresh folder under the system temp path or a given parent folder, removed again on dispose.</summary>
 public sealed class TempFolder : IDisposable
 {
-    public TempFolder(string prefix = "blazortickets-tests")
+    public TempFolder(string prefix = "blazortickets-tests", string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 

@@ -13,4 +13,7 @@ public static class TestCategories
 
     /// <summary>Talks to a real mail server: Dovecot over IMAP or the in-process SMTP server.</summary>
     public const string MailServer = "MailServer";
+
+    /// <summary>Talks to a real PostgreSQL server started by the tests (<see cref="PostgresServer"/>).</summary>
+    public const string Postgres = "Postgres";
 }
