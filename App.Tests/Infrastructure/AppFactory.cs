@@ -24,6 +24,11 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly Lock startGate = new();
     private string? serverAddress;
 
+    /// <summary>SQLite in the data folder, or a new database in the test run's PostgreSQL cluster.</summary>
+    public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
+
+    private TestDatabase? database;
+
     /// <summary>Null leaves the setting to the environment's appsettings, as an operator's start does.</summary>
     public bool? SeedDemoData { get; init; } = true;
 
@@ -70,6 +75,12 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}", folder.Path);
+        // The host builds in a synchronous override; creating a database takes a few milliseconds.
+        database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
+        foreach (var (key, value) in database.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
         if (SeedDemoData is bool seed)
         {
             builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}", seed ? "true" : "false");
@@ -142,6 +153,10 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
         folder.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -21,9 +21,12 @@ public sealed class TestServices : IAsyncDisposable
     private readonly TempFolder? ownFolder;
     private readonly ServiceProvider provider;
 
-    private TestServices(TempFolder? ownFolder, TestAppOptions options, ServiceProvider provider)
+    private readonly TestDatabase? ownDatabase;
+
+    private TestServices(TempFolder? ownFolder, TestDatabase? ownDatabase, TestAppOptions options, ServiceProvider provider)
     {
         this.ownFolder = ownFolder;
+        this.ownDatabase = ownDatabase;
         Options = options;
         this.provider = provider;
     }
@@ -42,18 +45,25 @@ public sealed class TestServices : IAsyncDisposable
     /// <param name="initializeDatabase">Run <see cref="DatabaseInitializer"/>; off to test migrating an empty file.</param>
     /// <param name="dataFolder">A data folder that outlives these services (a restart reuses it); default: a new temporary one.</param>
     /// <param name="overrides">Replaces app services after the app registered its own, as AppFactory's TestServices does.</param>
+    /// <param name="provider">SQLite in the data folder, or a new database in the test run's PostgreSQL cluster.</param>
+    /// <param name="database">A database that outlives these services (a restart reuses it); default: a new one.</param>
     public static async Task<TestServices> CreateAsync(
         bool seedDemoData = false, TimeProvider? clock = null, bool initializeDatabase = true,
-        string? dataFolder = null, Action<IServiceCollection>? overrides = null)
+        string? dataFolder = null, Action<IServiceCollection>? overrides = null,
+        DatabaseProvider provider = DatabaseProvider.Sqlite, TestDatabase? database = null)
     {
         var folder = dataFolder is null ? new TempFolder() : null;
-        var options = new TestAppOptions(dataFolder ?? folder!.Path, seedDemoData, clock ?? new FixedTimeProvider());
+        var ownDatabase = database is null ? await TestDatabase.CreateAsync(provider) : null;
+        var options = new TestAppOptions(dataFolder ?? folder!.Path, seedDemoData, clock ?? new FixedTimeProvider())
+        {
+            Database = database ?? ownDatabase,
+        };
         var services = new ServiceCollection();
         options.AddAppServices(services);
         overrides?.Invoke(services);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var serviceProvider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
-        var testServices = new TestServices(folder, options, provider);
+        var testServices = new TestServices(folder, ownDatabase, options, serviceProvider);
         if (initializeDatabase)
         {
             try
@@ -79,6 +89,10 @@ public sealed class TestServices : IAsyncDisposable
         await provider.DisposeAsync();
         // Pooled connections keep the database file open; release them before deleting the folder.
         SqliteConnection.ClearAllPools();
+        if (ownDatabase is not null)
+        {
+            await ownDatabase.DisposeAsync();
+        }
         ownFolder?.Dispose();
     }
 }
@@ -89,15 +103,21 @@ public sealed class TestServices : IAsyncDisposable
 /// </summary>
 public sealed record TestAppOptions(string DataFolder, bool SeedDemoData, TimeProvider Clock)
 {
+    /// <summary>Null: SQLite in the data folder.</summary>
+    public TestDatabase? Database { get; init; }
+
     public void AddAppServices(IServiceCollection services)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}"] = DataFolder,
-                [$"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}"] = SeedDemoData ? "true" : "false",
-            })
-            .Build();
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}"] = DataFolder,
+            [$"{DataOptions.Section}:{nameof(DataOptions.SeedDemoData)}"] = SeedDemoData ? "true" : "false",
+        };
+        foreach (var (key, value) in Database?.Settings() ?? [])
+        {
+            settings[key] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var environment = new TestHostEnvironment(DataFolder);
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(environment);

@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Tenants;
 using Microsoft.EntityFrameworkCore;

@@ -36,7 +36,8 @@ public class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options
 
     /// <summary>
     /// The app stores UTC instants in plain DateTime values, as SQLite keeps them: timestamps without time zone, any
-    /// DateTimeKind. Npgsql's switch must be set before its first use in the process.
+    /// DateTimeKind. Npgsql reads the switch once, at its first use in the process, so it is set when this assembly
+    /// loads (<see cref="NpgsqlSwitches"/>) and again here for hosts that load Npgsql first.
     /// </summary>
     public static void UseUtcTimestampsAsStored() => AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);
 }
@@ -52,4 +53,10 @@ public sealed class PostgresAppDbContextDesignFactory : IDesignTimeDbContextFact
             .Options;
         return new PostgresAppDbContext(options);
     }
+}
+
+internal static class NpgsqlSwitches
+{
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Set() => PostgresAppDbContext.UseUtcTimestampsAsStored();
 }
