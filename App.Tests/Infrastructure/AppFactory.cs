@@ -27,7 +27,11 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>SQLite in the data folder, or a new database in the test run's PostgreSQL cluster.</summary>
     public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
 
+    /// <summary>A database shared with other factories (several nodes); the default is one of this factory's own.</summary>
+    public TestDatabase? Database { get; init; }
+
     private TestDatabase? database;
+    private bool ownsDatabase;
 
     /// <summary>Null leaves the setting to the environment's appsettings, as an operator's start does.</summary>
     public bool? SeedDemoData { get; init; } = true;
@@ -76,7 +80,11 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}", folder.Path);
         // The host builds in a synchronous override; creating a database takes a few milliseconds.
-        database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
+        if (database is null)
+        {
+            ownsDatabase = Database is null;
+            database = Database ?? TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
+        }
         foreach (var (key, value) in database.Settings())
         {
             builder.UseSetting(key, value);
@@ -153,7 +161,7 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (database is not null)
+        if (database is not null && ownsDatabase)
         {
             await database.DisposeAsync();
         }
