@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ public static class TicketsServiceCollectionExtensions
     public static IServiceCollection AddTickets(this IServiceCollection services)
     {
         services.AddSingleton<TicketChangeNotifier>();
+        services.AddCrossNodeChannel(TicketChangeNotifier.CrossNodeChannel);
         services.AddSingleton<TicketChangeInterceptor>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<TicketChangeInterceptor>());
         services.AddSingleton<IInterceptor>(SqliteFunctionsInterceptor.Instance);
