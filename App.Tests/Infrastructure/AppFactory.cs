@@ -29,6 +29,18 @@ public class AppFactory : WebApplicationFactory<Program>
 
     private TestDatabase? database;
 
+    /// <summary>
+    /// A database shared with other hosts (app nodes), which the caller disposes; null: a database of this host's own
+    /// in <see cref="Provider"/>.
+    /// </summary>
+    public TestDatabase? Database
+    {
+        get => sharedDatabase;
+        init => sharedDatabase = value;
+    }
+
+    private readonly TestDatabase? sharedDatabase;
+
     /// <summary>Null leaves the setting to the environment's appsettings, as an operator's start does.</summary>
     public bool? SeedDemoData { get; init; } = true;
 
@@ -76,8 +88,11 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}", folder.Path);
         // The host builds in a synchronous override; creating a database takes a few milliseconds.
-        database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
-        foreach (var (key, value) in database.Settings())
+        if (sharedDatabase is null)
+        {
+            database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
+        }
+        foreach (var (key, value) in (sharedDatabase ?? database)!.Settings())
         {
             builder.UseSetting(key, value);
         }
