@@ -4,6 +4,7 @@ using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Notifications;
 using BlazorTickets.Features.Tickets;
+using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -169,6 +170,69 @@ public sealed class CrossNodeChangeTests(TwoNodesFixture nodes) : IClassFixture<
         using var quotes = Record(nodes.B.Get<QuoteChangeNotifier>());
         nodes.A.Get<QuoteChangeNotifier>().Publish([4243]);
         (await quotes.FirstAsync(c => c.QuoteIds.Contains(4243), WithinASecond)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Someone_opening_a_ticket_on_node_A_is_seen_on_node_B_and_leaving_too()
+    {
+        var onB = nodes.B.Get<PresenceTracker>();
+        var changedOnB = new List<int>();
+        void Record(int ticketId)
+        {
+            lock (changedOnB)
+            {
+                changedOnB.Add(ticketId);
+            }
+        }
+        onB.Changed += Record;
+        try
+        {
+            var visit = nodes.A.Get<PresenceTracker>().Enter(987, new Viewer("anna-id", "Anna Agent"));
+            await TwoNodesFixture.WaitUntilAsync(() => onB.ViewersOf(987).Count == 1, WithinASecond);
+            onB.ViewersOf(987).Should().Equal(new Viewer("anna-id", "Anna Agent"));
+            using (nodes.B.Get<PresenceTracker>().Enter(987, new Viewer("ben-id", "Ben Berger", IsReplying: true)))
+            {
+                await TwoNodesFixture.WaitUntilAsync(() => nodes.A.Get<PresenceTracker>().ViewersOf(987).Count == 2, WithinASecond);
+            }
+
+            visit.Dispose();
+
+            await TwoNodesFixture.WaitUntilAsync(() => onB.ViewersOf(987).Count == 0, WithinASecond);
+            await TwoNodesFixture.WaitUntilAsync(() => nodes.A.Get<PresenceTracker>().ViewersOf(987).Count == 0, WithinASecond);
+            lock (changedOnB)
+            {
+                changedOnB.Should().Contain(987, "node B's pages redraw on presence from node A");
+            }
+        }
+        finally
+        {
+            onB.Changed -= Record;
+        }
+    }
+
+    [Fact]
+    public async Task A_timer_started_on_node_A_runs_on_node_B_from_the_stored_start()
+    {
+        var registryOnB = nodes.B.Get<RunningTimerRegistry>();
+        await registryOnB.EnsureLoadedAsync();
+        string userId;
+        int ticketId;
+        await using (var db = await nodes.A.DbFactory.CreateDbContextAsync())
+        {
+            userId = await db.Users.Where(u => u.Email == "carla@contoso.example").Select(u => u.Id).SingleAsync();
+            ticketId = await db.Set<Ticket>().Where(t => t.Number == 1032).Select(t => t.Id).SingleAsync();
+        }
+
+        await using (var scope = nodes.A.CreateScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<TimeTrackingService>().StartAsync(userId, ticketId);
+            var timer = started.Should().BeOfType<StartTimerResult.Started>().Subject.Timer;
+            await TwoNodesFixture.WaitUntilAsync(() => registryOnB.Of(userId) is not null, WithinASecond);
+            registryOnB.Of(userId)!.StartedAt.Should().Be(timer.StartedAt);
+
+            await scope.ServiceProvider.GetRequiredService<TimeTrackingService>().StopAsync(userId, new StopRequest(timer.Id));
+        }
+        await TwoNodesFixture.WaitUntilAsync(() => registryOnB.Of(userId) is null, WithinASecond);
     }
 
     private async Task TerminateAsync(int processId)

@@ -20,6 +20,7 @@ public static class TicketsServiceCollectionExtensions
         services.AddScoped<History.TicketHistoryService>();
         services.AddSingleton<LiveTicketRows>();
         services.AddSingleton<PresenceTracker>();
+        services.AddCrossNodeChannel(sp => ActivatorUtilities.CreateInstance<PresenceChannel>(sp));
         services.AddScoped<CircuitPresence>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());
         services.AddScoped<TicketService>();
