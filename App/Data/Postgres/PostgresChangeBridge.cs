@@ -66,7 +66,7 @@ public sealed class PostgresChangeBridge(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Task.Run(() => ListenAsync(stoppingToken), stoppingToken), Task.Run(() => SendAsync(stoppingToken), stoppingToken));
+        Task.WhenAll(Task.Run(() => ListenAsync(stoppingToken), CancellationToken.None), Task.Run(() => SendAsync(stoppingToken), CancellationToken.None));
 
     private void Send(string kind, IReadOnlyList<string> items)
     {
@@ -111,6 +111,17 @@ public sealed class PostgresChangeBridge(
     }
 
     private async Task SendAsync(CancellationToken ct)
+    {
+        try
+        {
+            await SendAllAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendAllAsync(CancellationToken ct)
     {
         var batch = new List<string[]>();
         while (await outgoing.Reader.WaitToReadAsync(ct))
