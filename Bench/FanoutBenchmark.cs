@@ -20,11 +20,16 @@ namespace BlazorTickets.Bench;
 /// <c>circuits</c>: managed heap after a full GC per open desk circuit, and idle CPU.
 /// Arguments: [circuits=100] [tickets=100000] [changes=30 | idle seconds=10] [circuits: settling seconds=60] [circuits: page=/tickets].
 /// The client side of the circuits runs in the same process: CPU and memory figures include it and are upper bounds.
+/// <c>fanout-nodes</c>: two app nodes in this process on one PostgreSQL database (a private cluster); the change is
+/// committed on node A and timed until it is rendered in the circuits open on node B.
+/// Arguments: [circuits=100] [tickets=10000] [changes=30].
 /// </summary>
 public static class FanoutBenchmark
 {
     private static int probeTicketId;
     private static long committedAt;
+    /// <summary>fanout-nodes: when node B's notifier had the change (its first subscriber).</summary>
+    private static long otherNodeAt;
     private static CommandCounter? Commands;
 
     private static readonly string[] Agents = ["anna@contoso.example", "ben@contoso.example", "carla@contoso.example"];
@@ -32,6 +37,69 @@ public static class FanoutBenchmark
     public static Task RunFanoutAsync(string[] args) => RunAsync(args, fanout: true);
 
     public static Task RunCircuitsAsync(string[] args) => RunAsync(args, fanout: false);
+
+    public static async Task RunFanoutNodesAsync(string[] args)
+    {
+        var circuits = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+        var ticketCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+        var changes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+
+        var postgres = await BlazorTickets.Tests.Infrastructure.PostgresServer.SharedAsync();
+        var connectionString = await postgres.CreateDatabaseAsync("fanout");
+        string[] onPostgres = ["--BlazorTickets:Database:Provider=Postgres", $"--ConnectionStrings:BlazorTickets={connectionString}"];
+        await using var nodeA = await InProcessApp.StartAsync(onPostgres, seedDemoData: true);
+        await using var nodeB = await InProcessApp.StartAsync(onPostgres, seedDemoData: false);
+        var filled = Stopwatch.StartNew();
+        await FillAsync(nodeA.DbFactory, ticketCount);
+        Console.WriteLine($"data: PostgreSQL, demo data + {ticketCount:N0} generated tickets ({filled.Elapsed.TotalSeconds:F0} s); node A {nodeA.BaseUrl}, node B {nodeB.BaseUrl}");
+
+        var cookies = new List<System.Net.CookieContainer>();
+        foreach (var agent in Agents)
+        {
+            cookies.Add(await TimersBenchmark.SignInAsync(nodeB.BaseUrl, agent, DemoDataSeeder.Password));
+        }
+        await using (var warm = await BlazorCircuitClient.OpenAsync(nodeB.BaseUrl, "/tickets", cookies[0], CancellationToken.None))
+        {
+            await Task.Delay(2000);
+        }
+        using var probe = SubscribeProbe(nodeA);
+        using var otherNodeProbe = nodeB.Services.GetRequiredService<TicketChangeNotifier>().Subscribe(change =>
+        {
+            if (change.TicketIds.Contains(Volatile.Read(ref probeTicketId)))
+            {
+                Interlocked.CompareExchange(ref otherNodeAt, Stopwatch.GetTimestamp(), 0);
+            }
+            return Task.CompletedTask;
+        });
+        var clients = new List<BlazorCircuitClient>();
+        var opened = Stopwatch.StartNew();
+        for (var i = 0; i < circuits; i++)
+        {
+            clients.Add(await BlazorCircuitClient.OpenAsync(nodeB.BaseUrl, "/tickets", cookies[i % cookies.Count], CancellationToken.None));
+        }
+        await Task.Delay(3000);
+        Console.WriteLine($"opened {circuits} circuits on node B's /tickets in {opened.Elapsed.TotalSeconds:F1} s; {clients.Count(c => !c.Closed)} open");
+        Console.WriteLine($"ticket change subscribers: node A {nodeA.Services.GetRequiredService<TicketChangeNotifier>().SubscriberCount}, node B {nodeB.Services.GetRequiredService<TicketChangeNotifier>().SubscriberCount}");
+
+        await MeasureFanoutAsync(nodeA, clients, changes);
+        Console.WriteLine("(database commands: both nodes, as they share this process)");
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    /// <summary>Subscribed before the circuits: the notifier calls it first, right at the commit.</summary>
+    private static IDisposable SubscribeProbe(InProcessApp app) =>
+        app.Services.GetRequiredService<TicketChangeNotifier>().Subscribe(change =>
+        {
+            if (change.TicketIds.Contains(Volatile.Read(ref probeTicketId)))
+            {
+                Interlocked.CompareExchange(ref committedAt, Stopwatch.GetTimestamp(), 0);
+                Commands?.Start();
+            }
+            return Task.CompletedTask;
+        });
 
     private static async Task RunAsync(string[] args, bool fanout)
     {
@@ -67,16 +135,7 @@ public static class FanoutBenchmark
             Console.WriteLine($"idle CPU without circuits over {baseWall.TotalSeconds:F0} s {baseCpu:F0} ms ({baseCpu / baseWall.TotalMilliseconds * 100:F2} % of one core)");
         }
 
-        // Subscribed before the circuits: the notifier calls it first, right at the commit.
-        using var probe = app.Services.GetRequiredService<TicketChangeNotifier>().Subscribe(change =>
-        {
-            if (change.TicketIds.Contains(Volatile.Read(ref probeTicketId)))
-            {
-                Interlocked.CompareExchange(ref committedAt, Stopwatch.GetTimestamp(), 0);
-                Commands?.Start();
-            }
-            return Task.CompletedTask;
-        });
+        using var probe = SubscribeProbe(app);
         var clients = new List<BlazorCircuitClient>();
         var opened = Stopwatch.StartNew();
         for (var i = 0; i < circuits; i++)
@@ -116,6 +175,7 @@ public static class FanoutBenchmark
         using var commands = new CommandCounter();
         Commands = commands;
         var latencies = new List<double>();
+        var transits = new List<double>();
         var queries = new List<int>();
         var cpuPerChange = new List<double>();
         var random = new Random(11);
@@ -128,6 +188,7 @@ public static class FanoutBenchmark
             var marker = $"Fanout probe {round:000} {Guid.NewGuid():N}";
             var markerBytes = Encoding.UTF8.GetBytes(marker);
             Interlocked.Exchange(ref committedAt, 0);
+            Interlocked.Exchange(ref otherNodeAt, 0);
             var arrivals = new ConcurrentBag<long>();
             var handlers = new List<Action<DateTimeOffset, ReadOnlyMemory<byte>>>();
             foreach (var client in clients)
@@ -167,6 +228,10 @@ public static class FanoutBenchmark
                 client.BatchReceived -= handler;
             }
             var start = Interlocked.Read(ref committedAt) is var at and not 0 ? at : saveStarted;
+            if (Interlocked.Read(ref otherNodeAt) is var reached and not 0)
+            {
+                transits.Add(Stopwatch.GetElapsedTime(start, reached).TotalMilliseconds);
+            }
             foreach (var arrival in arrivals)
             {
                 latencies.Add(Stopwatch.GetElapsedTime(start, arrival).TotalMilliseconds);
@@ -182,7 +247,12 @@ public static class FanoutBenchmark
         latencies.Sort();
         double Percentile(List<double> values, double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
         cpuPerChange.Sort();
+        transits.Sort();
         Console.WriteLine();
+        if (transits.Count > 0)
+        {
+            Console.WriteLine($"commit → other node's notifier      p50 {Percentile(transits, 0.5):F1} ms, p95 {Percentile(transits, 0.95):F1} ms, max {transits[^1]:F1} ms (pg_notify and LISTEN)");
+        }
         Console.WriteLine($"changes                             {changes}, each to a random ticket of {ids.Count:N0} (new subject; it moves to the top of every list)");
         Console.WriteLine($"commit → rendered in each circuit   p50 {Percentile(latencies, 0.5):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms ({latencies.Count} of {changes * clients.Count} renders)");
         Console.WriteLine($"database commands per change        mean {queries.Average():F1}, max {queries.Max()} (after the commit, all {clients.Count} circuits together)");
@@ -323,7 +393,8 @@ public sealed class InProcessApp : IAsyncDisposable, IObserver<DiagnosticListene
     public IServiceProvider Services => host!.Services;
     public IDbContextFactory<AppDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
-    public static async Task<InProcessApp> StartAsync()
+    /// <param name="settings">More command-line settings, e.g. the database provider.</param>
+    public static async Task<InProcessApp> StartAsync(IEnumerable<string>? settings = null, bool seedDemoData = true)
     {
         var app = new InProcessApp();
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -339,9 +410,10 @@ public sealed class InProcessApp : IAsyncDisposable, IObserver<DiagnosticListene
             // Static assets and Razor components are looked up by the application name, which would be the bench's.
             "--applicationName=BlazorTickets",
             $"--BlazorTickets:DataFolder={app.folder.FullName}",
-            "--BlazorTickets:SeedDemoData=true",
+            $"--BlazorTickets:SeedDemoData={(seedDemoData ? "true" : "false")}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
+            .. settings ?? [],
         ];
         var entryPoint = typeof(BlazorTickets.Features.Tickets.Ticket).Assembly.EntryPoint!;
         app.running = Task.Run(() =>

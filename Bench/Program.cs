@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["circuits"] = FanoutBenchmark.RunCircuitsAsync,
     ["desk"] = DeskQueryBenchmark.RunAsync,
     ["fanout"] = FanoutBenchmark.RunFanoutAsync,
+    ["fanout-nodes"] = FanoutBenchmark.RunFanoutNodesAsync,
     ["hostile-html"] = HostileHtmlBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["pickers"] = PickerBenchmark.RunAsync,

@@ -34,6 +34,9 @@ public static class DataServiceCollectionExtensions
                 new UpcastDbContextFactory<PostgresAppDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
             dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
+            services.AddSingleton(new CrossNodeSettings(connectionString));
+            services.AddSingleton<PostgresChangeBridge>();
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeBridge>());
         }
         else
         {

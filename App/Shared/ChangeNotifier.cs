@@ -10,6 +10,7 @@ public abstract class ChangeNotifier<TChange>(ILogger logger)
 {
     private readonly Lock gate = new();
     private Func<TChange, Task>[] handlers = [];
+    private Action<TChange>? otherNodes;
 
     public IDisposable Subscribe(Func<TChange, Task> handler)
     {
@@ -23,7 +24,25 @@ public abstract class ChangeNotifier<TChange>(ILogger logger)
 
     public int SubscriberCount => handlers.Length;
 
+    /// <summary>
+    /// Where every change published here also goes: the other app nodes (set once by the cross-node bridge on
+    /// PostgreSQL; never set on SQLite). Publishers need not know.
+    /// </summary>
+    public void SendToOtherNodes(Action<TChange> send) => otherNodes = send;
+
     protected void PublishChange(TChange change)
+    {
+        otherNodes?.Invoke(change);
+        PublishLocally(change);
+    }
+
+    /// <summary>A change that another node published: to this node's subscribers only, never sent back out.</summary>
+    public void PublishFromOtherNode(TChange change) => PublishLocally(FromOtherNode(change));
+
+    /// <summary>What a change from another node becomes here (e.g. gets a local sequence number).</summary>
+    protected virtual TChange FromOtherNode(TChange change) => change;
+
+    private void PublishLocally(TChange change)
     {
         foreach (var handler in handlers)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlazorTickets.Data.Postgres;
 using System.Text;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Localization;
@@ -13,6 +14,7 @@ public static class BillingServiceCollectionExtensions
         services.AddScoped<BillingService>();
         services.AddScoped<QuoteService>();
         services.AddSingleton<QuoteChangeNotifier>();
+        services.AddCrossNodeChannel(QuoteChangeNotifier.CrossNodeChannel);
         return services;
     }
 

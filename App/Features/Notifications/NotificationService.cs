@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Notifications;
@@ -19,6 +20,26 @@ public sealed class NotificationNotifier(ILogger<NotificationNotifier> logger) :
         {
             PublishChange(new NotificationsChanged(userIds));
         }
+    }
+
+    /// <summary>User ids between nodes. After the listener was cut off, the users with notices written since then.</summary>
+    public static ICrossNodeChannel CrossNodeChannel(IServiceProvider services)
+    {
+        var notifier = services.GetRequiredService<NotificationNotifier>();
+        return new CrossNodeChannel<NotificationsChanged, string>("notifications", notifier,
+            change => change.UserIds.ToList(),
+            userIds => new NotificationsChanged(userIds),
+            resync: async (since, ct) =>
+            {
+                var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var users = await db.Set<UserNotification>().AsNoTracking().Where(n => n.CreatedAt >= since || n.ReadAt >= since)
+                    .Select(n => n.UserId).Distinct().ToListAsync(ct);
+                if (users.Count > 0)
+                {
+                    notifier.PublishFromOtherNode(new NotificationsChanged(users));
+                }
+            });
     }
 }
 
@@ -86,6 +107,7 @@ public static class NotificationsServiceCollectionExtensions
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton<NotificationNotifier>();
+        services.AddCrossNodeChannel(NotificationNotifier.CrossNodeChannel);
         services.AddSingleton<NotificationService>();
         return services;
     }

@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -94,6 +95,37 @@ public sealed class TicketChangeNotifier(ILogger<TicketChangeNotifier> logger, I
         }
         _ = CompleteAndPublishAsync(changes);
     }
+
+    /// <summary>
+    /// Ticket changes between nodes, each as [id, tenant, fields, version]. After the listener was cut off, the tickets
+    /// updated since then are reported as changed in unknown ways (<see cref="TicketFields.Other"/>), each by its id,
+    /// so a list reads just those rows again.
+    /// </summary>
+    public static ICrossNodeChannel CrossNodeChannel(IServiceProvider services)
+    {
+        var notifier = services.GetRequiredService<TicketChangeNotifier>();
+        return new CrossNodeChannel<TicketsChanged, TicketChange>("tickets", notifier,
+            change => change.Changes,
+            changes => new TicketsChanged(changes),
+            c => $"[{c.TicketId},{c.TenantId},{(int)c.Fields},{c.Version}]",
+            item => new TicketChange(item[0].GetInt32(), item[1].GetInt32(), (TicketFields)item[2].GetInt32(), item[3].GetInt32()),
+            async (since, ct) =>
+            {
+                var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var changed = await db.Set<Ticket>().AsNoTracking()
+                    .Where(t => t.UpdatedAt >= since || t.LastMessageAt >= since)
+                    .Select(t => new TicketChange(t.Id, t.TenantId, TicketFields.Other, t.Version))
+                    .ToListAsync(ct);
+                if (changed.Count > 0)
+                {
+                    notifier.PublishFromOtherNode(new TicketsChanged(changed));
+                }
+            });
+    }
+
+    protected override TicketsChanged FromOtherNode(TicketsChanged change) =>
+        change with { Sequence = Interlocked.Increment(ref sequence) };
 
     private async Task CompleteAndPublishAsync(IReadOnlyList<TicketChange> changes)
     {

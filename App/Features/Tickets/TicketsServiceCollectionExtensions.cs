@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ public static class TicketsServiceCollectionExtensions
     public static IServiceCollection AddTickets(this IServiceCollection services)
     {
         services.AddSingleton<TicketChangeNotifier>();
+        services.AddCrossNodeChannel(TicketChangeNotifier.CrossNodeChannel);
         services.AddSingleton<TicketChangeInterceptor>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<TicketChangeInterceptor>());
         services.AddSingleton<IInterceptor>(SqliteFunctionsInterceptor.Instance);
@@ -18,6 +20,7 @@ public static class TicketsServiceCollectionExtensions
         services.AddScoped<History.TicketHistoryService>();
         services.AddSingleton<LiveTicketRows>();
         services.AddSingleton<PresenceTracker>();
+        services.AddCrossNodeChannel(sp => ActivatorUtilities.CreateInstance<PresenceChannel>(sp));
         services.AddScoped<CircuitPresence>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());
         services.AddScoped<TicketService>();
