@@ -55,7 +55,8 @@ public sealed class TicketMergeService(
         }
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Two merges of the same tickets run one after the other: Microsoft.Data.Sqlite begins IMMEDIATE, PostgreSQL takes the lock.
+        // Two merges of the same tickets run one after the other (Microsoft.Data.Sqlite begins IMMEDIATE, PostgreSQL takes
+        // the lock), so the second reads the first's result and is refused with its reason, not a version conflict.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.LockAsync(WriterLock.TicketMerge, ct: ct);
         var ids = sources.Append(targetId).ToList();
