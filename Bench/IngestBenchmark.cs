@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using System.Diagnostics;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tenants;
@@ -9,6 +10,8 @@ namespace BlazorTickets.Bench;
 /// <summary>
 /// 10,000 messages (the shared corpus plus generated mail of realistic sizes, a third with attachments) are
 /// APPENDed to a local Dovecot and imported into a fresh SQLite database through the real fetch.
+/// <c>ingest [count] [import-only] [postgres]</c>: "postgres" imports into a fresh PostgreSQL database instead
+/// (see <see cref="BenchHost.PostgresEnvironmentVariable"/>).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -16,6 +19,8 @@ public static class IngestBenchmark
     {
         var total = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 10_000;
         var importOnly = args.Contains("import-only");
+        provider = args.Contains("postgres", StringComparer.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        Console.WriteLine($"database: {provider}");
         var messages = BuildMessages(total);
         var bytes = messages.Sum(m => (long)m.Length);
         Console.WriteLine($"messages: {messages.Count:N0} ({bytes / 1048576.0:N0} MB, {messages.Count(HasAttachment):N0} with attachments)");
@@ -59,12 +64,14 @@ public static class IngestBenchmark
         await ImportWithoutImapAsync(messages);
     }
 
+    private static DatabaseProvider provider;
+
     private const string ColdUser = "bench-cold";
     private const string WarmUser = "bench-warm";
 
     private static async Task FetchIntoFreshDatabaseAsync(string label, DovecotServer dovecot, string user, int expected)
     {
-        await using var host = await BenchHost.CreateAsync();
+        await using var host = await BenchHost.CreateAsync(provider: provider);
         var tenantId = await host.CreateTenantWithMailboxAsync(dovecot, user, push: false);
         var fetcher = (MailFetchService)host.Services.GetService(typeof(MailFetchService))!;
 
@@ -76,7 +83,7 @@ public static class IngestBenchmark
 
         Console.WriteLine($"fetch, {label}: {summary}");
         Console.WriteLine($"end to end, {label}: {summary.Fetched / watch.Elapsed.TotalSeconds:N0} messages/s ({watch.Elapsed.TotalSeconds:N1} s, app CPU {cpuUsed.TotalSeconds:N1} s)");
-        Console.WriteLine($"database: {new FileInfo(Path.Combine(host.DataFolder, "blazortickets.db")).Length / 1048576.0 + WalSize(host.DataFolder):N0} MB");
+        Console.WriteLine($"database: {await host.DatabaseMegabytesAsync():N0} MB");
         if (!summary.Succeeded || summary.Fetched != expected)
         {
             throw new InvalidOperationException($"Expected {expected} fetched: {summary}");
@@ -86,7 +93,7 @@ public static class IngestBenchmark
     /// <summary>The database half alone: the same messages through the importer in the fetch's batch size, no IMAP.</summary>
     private static async Task ImportWithoutImapAsync(List<byte[]> messages)
     {
-        await using var host = await BenchHost.CreateAsync();
+        await using var host = await BenchHost.CreateAsync(provider: provider);
         int tenantId;
         await using (var db = await host.DbFactory.CreateDbContextAsync())
         {
@@ -106,12 +113,6 @@ public static class IngestBenchmark
         watch.Stop();
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine($"import only (parse + database, no IMAP): {messages.Count / watch.Elapsed.TotalSeconds:N0} messages/s ({watch.Elapsed.TotalSeconds:N1} s, app CPU {cpuUsed.TotalSeconds:N1} s)");
-    }
-
-    private static double WalSize(string folder)
-    {
-        var wal = new FileInfo(Path.Combine(folder, "blazortickets.db-wal"));
-        return wal.Exists ? wal.Length / 1048576.0 : 0;
     }
 
     private static bool HasAttachment(byte[] raw) => raw.AsSpan().IndexOf("Content-Disposition: attachment"u8) >= 0;

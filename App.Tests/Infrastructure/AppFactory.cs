@@ -170,6 +170,15 @@ public class AppFactory : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>The real app on a new database in the test run's PostgreSQL cluster, for class fixtures.</summary>
+public sealed class PostgresAppFactory : AppFactory
+{
+    public PostgresAppFactory()
+    {
+        Provider = DatabaseProvider.Postgres;
+    }
+}
+
 /// <summary>Keeps the app's log lines of Warning and above in memory.</summary>
 public sealed class LogCapture : Microsoft.Extensions.Logging.ILoggerProvider
 {

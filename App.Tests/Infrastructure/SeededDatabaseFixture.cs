@@ -1,13 +1,17 @@
+using BlazorTickets.Data;
+
 namespace BlazorTickets.Tests.Infrastructure;
 
 /// <summary>One demo-seeded database per test class, for tests that only read it or touch rows no other test uses.</summary>
-public sealed class SeededDatabaseFixture : IAsyncLifetime
+public class SeededDatabaseFixture : IAsyncLifetime
 {
     private TestServices? services;
 
     public TestServices Services => services ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    public async Task InitializeAsync() => services = await TestServices.CreateAsync(seedDemoData: true);
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public async Task InitializeAsync() => services = await TestServices.CreateAsync(seedDemoData: true, provider: Provider);
 
     public async Task DisposeAsync()
     {
@@ -16,4 +20,10 @@ public sealed class SeededDatabaseFixture : IAsyncLifetime
             await services.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same on a new database in the test run's PostgreSQL cluster.</summary>
+public sealed class PostgresSeededDatabaseFixture : SeededDatabaseFixture
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

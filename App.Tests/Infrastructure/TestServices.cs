@@ -1,10 +1,12 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Admin;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Tickets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -13,7 +15,7 @@ using Microsoft.Extensions.Hosting;
 namespace BlazorTickets.Tests.Infrastructure;
 
 /// <summary>
-/// The app's own service registrations over a private SQLite file, without a web host: for tests of services
+/// The app's own service registrations over a private SQLite file or PostgreSQL database, without a web host: for tests of services
 /// and data that need no HTTP.
 /// </summary>
 public sealed class TestServices : IAsyncDisposable
@@ -78,6 +80,22 @@ public sealed class TestServices : IAsyncDisposable
             }
         }
         return testServices;
+    }
+
+    /// <summary>
+    /// A context factory over the same database with only <paramref name="interceptors"/>, none of the app's: for tests
+    /// that step into a service's statements.
+    /// </summary>
+    public IDbContextFactory<AppDbContext> DbFactoryWith(params IInterceptor[] interceptors) =>
+        Options.Database?.ConnectionString is { } connectionString
+            ? new OptionsDbFactory(() => new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>()
+                .UseNpgsql(connectionString).AddInterceptors(interceptors).Options))
+            : new OptionsDbFactory(() => new AppDbContext(new DbContextOptionsBuilder<AppDbContext>()
+                .UseSqlite($"Data Source={DatabasePath}").AddInterceptors(interceptors).Options));
+
+    private sealed class OptionsDbFactory(Func<AppDbContext> create) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => create();
     }
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();

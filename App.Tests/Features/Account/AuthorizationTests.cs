@@ -19,10 +19,10 @@ using BlazorTickets.Features.Tickets;
 namespace BlazorTickets.Tests.Features.Account;
 
 /// <summary>
-/// Who may open what, over real HTTP against the real app. Routes are discovered, not listed, so a new page
-/// without the right [Authorize] fails here.
+/// Who may open what, over real HTTP against the real app on each database provider. Routes are discovered, not
+/// listed, so a new page without the right [Authorize] fails here.
 /// </summary>
-public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactory>
+public abstract class AuthorizationTests(AppFactory app)
 {
     private const string AgentEmail = "anna@contoso.example";
     private const string CustomerEmail = "max.mustermann@fabrikam.example";
@@ -133,6 +133,35 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
         routes.Should().HaveCountGreaterThan(1);
         failures.Should().BeEmpty("staff work in the desk; the portal shows a customer's view only to that customer");
     }
+
+    [Theory]
+    [InlineData("admin@contoso.example")]
+    [InlineData("lena@contoso.example")]
+    [InlineData("bill@contoso.example")]
+    [InlineData(AgentEmail)]
+    public async Task Staff_open_every_agent_page_without_a_server_error(string email)
+    {
+        // Pages prerender on the GET, so each one runs its queries against the database here.
+        var routes = (await ProtectedRoutesAsync())
+            .Where(r => r.Method == HttpMethods.Get && !IsCustomerPortal(r.Template) && r.Template != "/account/logout")
+            .ToList();
+        using var client = await app.SignedInClientAsync(email, DemoDataSeeder.Password);
+        var failures = new List<string>();
+
+        foreach (var route in routes)
+        {
+            using var response = await SendAsync(client, route);
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"{route} answered {(int)response.StatusCode}: {Shorten(await response.Content.ReadAsStringAsync())}");
+            }
+        }
+
+        routes.Select(r => r.Template).Should().Contain(["/tickets", "/tickets/{Id:int}"]);
+        failures.Should().BeEmpty("every page the user may open renders; the others refuse politely");
+    }
+
+    private static string Shorten(string body) => body.Length <= 2000 ? body : body[..2000];
 
     [Fact]
     public async Task An_agent_can_open_the_ticket_list()
@@ -330,3 +359,8 @@ public sealed class AuthorizationTests(AppFactory app) : IClassFixture<AppFactor
         result.Succeeded.Should().BeTrue(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 }
+
+public sealed class AuthorizationSqliteTests(AppFactory app) : AuthorizationTests(app), IClassFixture<AppFactory>;
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class AuthorizationPostgresTests(PostgresAppFactory app) : AuthorizationTests(app), IClassFixture<PostgresAppFactory>;

@@ -1,16 +1,18 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.TimeTracking;
 using BlazorTickets.Features.Users;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
-/// <summary>The bill run on real SQLite: grouping, rates, skips, rounding, release, and never billing an entry twice.</summary>
-public sealed class BillingServiceTests : IAsyncLifetime
+/// <summary>The bill run on a real database of each provider: grouping, rates, skips, rounding, release, and never billing an entry twice.</summary>
+public abstract class BillingServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private BillingWorld world = null!;
 
-    public async Task InitializeAsync() => world = await BillingWorld.CreateAsync();
+    public async Task InitializeAsync() => world = await BillingWorld.CreateAsync(provider);
 
     public async Task DisposeAsync() => await world.DisposeAsync();
 
@@ -263,6 +265,39 @@ public sealed class BillingServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_bill_runs_over_the_same_chunks_in_opposite_orders_both_finish_and_bill_each_entry_once()
+    {
+        // Each run claims one chunk's entries, then the next: in opposite orders each would hold what the other waits for.
+        var tickets = new List<int>();
+        await using (var db = await world.DbFactory.CreateDbContextAsync())
+        {
+            var batch = Enumerable.Range(0, BillingService.ChunkSize * 2).Select(i => new BlazorTickets.Features.Tickets.Ticket
+            {
+                Number = 100_000 + i, Subject = "Chunk race", Status = BlazorTickets.Features.Tickets.TicketStatus.Open, CustomerId = world.CustomerA,
+                TenantId = world.TenantId, TimeTrackingAllowed = true, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            }).ToList();
+            db.AddRange(batch);
+            await db.SaveChangesAsync();
+            tickets.AddRange(batch.Select(t => t.Id));
+            db.AddRange(tickets.Select(t => new TimeEntry
+            {
+                TicketId = t, UserId = world.Anna, Minutes = 15, Billable = true, Start = DateTime.UtcNow, End = DateTime.UtcNow, CreatedAt = DateTime.UtcNow,
+            }));
+            await db.SaveChangesAsync();
+        }
+        var reversedChunks = tickets.Chunk(BillingService.ChunkSize).Reverse().SelectMany(c => c).ToList();
+
+        var runs = await Task.WhenAll(
+            Task.Run(() => world.Billing.BillAsync(tickets, world.Anna)),
+            Task.Run(() => world.Billing.BillAsync(reversedChunks, world.Carla)));
+
+        runs.Sum(r => r.EntriesBilled).Should().Be(tickets.Count);
+        await using var check = await world.DbFactory.CreateDbContextAsync();
+        (await check.Set<TimeEntry>().CountAsync(e => e.QuoteLineId == null)).Should().Be(0);
+        (await check.Set<QuoteLine>().CountAsync()).Should().Be(tickets.Count, "one line per ticket, none twice, none empty");
+    }
+
+    [Fact]
     public async Task Progress_is_reported_per_chunk_up_to_the_whole_selection()
     {
         var ids = new List<int>();
@@ -295,3 +330,8 @@ public sealed class BillingServiceTests : IAsyncLifetime
         public void Report(T value) => report(value);
     }
 }
+
+public sealed class BillingServiceSqliteTests() : BillingServiceTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class BillingServicePostgresTests() : BillingServiceTests(DatabaseProvider.Postgres);

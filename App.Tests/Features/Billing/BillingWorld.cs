@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorTickets.Tests.Features.Billing;
 
 /// <summary>
-/// A small billing world on a real SQLite file: one tenant (EUR, 19 % VAT, prefix Q), groups with rates, agents whose
+/// A small billing world on a real database (SQLite file or PostgreSQL): one tenant (EUR, 19 % VAT, prefix Q), groups with rates, agents whose
 /// billing groups differ, two customers. Tickets and entries are added per test.
 /// </summary>
 public sealed class BillingWorld : IAsyncDisposable
@@ -29,7 +29,6 @@ public sealed class BillingWorld : IAsyncDisposable
     public TestServices App => services;
 
     public IDbContextFactory<AppDbContext> DbFactory => services.DbFactory;
-    public string DatabasePath => services.DatabasePath;
     public TicketChangeNotifier Notifier => services.Get<TicketChangeNotifier>();
     public FixedTimeProvider Clock { get; }
     public int TenantId { get; private set; }
@@ -53,11 +52,11 @@ public sealed class BillingWorld : IAsyncDisposable
     public TicketService Tickets => new(DbFactory, Clock);
     public PickerService Pickers => new(DbFactory);
 
-    public static async Task<BillingWorld> CreateAsync()
+    public static async Task<BillingWorld> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         // One clock for the world's services and the app's own, as on a server.
         var clock = new FixedTimeProvider();
-        var world = new BillingWorld(await TestServices.CreateAsync(clock: clock), clock);
+        var world = new BillingWorld(await TestServices.CreateAsync(clock: clock, provider: provider), clock);
         await world.SeedAsync();
         return world;
     }

@@ -1,21 +1,23 @@
 using System.Data.Common;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
+using BlazorTickets.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BlazorTickets.Tests.Features.Billing;
 
 /// <summary>
-/// On SQLite a bill run holds the write lock from its start, so a rival cannot get in between. These tests force the
-/// rival in anyway, right before the run's claiming UPDATE, as a database with weaker isolation would allow: the
-/// conditional update and the sums over the claimed rows must still bill nothing twice and leave nothing empty.
+/// A bill run holds the write lock (SQLite) or the billing lock (PostgreSQL) from its start, so a rival cannot get in
+/// between. These tests force the rival in anyway, right before the run's claiming UPDATE, as a database with weaker
+/// isolation would allow: the conditional update and the sums over the claimed rows must still bill nothing twice and
+/// leave nothing empty.
 /// </summary>
-public sealed class LostRaceTests : IAsyncLifetime
+public abstract class LostRaceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private BillingWorld world = null!;
 
-    public async Task InitializeAsync() => world = await BillingWorld.CreateAsync();
+    public async Task InitializeAsync() => world = await BillingWorld.CreateAsync(provider);
 
     public async Task DisposeAsync() => await world.DisposeAsync();
 
@@ -77,19 +79,8 @@ public sealed class LostRaceTests : IAsyncLifetime
         return line.Id;
     }
 
-    private BillingService BillingWithRivalAsync(int rivalLine, params int[] entryIds)
-    {
-        var options = new DbContextOptionsBuilder<AppDbContext>()
-            .UseSqlite($"Data Source={world.DatabasePath}")
-            .AddInterceptors(new RivalClaimsFirst(rivalLine, entryIds))
-            .Options;
-        return new BillingService(new Factory(options), world.Clock, world.Notifier, world.QuoteNotifier);
-    }
-
-    private sealed class Factory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => new(options);
-    }
+    private BillingService BillingWithRivalAsync(int rivalLine, params int[] entryIds) =>
+        new(world.App.DbFactoryWith(new RivalClaimsFirst(rivalLine, entryIds)), world.Clock, world.Notifier, world.QuoteNotifier);
 
     /// <summary>Links the given entries to the rival's line just before the run's claiming UPDATE runs.</summary>
     private sealed class RivalClaimsFirst(int rivalLine, int[] entryIds) : DbCommandInterceptor
@@ -108,3 +99,8 @@ public sealed class LostRaceTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class LostRaceSqliteTests() : LostRaceTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class LostRacePostgresTests() : LostRaceTests(DatabaseProvider.Postgres);

@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Replies;
 using BlazorTickets.Features.Tickets;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>How the ticket page follows changes, without rendering it: real services over a demo-seeded SQLite file.</summary>
-public sealed class TicketDetailStateTests : IAsyncLifetime
+public abstract class TicketDetailStateTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private TestServices app = null!;
     private TicketService tickets = null!;
@@ -15,7 +16,7 @@ public sealed class TicketDetailStateTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
+        app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
         tickets = new TicketService(app.DbFactory, app.Get<TimeProvider>());
         await using var db = await app.DbFactory.CreateDbContextAsync();
         ticketId = await db.Set<Ticket>().Where(t => t.Number == 1003).Select(t => t.Id).SingleAsync();
@@ -98,3 +99,8 @@ public sealed class TicketDetailStateTests : IAsyncLifetime
         state.Details!.Edit.Subject.Should().Be("Saved in the panel");
     }
 }
+
+public sealed class TicketDetailStateSqliteTests() : TicketDetailStateTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketDetailStatePostgresTests() : TicketDetailStateTests(DatabaseProvider.Postgres);

@@ -12,7 +12,7 @@ namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>The fetch through a real Dovecot over IMAP, as the "Refresh messages" button runs it.</summary>
 [Trait(TestCategories.Category, TestCategories.MailServer)]
-public sealed class MailFetchTests : IAsyncLifetime
+public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private const string Mailbox = "support";
     private TestServices app = null!;
@@ -22,7 +22,7 @@ public sealed class MailFetchTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         dovecot = await DovecotServer.StartAsync(Mailbox);
-        app = await TestServices.CreateAsync(seedDemoData: true);
+        app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
         await using var db = await app.DbFactory.CreateDbContextAsync();
         tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         await ConfigureAsync(_ => { });
@@ -286,3 +286,10 @@ public sealed class MailFetchTests : IAsyncLifetime
         public void Report(FetchProgress value) => report(value);
     }
 }
+
+[Trait(TestCategories.Category, TestCategories.MailServer)]
+public sealed class MailFetchSqliteTests() : MailFetchTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.MailServer)]
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class MailFetchPostgresTests() : MailFetchTests(DatabaseProvider.Postgres);

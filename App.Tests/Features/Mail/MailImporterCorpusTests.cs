@@ -8,14 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>Every real-world message in the shared corpus imports or is quarantined with a reason; none throws.</summary>
-public sealed class MailImporterCorpusTests : IAsyncLifetime
+public abstract class MailImporterCorpusTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private TestServices app = null!;
     private int tenantId;
 
     public async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
+        app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
         await using var db = await app.DbFactory.CreateDbContextAsync();
         tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = "INBOX", UidValidity = 1 });
@@ -128,3 +128,8 @@ public sealed class MailImporterCorpusTests : IAsyncLifetime
         ranged.Should().BeGreaterThan(10, "received attachments are ranges of the raw message, not copies");
     }
 }
+
+public sealed class MailImporterCorpusSqliteTests() : MailImporterCorpusTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class MailImporterCorpusPostgresTests() : MailImporterCorpusTests(DatabaseProvider.Postgres);

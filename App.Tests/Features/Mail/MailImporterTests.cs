@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tenants;
@@ -9,7 +10,7 @@ using MimeKit;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
-public sealed class MailImporterTests : IAsyncLifetime
+public abstract class MailImporterTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private TestServices app = null!;
     private MailImporter importer = null!;
@@ -18,7 +19,7 @@ public sealed class MailImporterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = await TestServices.CreateAsync(seedDemoData: true);
+        app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
         importer = app.Get<MailImporter>();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
@@ -133,6 +134,41 @@ public sealed class MailImporterTests : IAsyncLifetime
         ticket.Customer.CreatedFromEmail.Should().BeTrue();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         (await db.Set<CustomerEmail>().SingleAsync(e => e.Address == "new.person@somewhere.example")).TenantId.Should().Be(tenantId);
+    }
+
+    [Fact]
+    public async Task The_same_message_fetched_twice_at_once_makes_one_ticket_and_one_duplicate()
+    {
+        using var memory = new MemoryStream();
+        await Mail("Fetched by two nodes").WriteToAsync(memory);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Task.Run(() =>
+            importer.ImportAsync(tenantId, memory.ToArray(), new MailPosition(i == 0 ? "INBOX" : "Archive", 7, 100)))));
+
+        results.Select(r => r.Outcome).Should().BeEquivalentTo([ImportOutcome.NewTicket, ImportOutcome.Duplicate]);
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.Set<QuarantinedMail>().CountAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Two_mails_of_a_new_sender_imported_at_once_make_one_customer_with_two_tickets()
+    {
+        var mails = new List<byte[]>();
+        foreach (var subject in new[] { "First question", "Second question" })
+        {
+            using var memory = new MemoryStream();
+            await Mail(subject, from: "Nina Neu <nina@neu-kunde.example>").WriteToAsync(memory);
+            mails.Add(memory.ToArray());
+        }
+
+        var results = await Task.WhenAll(mails.Select((raw, i) => Task.Run(() =>
+            importer.ImportAsync(tenantId, raw, new MailPosition("INBOX", 7, 200 + (uint)i)))));
+
+        results.Should().OnlyContain(r => r.Outcome == ImportOutcome.NewTicket);
+        var customers = new[] { (await TicketOf(results[0])).CustomerId, (await TicketOf(results[1])).CustomerId };
+        customers.Distinct().Should().ContainSingle().Which.Should().NotBeNull();
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.Set<CustomerEmail>().CountAsync(e => e.Address == "nina@neu-kunde.example")).Should().Be(1);
     }
 
     [Fact]
@@ -409,3 +445,8 @@ public sealed class MailImporterTests : IAsyncLifetime
         (await TicketOf(result)).Messages.Single().TextBody.Should().StartWith("Gr");
     }
 }
+
+public sealed class MailImporterSqliteTests() : MailImporterTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class MailImporterPostgresTests() : MailImporterTests(DatabaseProvider.Postgres);

@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Billing;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Merging;
@@ -12,13 +13,13 @@ using MimeKit;
 
 namespace BlazorTickets.Tests.Features.Merging;
 
-/// <summary>Merging duplicates on a real SQLite file with the demo data.</summary>
-public sealed class TicketMergeServiceTests : IAsyncLifetime
+/// <summary>Merging duplicates on a real database of each provider with the demo data.</summary>
+public abstract class TicketMergeServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private TestServices app = null!;
     private readonly List<AsyncServiceScope> scopes = [];
 
-    public async Task InitializeAsync() => app = await TestServices.CreateAsync(seedDemoData: true);
+    public async Task InitializeAsync() => app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
 
     public async Task DisposeAsync()
     {
@@ -255,3 +256,8 @@ public sealed class TicketMergeServiceTests : IAsyncLifetime
         (await check.Set<TicketMessage>().CountAsync(m => m.TicketId == ticket.Id)).Should().Be(2, "nothing moved");
     }
 }
+
+public sealed class TicketMergeServiceSqliteTests() : TicketMergeServiceTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketMergeServicePostgresTests() : TicketMergeServiceTests(DatabaseProvider.Postgres);

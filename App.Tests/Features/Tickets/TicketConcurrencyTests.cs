@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>
-/// Optimistic concurrency and validation of <see cref="TicketService.SaveAsync"/> on a real SQLite file.
+/// Optimistic concurrency and validation of <see cref="TicketService.SaveAsync"/> on a real database of each provider.
 /// Each test works on its own demo ticket, so the tests can share one seeded database.
 /// </summary>
-public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : IClassFixture<SeededDatabaseFixture>
+public abstract class TicketConcurrencyTests(SeededDatabaseFixture fixture)
 {
     private TestServices Services => fixture.Services;
 
@@ -256,3 +257,10 @@ public sealed class TicketConcurrencyTests(SeededDatabaseFixture fixture) : ICla
     private static TicketStatus OtherStatus(TicketStatus status) =>
         status == TicketStatus.Closed ? TicketStatus.Open : TicketStatus.Closed;
 }
+
+public sealed class TicketConcurrencySqliteTests(SeededDatabaseFixture fixture)
+    : TicketConcurrencyTests(fixture), IClassFixture<SeededDatabaseFixture>;
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketConcurrencyPostgresTests(PostgresSeededDatabaseFixture fixture)
+    : TicketConcurrencyTests(fixture), IClassFixture<PostgresSeededDatabaseFixture>;

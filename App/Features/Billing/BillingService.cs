@@ -108,6 +108,9 @@ public sealed class BillingService(
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so a second run waits for the write lock instead of failing on upgrade.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // PostgreSQL: the conditional claim alone keeps entries from being billed twice, but two runs claiming overlapping
+        // chunks in different orders deadlock on the entries' row locks; one after the other they cannot.
+        await db.LockAsync(WriterLock.Billing, ct: ct);
 
         var groups = await db.Set<UserGroup>().AsNoTracking().ToDictionaryAsync(g => g.Id, g => g.HourlyRate, ct);
         var tenants = await db.Set<Tenant>().AsNoTracking().ToDictionaryAsync(t => t.Id, t => t, ct);

@@ -112,6 +112,8 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The duplicate checks and the sender lookups below hold only while no other import of the tenant writes.
+        await db.LockAsync(WriterLock.MailImport, tenantId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (replacingQuarantineId is int quarantineId)
         {
@@ -225,11 +227,19 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await batch.TicketNumbers.ReturnUnusedAsync(db, ct);
         await batch.CustomerNumbers.ReturnUnusedAsync(db, ct);
         db.ChangeTracker.DetectChanges();
-        using (TicketSearchSql.DeferInsertTriggers(db))
+        if (db.Database.IsSqlite())
         {
+            using (TicketSearchSql.DeferInsertTriggers(db))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            await IndexForSearchAsync(db, results, tickets, messages, ct);
+        }
+        else
+        {
+            // PostgreSQL's search triggers index each row as it is inserted; there is no FTS5 flush to save.
             await db.SaveChangesAsync(ct);
         }
-        await IndexForSearchAsync(db, results, tickets, messages, ct);
         foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
@@ -339,6 +349,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockAsync(WriterLock.MailImport, tenantId, ct);
         var key = parsed?.MessageKey ?? KeyOfUnparsed(raw);
         if (await db.Set<ImportedMail>().AnyAsync(m => m.TenantId == tenantId && m.MessageKey == key, ct))
         {
@@ -515,9 +526,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
     {
         var since = now.AddHours(-1);
         var pattern = $"%{address}%";
-        var recent = await db.Set<ImportedMail>()
-            .Where(m => m.TenantId == tenantId && m.ImportedAt >= since && m.TicketMessage != null
-                        && m.TicketMessage.IsAutomatic && EF.Functions.Like(m.TicketMessage.From, pattern))
+        var automatic = db.Set<ImportedMail>()
+            .Where(m => m.TenantId == tenantId && m.ImportedAt >= since && m.TicketMessage != null && m.TicketMessage.IsAutomatic);
+        // SQLite's LIKE ignores ASCII case, PostgreSQL's does not; the From header keeps the sender's spelling.
+        var recent = await (db.Database.IsNpgsql()
+                ? automatic.Where(m => EF.Functions.ILike(m.TicketMessage!.From, pattern))
+                : automatic.Where(m => EF.Functions.Like(m.TicketMessage!.From, pattern)))
             .CountAsync(ct);
         return recent + batch.AutomaticBySender.GetValueOrDefault(address) >= AutomaticMessagesPerHourBeforeThrottle;
     }

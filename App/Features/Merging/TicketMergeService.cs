@@ -55,8 +55,10 @@ public sealed class TicketMergeService(
         }
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: two merges of the same tickets run one after the other.
+        // Two merges of the same tickets run one after the other (Microsoft.Data.Sqlite begins IMMEDIATE, PostgreSQL takes
+        // the lock), so the second reads the first's result and is refused with its reason, not a version conflict.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockAsync(WriterLock.TicketMerge, ct: ct);
         var ids = sources.Append(targetId).ToList();
         var tickets = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId)
             .Include(t => t.Watchers).Include(t => t.AssignedCustomers)
@@ -146,6 +148,7 @@ public sealed class TicketMergeService(
         var access = await AccessAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockAsync(WriterLock.TicketMerge, ct: ct);
         var ticket = await db.Set<Ticket>().WhereTenantAllowed(access, t => t.TenantId).SingleOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null)
         {
