@@ -65,7 +65,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             var ids = after is null
                 ? TicketListOrder.Apply(query, sort, bySort: capped).Skip(page * pageSize).Take(pageSize)
-                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after)), sort, bySort: capped).Take(pageSize);
+                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after, nullsLargest: db.Database.IsNpgsql())), sort, bySort: capped).Take(pageSize);
             // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
             // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
             var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
