@@ -23,7 +23,7 @@ public sealed class TicketListSearchTests : BlazorTicketsTestContext
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
         ticketNumber = 990_001;
-        await TicketSearchTests.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
+        await TicketSearchData.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
             "Hello, the <b>Fliegenpilz</b> label printer <script>alert('x')</script> stopped; see <img src=x onerror=alert(1)>.");
     }
 

@@ -44,7 +44,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_word_only_in_an_HTML_body_is_found_with_entities_decoded_and_tags_left_out()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_001, "Question", text: "",
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_001, "Question", text: "",
             html: "<div class=\"quuxclass\"><p>Der <b>Kyocera</b>-Dr&uuml;cker &amp; das Fax</p><script>var zorglub = 1;</script></div>");
 
         (await FindAsync("kyocera")).Should().Equal(id);
@@ -56,7 +56,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_subject_edit_replaces_the_old_words_with_the_new()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_002, "Flurbo machine broken", "nothing here");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_002, "Flurbo machine broken", "nothing here");
         await using var scope = services.CreateScope();
         var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
         var details = await tickets.GetAsync(id);
@@ -130,7 +130,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task An_assigned_customer_is_searchable_on_the_ticket()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
             var customer = new Customer { TenantId = tenantId, CustomerNumber = "X-1", Name = "Ottokar Blauwal", Company = "" };
@@ -152,7 +152,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task An_internal_note_is_found_and_a_deleted_ticket_is_not()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_004, "Anything", "first mail");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_004, "Anything", "first mail");
         await using var scope = services.CreateScope();
         var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
 
@@ -182,7 +182,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_a_message_removes_its_words()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
             db.Set<TicketMessage>().Add(new TicketMessage { TicketId = id, Date = DateTime.UtcNow, TextBody = "second mail" });

@@ -25,11 +25,12 @@ public static class TicketSearchPostgres
     /// </summary>
     public static IQueryable<TicketSearchEntry> Matching(DbContext db, TicketSearchQuery search)
     {
-        // ts_rank's weights are for D, C, B, A (body, unused, customer, subject): bm25's 1 : 2 : 4 on SQLite.
+        // ts_rank's weights are for D, C, B, A (body, unused, customer, subject): bm25's 1 : 2 : 4 on SQLite. Its
+        // normalization 1 divides by 1 + the log of the document's length: as bm25, a word weighs more in a short ticket.
         var query = search.TsQuery;
         return db.Set<TicketSearchEntry>().FromSql($$"""
             SELECT s."TicketId" AS rowid, '' AS "TicketSearch",
-                -ts_rank('{0.25, 0, 0.5, 1}'::real[], s."Document", to_tsquery('simple', {{query}}))::double precision AS rank
+                -ts_rank('{0.25, 0, 0.5, 1}'::real[], s."Document", to_tsquery('simple', {{query}}), 1)::double precision AS rank
             FROM "TicketSearch" s
             WHERE s."Document" @@ to_tsquery('simple', {{query}})
             """);
@@ -57,20 +58,45 @@ public static class TicketSearchPostgres
     /// styles and comments, the common character references decoded. Only the words matter here.
     /// </summary>
     private const string MessageFunction = """
+        CREATE FUNCTION bt_search_decode_entities(value text) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        DECLARE
+            reference text[];
+            code integer;
+            result text := value;
+        BEGIN
+            IF strpos(value, '&') = 0 THEN
+                RETURN value;
+            END IF;
+            FOR reference IN SELECT DISTINCT regexp_matches(value, '&#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6});', 'g') LOOP
+                code := CASE WHEN reference[1] ~ '^[xX]' THEN ('x' || lpad(substr(reference[1], 2), 8, '0'))::bit(32)::integer
+                             ELSE reference[1]::integer END;
+                IF code BETWEEN 1 AND 1114111 AND code NOT BETWEEN 55296 AND 57343 THEN
+                    result := replace(result, '&#' || reference[1] || ';', chr(code));
+                END IF;
+            END LOOP;
+            FOR reference IN SELECT ARRAY[name, letter] FROM (VALUES
+                ('auml', 'ä'), ('ouml', 'ö'), ('uuml', 'ü'), ('Auml', 'Ä'), ('Ouml', 'Ö'), ('Uuml', 'Ü'), ('szlig', 'ß'),
+                ('eacute', 'é'), ('egrave', 'è'), ('ecirc', 'ê'), ('aacute', 'á'), ('agrave', 'à'), ('acirc', 'â'),
+                ('iacute', 'í'), ('oacute', 'ó'), ('uacute', 'ú'), ('ccedil', 'ç'), ('ntilde', 'ñ'), ('Eacute', 'É'),
+                ('euro', '€'), ('nbsp', ' '), ('lt', '<'), ('gt', '>'), ('quot', '"'), ('apos', chr(39)), ('amp', '&')) AS entities(name, letter) LOOP
+                result := replace(result, '&' || reference[1] || ';', reference[2]);
+            END LOOP;
+            RETURN result;
+        END $$;
+
         CREATE FUNCTION bt_search_message(text_body text, html_body text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE
                 WHEN coalesce(text_body, '') ~ '[^[:space:]]' THEN text_body
                 WHEN coalesce(html_body, '') = '' THEN ''
-                ELSE replace(replace(replace(replace(replace(replace(
+                ELSE bt_search_decode_entities(
                     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(html_body,
                         '<script.*?</script[^>]*>', ' ', 'gi'),
                         '<style.*?</style[^>]*>', ' ', 'gi'),
                         '<head.*?</head[^>]*>', ' ', 'gi'),
                         '<title.*?</title[^>]*>', ' ', 'gi'),
                         '<!--.*?-->', ' ', 'g'),
-                        '<[^>]*>', ' ', 'g'),
-                    '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&')
+                        '<[^>]*>', ' ', 'g'))
             END
         $$;
         """;
