@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BlazorTickets.Data;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Users;
 using Bunit;
@@ -74,9 +75,10 @@ public class BlazorTicketsTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Starts a server of this context's own (disposed with it) and runs on it.</summary>
     public async Task<TestServices> UseNewAppAsync(
-        bool seedDemoData = true, TimeProvider? clock = null, Action<IServiceCollection>? overrides = null, bool initializeDatabase = true)
+        bool seedDemoData = true, TimeProvider? clock = null, Action<IServiceCollection>? overrides = null, bool initializeDatabase = true,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var server = await TestServices.CreateAsync(seedDemoData, clock, initializeDatabase);
+        var server = await TestServices.CreateAsync(seedDemoData, clock, initializeDatabase, provider: provider);
         ownsApp = true;
         UseApp(server, overrides);
         return server;

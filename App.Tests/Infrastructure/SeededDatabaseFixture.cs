@@ -9,7 +9,7 @@ public class SeededDatabaseFixture : IAsyncLifetime
 
     public TestServices Services => services ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    public virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
     public async Task InitializeAsync() => services = await TestServices.CreateAsync(seedDemoData: true, provider: Provider);
 
@@ -22,8 +22,8 @@ public class SeededDatabaseFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The same on a new database in the test run's PostgreSQL cluster.</summary>
+/// <summary>The same on PostgreSQL, for test classes that run on both providers.</summary>
 public sealed class PostgresSeededDatabaseFixture : SeededDatabaseFixture
 {
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

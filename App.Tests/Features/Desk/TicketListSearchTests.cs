@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Desk;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
@@ -11,19 +12,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Desk;
 
 /// <summary>The desk's one search box: a word from a mail body, its snippet under the subject, the word highlighted.</summary>
-public sealed class TicketListSearchTests : BlazorTicketsTestContext
+public abstract class TicketListSearchTests(DatabaseProvider provider) : BlazorTicketsTestContext
 {
     private TestServices app = null!;
     private int ticketNumber;
 
     public override async Task InitializeAsync()
     {
-        app = await UseNewAppAsync(seedDemoData: true);
+        app = await UseNewAppAsync(seedDemoData: true, provider: provider);
         await SignInAsAgentAsync();
         await using var db = await app.DbFactory.CreateDbContextAsync();
         var tenantId = await db.Set<Tenant>().Select(t => t.Id).FirstAsync();
         ticketNumber = 990_001;
-        await TicketSearchTests.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
+        await TicketSearchData.AddTicketAsync(app, tenantId, ticketNumber, "Label printer",
             "Hello, the <b>Fliegenpilz</b> label printer <script>alert('x')</script> stopped; see <img src=x onerror=alert(1)>.");
     }
 
@@ -52,3 +53,8 @@ public sealed class TicketListSearchTests : BlazorTicketsTestContext
         cut.FindAll("[data-testid=search-snippet]").Should().BeEmpty();
     }
 }
+
+public sealed class TicketListSearchSqliteTests() : TicketListSearchTests(DatabaseProvider.Sqlite);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketListSearchPostgresTests() : TicketListSearchTests(DatabaseProvider.Postgres);

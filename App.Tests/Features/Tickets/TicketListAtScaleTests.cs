@@ -15,117 +15,13 @@ namespace BlazorTickets.Tests.Features.Tickets;
 /// (offset page, keyset page after a row, last page, capped count) against the plain LINQ query over the same tables
 /// (filter + OrderBy over the navigations + Skip/Take).
 /// </summary>
-public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) : IClassFixture<TicketListAtScaleTests.World>
+public abstract class TicketListAtScaleTests<TWorld>(TWorld world) : IClassFixture<TWorld> where TWorld : TicketListAtScaleWorld
 {
-    public sealed class World : IAsyncLifetime
-    {
-        public TestServices Services { get; private set; } = null!;
-        public TicketService Tickets { get; private set; } = null!;
-        /// <summary>Counts stop at 100: every list of more matches takes the paths of a large desk (walk the sort's index).</summary>
-        public TicketService CappedTickets { get; private set; } = null!;
-        public IEnumerable<TicketService> BothServices => [Tickets, CappedTickets];
-        public List<string> Agents { get; } = [];
-        public List<int> CustomerIds { get; } = [];
-        public List<int> TenantIds { get; } = [];
-        public DateOnly Today { get; private set; }
-        public DateTime UtcNow { get; private set; }
-
-        public async Task InitializeAsync()
-        {
-            Services = await TestServices.CreateAsync();
-            var clock = Services.Get<TimeProvider>();
-            Today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-            UtcNow = clock.GetUtcNow().UtcDateTime;
-            // Its own sequence, so the other columns stay as they were before tickets had service-level targets.
-            var slaRandom = new Random(7);
-            Tickets = new TicketService(Services.DbFactory, clock);
-            CappedTickets = new TicketService(Services.DbFactory, clock) { Cap = 100 };
-            var random = new Random(5);
-            await using var db = await Services.DbFactory.CreateDbContextAsync();
-            var tenants = Enumerable.Range(1, 3).Select(i => new Tenant { Name = $"Tenant {i}", SenderAddress = $"t{i}@example.test" }).ToList();
-            db.Set<Tenant>().AddRange(tenants);
-            // Two agents share a display name: ties in the handler sort.
-            var agents = Enumerable.Range(1, 6).Select(i => new AppUser
-            {
-                UserName = $"agent{i}@example.test", Email = $"agent{i}@example.test", DisplayName = i == 6 ? "Agent 2" : $"Agent {i}",
-                NormalizedEmail = $"AGENT{i}@EXAMPLE.TEST", NormalizedUserName = $"AGENT{i}@EXAMPLE.TEST", SecurityStamp = Guid.NewGuid().ToString(),
-            }).ToList();
-            db.Users.AddRange(agents);
-            var customers = Enumerable.Range(1, 40).Select(i => new Customer
-            {
-                Tenant = tenants[i % 3], CustomerNumber = $"K-{i}", Name = $"Customer {i % 25}", Company = "Company", CreatedAt = DateTime.UtcNow,
-            }).ToList();
-            db.Set<Customer>().AddRange(customers);
-            await db.SaveChangesAsync();
-            var group = new UserGroup { Name = "Support", HourlyRate = 90 };
-            var quote = new Quote { Number = "Q-1", TenantId = tenants[0].Id, CustomerId = customers[0].Id, CreatedAt = DateTime.UtcNow };
-            db.AddRange(group, quote);
-            await db.SaveChangesAsync();
-
-            var baseTime = new DateTime(2026, 3, 1, 8, 0, 0, DateTimeKind.Utc);
-            string[] subjects = ["Printer offline", "printer offline", "Invoice wrong", "Ärger mit VPN", "Backup failed", "Zugang"];
-            var tickets = new List<Ticket>();
-            for (var i = 0; i < 3_000; i++)
-            {
-                var customer = random.Next(8) == 0 ? null : customers[random.Next(customers.Count)];
-                var updated = baseTime.AddHours(random.Next(200)); // many tickets share a time
-                var ticket = new Ticket
-                {
-                    Number = 5000 + (i * 7919) % 3000, // numbers not in id order
-                    Subject = subjects[random.Next(subjects.Length)],
-                    Status = (TicketStatus)random.Next(6),
-                    HandlerId = random.Next(4) == 0 ? null : agents[random.Next(agents.Count)].Id,
-                    CustomerId = customer?.Id,
-                    TenantId = customer?.TenantId ?? tenants[random.Next(3)].Id,
-                    ExpectedDate = random.Next(2) == 0 ? null : Today.AddDays(random.Next(-20, 20)),
-                    TimeTrackingAllowed = random.Next(3) != 0,
-                    CreatedAt = updated.AddDays(-1),
-                    UpdatedAt = updated,
-                    LastMessageAt = random.Next(5) == 0 ? null : updated.AddMinutes(-random.Next(3) * 30),
-                };
-                if (ticket.Status is not (TicketStatus.Closed or TicketStatus.WaitingForCustomer) && slaRandom.Next(4) != 0)
-                {
-                    // Whole hours around now: many ties, some due or at risk exactly now.
-                    ticket.SlaDueAt = UtcNow.AddHours(slaRandom.Next(-48, 96));
-                    ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-slaRandom.Next(0, 30));
-                }
-                if (random.Next(10) == 0)
-                {
-                    ticket.Watchers.Add(new TicketWatcher { UserId = agents[random.Next(agents.Count)].Id });
-                }
-                if (random.Next(15) == 0)
-                {
-                    ticket.AssignedCustomers.Add(new TicketAssignedCustomer { CustomerId = customers[random.Next(customers.Count)].Id });
-                }
-                tickets.Add(ticket);
-            }
-            db.Set<Ticket>().AddRange(tickets);
-            await db.SaveChangesAsync();
-            var line = new QuoteLine { QuoteId = quote.Id, TicketId = tickets[0].Id, UserGroupId = group.Id, Text = "Support", Hours = 1, Rate = 90, Amount = 90 };
-            db.Add(line);
-            await db.SaveChangesAsync();
-            foreach (var ticket in tickets.Where(_ => random.Next(6) == 0))
-            {
-                db.Set<TimeEntry>().Add(new TimeEntry
-                {
-                    TicketId = ticket.Id, UserId = agents[0].Id, Start = baseTime, End = baseTime.AddMinutes(30), Minutes = 30, CreatedAt = baseTime,
-                    Billable = random.Next(4) != 0, QuoteLineId = random.Next(2) == 0 ? line.Id : null,
-                });
-            }
-            await db.SaveChangesAsync();
-            Agents.AddRange(agents.Select(a => a.Id));
-            CustomerIds.AddRange(customers.Select(c => c.Id));
-            TenantIds.AddRange(tenants.Select(t => t.Id));
-        }
-
-        public async Task DisposeAsync() => await Services.DisposeAsync();
-    }
-
     private string Me => world.Agents[1];
 
     public static TheoryData<string> FilterNames => new(Filters(null!).Keys);
 
-    private static Dictionary<string, Func<World, TicketListFilter>> Filters(World? _) => new()
+    private static Dictionary<string, Func<TicketListAtScaleWorld, TicketListFilter>> Filters(TicketListAtScaleWorld? _) => new()
     {
         ["none"] = w => new TicketListFilter(),
         ["status Open+New"] = w => new TicketListFilter { Statuses = new HashSet<TicketStatus> { TicketStatus.Open, TicketStatus.New } },
@@ -277,3 +173,119 @@ public sealed class TicketListAtScaleTests(TicketListAtScaleTests.World world) :
         result.Items.Should().Contain(r => r.HandlerName == null).And.Contain(r => r.CustomerName == null);
     }
 }
+
+public class TicketListAtScaleWorld : IAsyncLifetime
+{
+    public virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public TestServices Services { get; private set; } = null!;
+    public TicketService Tickets { get; private set; } = null!;
+    /// <summary>Counts stop at 100: every list of more matches takes the paths of a large desk (walk the sort's index).</summary>
+    public TicketService CappedTickets { get; private set; } = null!;
+    public IEnumerable<TicketService> BothServices => [Tickets, CappedTickets];
+    public List<string> Agents { get; } = [];
+    public List<int> CustomerIds { get; } = [];
+    public List<int> TenantIds { get; } = [];
+    public DateOnly Today { get; private set; }
+    public DateTime UtcNow { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Services = await TestServices.CreateAsync(provider: Provider);
+        var clock = Services.Get<TimeProvider>();
+        Today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        UtcNow = clock.GetUtcNow().UtcDateTime;
+        // Its own sequence, so the other columns stay as they were before tickets had service-level targets.
+        var slaRandom = new Random(7);
+        Tickets = new TicketService(Services.DbFactory, clock);
+        CappedTickets = new TicketService(Services.DbFactory, clock) { Cap = 100 };
+        var random = new Random(5);
+        await using var db = await Services.DbFactory.CreateDbContextAsync();
+        var tenants = Enumerable.Range(1, 3).Select(i => new Tenant { Name = $"Tenant {i}", SenderAddress = $"t{i}@example.test" }).ToList();
+        db.Set<Tenant>().AddRange(tenants);
+        // Two agents share a display name: ties in the handler sort.
+        var agents = Enumerable.Range(1, 6).Select(i => new AppUser
+        {
+            UserName = $"agent{i}@example.test", Email = $"agent{i}@example.test", DisplayName = i == 6 ? "Agent 2" : $"Agent {i}",
+            NormalizedEmail = $"AGENT{i}@EXAMPLE.TEST", NormalizedUserName = $"AGENT{i}@EXAMPLE.TEST", SecurityStamp = Guid.NewGuid().ToString(),
+        }).ToList();
+        db.Users.AddRange(agents);
+        var customers = Enumerable.Range(1, 40).Select(i => new Customer
+        {
+            Tenant = tenants[i % 3], CustomerNumber = $"K-{i}", Name = $"Customer {i % 25}", Company = "Company", CreatedAt = DateTime.UtcNow,
+        }).ToList();
+        db.Set<Customer>().AddRange(customers);
+        await db.SaveChangesAsync();
+        var group = new UserGroup { Name = "Support", HourlyRate = 90 };
+        var quote = new Quote { Number = "Q-1", TenantId = tenants[0].Id, CustomerId = customers[0].Id, CreatedAt = DateTime.UtcNow };
+        db.AddRange(group, quote);
+        await db.SaveChangesAsync();
+
+        var baseTime = new DateTime(2026, 3, 1, 8, 0, 0, DateTimeKind.Utc);
+        string[] subjects = ["Printer offline", "printer offline", "Invoice wrong", "Ärger mit VPN", "Backup failed", "Zugang"];
+        var tickets = new List<Ticket>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var customer = random.Next(8) == 0 ? null : customers[random.Next(customers.Count)];
+            var updated = baseTime.AddHours(random.Next(200)); // many tickets share a time
+            var ticket = new Ticket
+            {
+                Number = 5000 + (i * 7919) % 3000, // numbers not in id order
+                Subject = subjects[random.Next(subjects.Length)],
+                Status = (TicketStatus)random.Next(6),
+                HandlerId = random.Next(4) == 0 ? null : agents[random.Next(agents.Count)].Id,
+                CustomerId = customer?.Id,
+                TenantId = customer?.TenantId ?? tenants[random.Next(3)].Id,
+                ExpectedDate = random.Next(2) == 0 ? null : Today.AddDays(random.Next(-20, 20)),
+                TimeTrackingAllowed = random.Next(3) != 0,
+                CreatedAt = updated.AddDays(-1),
+                UpdatedAt = updated,
+                LastMessageAt = random.Next(5) == 0 ? null : updated.AddMinutes(-random.Next(3) * 30),
+            };
+            if (ticket.Status is not (TicketStatus.Closed or TicketStatus.WaitingForCustomer) && slaRandom.Next(4) != 0)
+            {
+                // Whole hours around now: many ties, some due or at risk exactly now.
+                ticket.SlaDueAt = UtcNow.AddHours(slaRandom.Next(-48, 96));
+                ticket.SlaAtRiskAt = ticket.SlaDueAt.AddHours(-slaRandom.Next(0, 30));
+            }
+            if (random.Next(10) == 0)
+            {
+                ticket.Watchers.Add(new TicketWatcher { UserId = agents[random.Next(agents.Count)].Id });
+            }
+            if (random.Next(15) == 0)
+            {
+                ticket.AssignedCustomers.Add(new TicketAssignedCustomer { CustomerId = customers[random.Next(customers.Count)].Id });
+            }
+            tickets.Add(ticket);
+        }
+        db.Set<Ticket>().AddRange(tickets);
+        await db.SaveChangesAsync();
+        var line = new QuoteLine { QuoteId = quote.Id, TicketId = tickets[0].Id, UserGroupId = group.Id, Text = "Support", Hours = 1, Rate = 90, Amount = 90 };
+        db.Add(line);
+        await db.SaveChangesAsync();
+        foreach (var ticket in tickets.Where(_ => random.Next(6) == 0))
+        {
+            db.Set<TimeEntry>().Add(new TimeEntry
+            {
+                TicketId = ticket.Id, UserId = agents[0].Id, Start = baseTime, End = baseTime.AddMinutes(30), Minutes = 30, CreatedAt = baseTime,
+                Billable = random.Next(4) != 0, QuoteLineId = random.Next(2) == 0 ? line.Id : null,
+            });
+        }
+        await db.SaveChangesAsync();
+        Agents.AddRange(agents.Select(a => a.Id));
+        CustomerIds.AddRange(customers.Select(c => c.Id));
+        TenantIds.AddRange(tenants.Select(t => t.Id));
+    }
+
+    public async Task DisposeAsync() => await Services.DisposeAsync();
+}
+
+public sealed class PostgresTicketListAtScaleWorld : TicketListAtScaleWorld
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+public sealed class TicketListAtScaleSqliteTests(TicketListAtScaleWorld world) : TicketListAtScaleTests<TicketListAtScaleWorld>(world);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketListAtScalePostgresTests(PostgresTicketListAtScaleWorld world) : TicketListAtScaleTests<PostgresTicketListAtScaleWorld>(world);

@@ -1,3 +1,4 @@
+using BlazorTickets.Data;
 using BlazorTickets.Features.Tenants;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Tests.Infrastructure;
@@ -10,7 +11,7 @@ namespace BlazorTickets.Tests.Features.Tickets;
 /// <see cref="TicketService.QueryAsync"/> on the demo data, each result checked against the same rows filtered and
 /// sorted in memory with plain LINQ.
 /// </summary>
-public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixture<SeededDatabaseFixture>
+public abstract class TicketQueryTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : SeededDatabaseFixture
 {
     private static readonly TicketSort ByNumber = new(TicketSortField.Number, false);
 
@@ -102,7 +103,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
     public async Task Tenant_filter_lists_that_tenants_tickets_only()
     {
         // The demo has one tenant, so this needs a database of its own with two.
-        await using var services = await TestServices.CreateAsync();
+        await using var services = await TestServices.CreateAsync(provider: fixture.Provider);
         var contoso = await AddTicketsAsync(services, ["Contoso 1", "Contoso 2", "Contoso 3"], "Contoso");
         var fabrikam = await AddTicketsAsync(services, ["Fabrikam 1", "Fabrikam 2"], "Fabrikam", firstNumber: 6001);
 
@@ -245,7 +246,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
 
         var result = await QueryAsync(new TicketListFilter(), sort: new TicketSort(field, descending));
 
-        result.Items.Select(r => r.Id).Should().Equal(SortInMemory(all, field, descending).Select(t => t.Id));
+        result.Items.Select(r => r.Id).Should().Equal(SortInMemory(all, field, descending, nullsLargest: fixture.Provider == DatabaseProvider.Postgres).Select(t => t.Id));
     }
 
     [Fact]
@@ -263,7 +264,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
     [Fact]
     public async Task A_page_size_above_the_maximum_is_cut_to_the_maximum()
     {
-        await using var services = await TestServices.CreateAsync();
+        await using var services = await TestServices.CreateAsync(provider: fixture.Provider);
         await AddTicketsAsync(services, Enumerable.Range(1, TicketService.MaxPageSize + 5).Select(i => $"Ticket {i}"));
 
         var result = await QueryPageAsync(services, new TicketListFilter(), null, ByNumber, 0, 10_000);
@@ -278,7 +279,7 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
     [InlineData(@"C:\temp", @"Disk C:\temp is full")]
     public async Task Punctuation_in_the_search_text_separates_words_as_it_does_in_the_text(string text, string match)
     {
-        await using var services = await TestServices.CreateAsync();
+        await using var services = await TestServices.CreateAsync(provider: fixture.Provider);
         await AddTicketsAsync(services,
         [
             "Discount 50% on all chairs",
@@ -342,11 +343,15 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
 
     private static bool Contains(string value, string text) => value.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>SQLite's order: text compares by bytes (ordinal), NULL sorts first ascending and last descending.</summary>
-    private static IEnumerable<Ticket> SortInMemory(IEnumerable<Ticket> tickets, TicketSortField field, bool descending)
+    /// <summary>
+    /// The database's order: text compares by code point (ordinal), NULL sorts first ascending and last descending on
+    /// SQLite, the other way round on PostgreSQL (<paramref name="nullsLargest"/>).
+    /// </summary>
+    private static IEnumerable<Ticket> SortInMemory(IEnumerable<Ticket> tickets, TicketSortField field, bool descending, bool nullsLargest)
     {
-        IOrderedEnumerable<Ticket> By<TKey>(Func<Ticket, TKey> key, IComparer<TKey>? comparer = null) =>
-            descending ? tickets.OrderByDescending(key, comparer) : tickets.OrderBy(key, comparer);
+        IOrderedEnumerable<Ticket> By<TKey>(Func<Ticket, TKey> key, IComparer<TKey>? comparer = null) => nullsLargest
+            ? (descending ? tickets.OrderByDescending(t => key(t) is null).ThenByDescending(key, comparer) : tickets.OrderBy(t => key(t) is null).ThenBy(key, comparer))
+            : (descending ? tickets.OrderByDescending(key, comparer) : tickets.OrderBy(key, comparer));
 
         var ordered = field switch
         {
@@ -383,3 +388,8 @@ public sealed class TicketQueryTests(SeededDatabaseFixture fixture) : IClassFixt
         return tenant.Id;
     }
 }
+
+public sealed class TicketQuerySqliteTests(SeededDatabaseFixture fixture) : TicketQueryTests<SeededDatabaseFixture>(fixture);
+
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketQueryPostgresTests(PostgresSeededDatabaseFixture fixture) : TicketQueryTests<PostgresSeededDatabaseFixture>(fixture);

@@ -13,14 +13,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorTickets.Tests.Features.Tickets;
 
 /// <summary>The search index stays in step through every write path: edits, notes, mail import, renames, deletes, migration.</summary>
-public sealed class TicketSearchIndexTests : IAsyncLifetime
+public abstract class TicketSearchIndexTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private TestServices services = null!;
+    protected TestServices services = null!;
     private int tenantId;
 
     public async Task InitializeAsync()
     {
-        services = await TestServices.CreateAsync();
+        services = await TestServices.CreateAsync(provider: provider);
         tenantId = await TicketSearchData.AddAsync(services, 50, seed: 5);
     }
 
@@ -44,7 +44,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_word_only_in_an_HTML_body_is_found_with_entities_decoded_and_tags_left_out()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_001, "Question", text: "",
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_001, "Question", text: "",
             html: "<div class=\"quuxclass\"><p>Der <b>Kyocera</b>-Dr&uuml;cker &amp; das Fax</p><script>var zorglub = 1;</script></div>");
 
         (await FindAsync("kyocera")).Should().Equal(id);
@@ -56,7 +56,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_subject_edit_replaces_the_old_words_with_the_new()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_002, "Flurbo machine broken", "nothing here");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_002, "Flurbo machine broken", "nothing here");
         await using var scope = services.CreateScope();
         var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
         var details = await tickets.GetAsync(id);
@@ -130,7 +130,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task An_assigned_customer_is_searchable_on_the_ticket()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_003, "Shared ticket", "text");
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
             var customer = new Customer { TenantId = tenantId, CustomerNumber = "X-1", Name = "Ottokar Blauwal", Company = "" };
@@ -152,7 +152,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task An_internal_note_is_found_and_a_deleted_ticket_is_not()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_004, "Anything", "first mail");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_004, "Anything", "first mail");
         await using var scope = services.CreateScope();
         var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
 
@@ -182,7 +182,7 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_a_message_removes_its_words()
     {
-        var id = await TicketSearchTests.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
+        var id = await TicketSearchData.AddTicketAsync(services, tenantId, 700_005, "Anything", "Vintagebanana everywhere");
         await using (var db = await services.DbFactory.CreateDbContextAsync())
         {
             db.Set<TicketMessage>().Add(new TicketMessage { TicketId = id, Date = DateTime.UtcNow, TextBody = "second mail" });
@@ -258,16 +258,21 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         var lamp = await FindAsync("glimmerquork");
         lamp.Should().ContainSingle().And.NotIntersectWith(kettle);
         (await FindAsync("snarfwise")).Should().Equal(lamp);
-        var imported = await IndexedInstancesAsync();
+        var imported = await IndexedAsync();
 
-        await using (var db = await services.DbFactory.CreateDbContextAsync())
-        {
-            await db.Database.ExecuteSqlRawAsync(TicketSearchSql.Backfill);
-        }
+        await ReindexFromTablesAsync();
 
         // Every word at its ticket, column and position, compared with the documents the triggers' SQL builds.
-        imported.Should().HaveCountGreaterThan(10_000).And.Equal(await IndexedInstancesAsync());
+        imported.Should().HaveCountGreaterThan(MinIndexed).And.Equal(await IndexedAsync());
     }
+
+    /// <summary>What the index holds, word by word or document by document, in a fixed order.</summary>
+    protected abstract Task<List<string>> IndexedAsync();
+
+    /// <summary>Rebuilds every document the way the triggers build them, from the tables.</summary>
+    protected abstract Task ReindexFromTablesAsync();
+
+    protected abstract int MinIndexed { get; }
 
     [Fact]
     public async Task After_deferred_indexing_the_same_connection_indexes_through_the_triggers_again()
@@ -278,13 +283,13 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
             using (TicketSearchSql.DeferInsertTriggers(db))
             {
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
-                    INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
-                    VALUES (800001, 'Deferred zanzibar', 0, {tenantId}, 0, '2026-01-01', '2026-01-01', 0, '', '')
+                    INSERT INTO "Tickets" ("Number", "Subject", "Status", "TenantId", "TimeTrackingAllowed", "CreatedAt", "UpdatedAt", "Version", "CustomerNote", "InternalNote")
+                    VALUES (800001, 'Deferred zanzibar', 0, {tenantId}, false, '2026-01-01', '2026-01-01', 0, '', '')
                     """);
             }
             await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO Tickets (Number, Subject, Status, TenantId, TimeTrackingAllowed, CreatedAt, UpdatedAt, Version, CustomerNote, InternalNote)
-                VALUES (800002, 'Resumed xylophone', 0, {tenantId}, 0, '2026-01-01', '2026-01-01', 0, '', '')
+                INSERT INTO "Tickets" ("Number", "Subject", "Status", "TenantId", "TimeTrackingAllowed", "CreatedAt", "UpdatedAt", "Version", "CustomerNote", "InternalNote")
+                VALUES (800002, 'Resumed xylophone', 0, {tenantId}, false, '2026-01-01', '2026-01-01', 0, '', '')
                 """);
             await transaction.CommitAsync();
         }
@@ -322,8 +327,25 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         return stream.ToArray();
     }
 
+    private async Task<List<int>> TicketsOfCustomerAsync(int customerId)
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        return await db.Set<Ticket>().Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(a => a.CustomerId == customerId)).Select(t => t.Id).ToListAsync();
+    }
+}
+
+public sealed class TicketSearchIndexSqliteTests() : TicketSearchIndexTests(DatabaseProvider.Sqlite)
+{
+    protected override int MinIndexed => 10_000;
+
+    protected override async Task ReindexFromTablesAsync()
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(TicketSearchSql.Backfill);
+    }
+
     /// <summary>The index's word instances after merging its segments (which drops replaced documents' words).</summary>
-    private async Task<List<(string Term, long Row, string Column, int Offset)>> IndexedInstancesAsync()
+    protected override async Task<List<string>> IndexedAsync()
     {
         await using var db = await services.DbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
@@ -331,11 +353,11 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         await db.Database.ExecuteSqlRawAsync($"CREATE VIRTUAL TABLE IF NOT EXISTS temp.SearchInstances USING fts5vocab(main, '{TicketSearchSql.Table}', 'instance')");
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "SELECT term, doc, col, offset FROM temp.SearchInstances ORDER BY doc, col, offset, term";
-        var instances = new List<(string, long, string, int)>();
+        var instances = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            instances.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)));
+            instances.Add($"{reader.GetString(0)} {reader.GetInt64(1)} {reader.GetString(2)} {reader.GetInt32(3)}");
         }
         return instances;
     }
@@ -373,10 +395,25 @@ public sealed class TicketSearchIndexTests : IAsyncLifetime
         (await tickets.QueryIdsAsync(new TicketListFilter { Text = "kuehlschrank" }, null)).Should().ContainSingle();
         (await tickets.QueryIdsAsync(new TicketListFilter { Text = "gefrierfach aeltester" }, null)).Should().ContainSingle();
     }
+}
 
-    private async Task<List<int>> TicketsOfCustomerAsync(int customerId)
+[Trait(TestCategories.Category, TestCategories.Postgres)]
+public sealed class TicketSearchIndexPostgresTests() : TicketSearchIndexTests(DatabaseProvider.Postgres)
+{
+    protected override int MinIndexed => 50;
+
+    protected override async Task ReindexFromTablesAsync()
     {
         await using var db = await services.DbFactory.CreateDbContextAsync();
-        return await db.Set<Ticket>().Where(t => t.CustomerId == customerId || t.AssignedCustomers.Any(a => a.CustomerId == customerId)).Select(t => t.Id).ToListAsync();
+        await db.Database.ExecuteSqlRawAsync("""SELECT bt_ticket_search_index(ARRAY(SELECT "Id" FROM "Tickets"))""");
+    }
+
+    /// <summary>Each ticket's document: its words with their weights (columns) and positions.</summary>
+    protected override async Task<List<string>> IndexedAsync()
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync();
+        return await db.Database
+            .SqlQueryRaw<string>("""SELECT "TicketId"::text || ' ' || "Document"::text AS "Value" FROM "TicketSearch" ORDER BY "TicketId" """)
+            .ToListAsync();
     }
 }

@@ -40,6 +40,10 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
         }
         var prefix = EscapeLike(trimmed) + "%";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            return await SearchCustomersPostgresAsync(db, access, tenantId, trimmed, limit, ct);
+        }
 
         // Names that start with the text come first. Walking the NOCASE name index finds them in order and stops at
         // the limit, so a letter or two never sorts thousands of matches; only when they do not fill the list does
@@ -63,6 +67,49 @@ public sealed class PickerService(IDbContextFactory<AppDbContext> dbFactory, Ten
                 : db.Set<Customer>().FromSql($"SELECT * FROM Customers WHERE Id IN (SELECT rowid FROM CustomerSearch WHERE CustomerSearch MATCH {match})");
             rows.AddRange(await InScope(matching, access, tenantId)
                 .Where(c => !EF.Functions.Like(c.Name, prefix, "\\"))
+                .OrderBy(c => EF.Functions.Collate(c.Name, "NOCASE")).ThenBy(c => c.Id)
+                .Take(limit - rows.Count)
+                .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId, c.CustomerNumber, ""))
+                .ToListAsync(ct));
+        }
+        return await WithEmailsAsync(db, rows, ct);
+    }
+
+    /// <summary>
+    /// The same search on PostgreSQL. Names that start with the text: a range of the NOCASE name index (ICU sorts
+    /// every name with a prefix between the prefix and the prefix followed by U+FFFF), checked with ILIKE, since the
+    /// case-insensitive ICU collation allows no LIKE. The others: the customer index's GIN lookup of each word's start
+    /// (<see cref="CustomerSearchSql.PostgresCreate"/>), sorted by name.
+    /// </summary>
+    private static async Task<IReadOnlyList<CustomerOption>> SearchCustomersPostgresAsync(
+        AppDbContext db, TenantAccess access, int? tenantId, string trimmed, int limit, CancellationToken ct)
+    {
+        var rows = new List<CustomerOption>();
+        if (trimmed.Length > 0)
+        {
+            var prefix = EscapeLike(trimmed) + "%";
+            var below = trimmed + "\uffff";
+            rows = await InScope(db.Set<Customer>(), access, tenantId)
+                .Where(c => string.Compare(EF.Functions.Collate(c.Name, "NOCASE"), trimmed) >= 0
+                    && string.Compare(EF.Functions.Collate(c.Name, "NOCASE"), below) < 0)
+                .Where(c => EF.Functions.ILike(EF.Functions.Collate(c.Name, "und-x-icu"), prefix, "\\"))
+                .OrderBy(c => EF.Functions.Collate(c.Name, "NOCASE")).ThenBy(c => c.Id)
+                .Take(limit)
+                .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId, c.CustomerNumber, ""))
+                .ToListAsync(ct);
+        }
+        if (rows.Count < limit)
+        {
+            // Fewer than the limit: every name with the prefix is among them, so the others are all but these.
+            var found = rows.Select(r => r.Id).ToList();
+            var customers = CustomerSearchText.ToTsQuery(trimmed) is { } query
+                ? db.Set<Customer>().FromSql($"""
+                    SELECT * FROM "Customers" WHERE "Id" IN (
+                        SELECT "CustomerId" FROM "CustomerSearch" WHERE "Document" @@ to_tsquery('simple', {query}))
+                    """)
+                : db.Set<Customer>();
+            rows.AddRange(await InScope(customers, access, tenantId)
+                .Where(c => !found.Contains(c.Id))
                 .OrderBy(c => EF.Functions.Collate(c.Name, "NOCASE")).ThenBy(c => c.Id)
                 .Take(limit - rows.Count)
                 .Select(c => new CustomerOption(c.Id, c.Name, c.Company, c.TenantId, c.CustomerNumber, ""))

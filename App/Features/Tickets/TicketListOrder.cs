@@ -5,7 +5,8 @@ namespace BlazorTickets.Features.Tickets;
 /// <summary>
 /// The list's sorts, each with the ticket id as tie-breaker in the same direction, so every sort has one index that
 /// delivers it (an index on the column also orders by rowid), and the seek predicate for keyset paging.
-/// SQLite orders NULL before any value: first ascending, last descending.
+/// SQLite orders NULL before any value: first ascending, last descending; PostgreSQL after any value (last ascending,
+/// first descending), so the seek predicate is told which.
 /// </summary>
 public static class TicketListOrder
 {
@@ -32,18 +33,24 @@ public static class TicketListOrder
     }
 
     /// <summary>The tickets that come after <paramref name="row"/> in <paramref name="sort"/>.</summary>
-    public static Expression<Func<Ticket, bool>> After(TicketSort sort, TicketListRow row) => sort.Field switch
+    /// <param name="nullsLargest">The database orders NULL after every value (PostgreSQL), not before (SQLite).</param>
+    public static Expression<Func<Ticket, bool>> After(TicketSort sort, TicketListRow row, bool nullsLargest = false)
     {
-        TicketSortField.Number => Beyond(t => t.Number, row.Number, row.Id, sort.Descending),
-        TicketSortField.Subject => Beyond(t => t.Subject, row.Subject, row.Id, sort.Descending),
-        TicketSortField.Status => Beyond(t => (int)t.Status, (int)row.Status, row.Id, sort.Descending),
-        TicketSortField.Handler => Beyond(t => t.HandlerName, row.HandlerName, row.Id, sort.Descending),
-        TicketSortField.Customer => Beyond(t => t.CustomerName, row.CustomerName, row.Id, sort.Descending),
-        TicketSortField.ExpectedDate => Beyond(t => t.ExpectedDate, row.ExpectedDate, row.Id, sort.Descending),
-        TicketSortField.LastMessageAt => Beyond(t => t.LastMessageAt, row.LastMessageAt, row.Id, sort.Descending),
-        TicketSortField.SlaDueAt => Beyond(t => t.SlaDueAt, row.SlaDueAt, row.Id, sort.Descending),
-        _ => Beyond(t => t.UpdatedAt, row.UpdatedAt, row.Id, sort.Descending),
-    };
+        // Whether the walk meets the NULLs after every value: descending on SQLite, ascending on PostgreSQL.
+        var nullsAfter = sort.Descending != nullsLargest;
+        return sort.Field switch
+        {
+            TicketSortField.Number => Beyond(t => t.Number, row.Number, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.Subject => Beyond(t => t.Subject, row.Subject, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.Status => Beyond(t => (int)t.Status, (int)row.Status, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.Handler => Beyond(t => t.HandlerName, row.HandlerName, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.Customer => Beyond(t => t.CustomerName, row.CustomerName, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.ExpectedDate => Beyond(t => t.ExpectedDate, row.ExpectedDate, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.LastMessageAt => Beyond(t => t.LastMessageAt, row.LastMessageAt, row.Id, sort.Descending, nullsAfter),
+            TicketSortField.SlaDueAt => Beyond(t => t.SlaDueAt, row.SlaDueAt, row.Id, sort.Descending, nullsAfter),
+            _ => Beyond(t => t.UpdatedAt, row.UpdatedAt, row.Id, sort.Descending, nullsAfter),
+        };
+    }
 
     private static IOrderedQueryable<Ticket> By<TKey>(
         IQueryable<Ticket> query, IOrderedQueryable<Ticket>? ordered, Expression<Func<Ticket, TKey>> key, bool descending) => ordered is not null
@@ -57,11 +64,11 @@ public static class TicketListOrder
     }
 
     /// <summary>
-    /// key &gt; value, or key = value and Id &gt; id (mirrored for descending), with NULL as the smallest key:
-    /// ascending, after a NULL come the other NULLs with a larger id and then every value; descending, after a value
-    /// come the smaller values and then all NULLs.
+    /// key &gt; value, or key = value and Id &gt; id (mirrored for descending). When NULLs come before the values
+    /// (<paramref name="nullsAfter"/> false), after a NULL come the other NULLs with a larger id and then every value;
+    /// when they come after, after a value come the further values and then all NULLs.
     /// </summary>
-    private static Expression<Func<Ticket, bool>> Beyond<TKey>(Expression<Func<Ticket, TKey>> key, TKey value, int id, bool descending)
+    private static Expression<Func<Ticket, bool>> Beyond<TKey>(Expression<Func<Ticket, TKey>> key, TKey value, int id, bool descending, bool nullsAfter)
     {
         var ticket = key.Parameters[0];
         var column = key.Body;
@@ -75,7 +82,7 @@ public static class TicketListOrder
         Expression body;
         if (value is null)
         {
-            body = descending
+            body = nullsAfter
                 ? Expression.AndAlso(isNull!, idBeyond)
                 : Expression.OrElse(Expression.AndAlso(isNull!, idBeyond), isNotNull!);
         }
@@ -85,7 +92,7 @@ public static class TicketListOrder
             var valueBeyond = Compare(column, boxed, descending);
             var tie = Expression.AndAlso(Expression.Equal(column, boxed), idBeyond);
             body = Expression.OrElse(valueBeyond, tie);
-            if (descending && nullable)
+            if (nullsAfter && nullable)
             {
                 body = Expression.OrElse(body, isNull!);
             }

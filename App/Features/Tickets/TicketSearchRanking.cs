@@ -27,8 +27,7 @@ public static class TicketSearchRanking
         AppDbContext db, TicketSearchQuery search, Func<IReadOnlyList<int>, IQueryable<Ticket>>? among, Func<TicketIdRange, IQueryable<Ticket>> older,
         int skip, int take, CancellationToken ct)
     {
-        var window = await db.Set<TicketSearchEntry>()
-            .Where(s => s.Match == search.Match)
+        var window = await TicketSearchSql.Matching(db, search)
             .OrderByDescending(s => s.TicketId)
             .Take(RankedWindow)
             .Select(s => new { s.TicketId, s.Rank })

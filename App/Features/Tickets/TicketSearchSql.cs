@@ -17,6 +17,15 @@ public static class TicketSearchSql
 {
     public const string Table = "TicketSearch";
 
+    /// <summary>
+    /// The index rows that match <paramref name="search"/> (ticket id and rank, lower is better), from FTS5 on SQLite and
+    /// from the tsvector table on PostgreSQL (<see cref="TicketSearchPostgres"/>); compose them like a table.
+    /// </summary>
+    public static IQueryable<TicketSearchEntry> Matching(DbContext db, TicketSearchQuery search) =>
+        db.Database.IsNpgsql()
+            ? TicketSearchPostgres.Matching(db, search)
+            : db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match);
+
     private const string TicketsOfCustomer =
         "SELECT Id FROM Tickets WHERE CustomerId = {0} UNION SELECT TicketId FROM TicketAssignedCustomers WHERE CustomerId = {0}";
 
@@ -144,6 +153,12 @@ public static class TicketSearchSql
         {
             throw new InvalidOperationException("Deferred indexing needs a transaction, or a crash could leave tickets unsearchable.");
         }
+        if (db.Database.IsNpgsql())
+        {
+            // A setting of this transaction alone, which the PL/pgSQL insert triggers read.
+            db.Database.ExecuteSqlRaw("SELECT set_config('blazortickets.search_deferred', 'on', true)");
+            return new ResumePostgres(db);
+        }
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         TicketSearchText.SetInsertTriggersDeferred(connection, true);
         return new Resume(connection);
@@ -154,6 +169,17 @@ public static class TicketSearchSql
         public void Dispose() => TicketSearchText.SetInsertTriggersDeferred(connection, false);
     }
 
+    private sealed class ResumePostgres(DbContext db) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (db.Database.CurrentTransaction is not null)
+            {
+                db.Database.ExecuteSqlRaw("SELECT set_config('blazortickets.search_deferred', 'off', true)");
+            }
+        }
+    }
+
     /// <summary>
     /// Indexes what was inserted under <see cref="DeferInsertTriggers"/>: the new tickets from the bodies the caller
     /// still holds (in insertion order, see <see cref="TicketSearchText.BodyOf"/>), and the earlier tickets that got
@@ -162,6 +188,16 @@ public static class TicketSearchSql
     public static async Task IndexImportedAsync(
         DbContext db, IReadOnlyCollection<(int TicketId, string Body)> newTickets, IReadOnlyCollection<int> changedTicketIds, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            var ids = changedTicketIds.Order().Concat(newTickets.Select(t => t.TicketId)).ToArray();
+            var bodies = changedTicketIds.Select(_ => (string?)null).Concat(newTickets.Select(t => (string?)t.Body)).ToArray();
+            if (ids.Length > 0)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT bt_ticket_search_index({ids}, {bodies})", ct);
+            }
+            return;
+        }
         // Older ids first, then the new ones ascending: FTS5 flushes its pending terms whenever a rowid goes backwards.
         if (changedTicketIds.Count > 0)
         {

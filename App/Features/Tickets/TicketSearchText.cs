@@ -134,6 +134,13 @@ public sealed class TicketSearchQuery
 
     public IReadOnlyList<(string Key, bool Prefix)> Terms { get; }
 
+    /// <summary>
+    /// The same search as PostgreSQL's to_tsquery text: each word's keys a phrase, the last one a prefix (:*) for a
+    /// prefix word, all words required. The keys are letters and digits only; quoted, nothing typed is an operator.
+    /// </summary>
+    public string TsQuery => string.Join(" & ", Words.Select(word =>
+        "(" + string.Join(" <-> ", word.Keys.Select((key, i) => $"'{key.Replace("'", "''")}'" + (word.Prefix && i == word.Keys.Count - 1 ? ":*" : ""))) + ")"));
+
     public static TicketSearchQuery? Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))

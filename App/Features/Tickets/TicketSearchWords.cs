@@ -23,6 +23,11 @@ public static class TicketSearchWords
 
     public static async Task<TicketSearchQuery> SpellOutPrefixesAsync(DbContext db, TicketSearchQuery search, CancellationToken ct)
     {
+        if (!db.Database.IsSqlite())
+        {
+            // GIN answers a prefix (word:*) from its sorted words without FTS5's merge: nothing to spell out.
+            return search;
+        }
         var covered = new Dictionary<TicketSearchQuery.SearchWord, IReadOnlyList<string>?>(ReferenceEqualityComparer.Instance);
         foreach (var word in search.Words.Where(w => w.Prefix && w.Keys.Count == 1))
         {

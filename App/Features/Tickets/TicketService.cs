@@ -65,7 +65,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             var ids = after is null
                 ? TicketListOrder.Apply(query, sort, bySort: capped).Skip(page * pageSize).Take(pageSize)
-                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after)), sort, bySort: capped).Take(pageSize);
+                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after, nullsLargest: db.Database.IsNpgsql())), sort, bySort: capped).Take(pageSize);
             // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
             // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
             var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
@@ -135,7 +135,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
     }
 
     private async Task<bool> IsCommonAsync(AppDbContext db, TicketSearchQuery search, CancellationToken ct) =>
-        await db.Set<TicketSearchEntry>().Where(s => s.Match == search.Match).Take(CommonWordMatches).CountAsync(ct) == CommonWordMatches;
+        await TicketSearchSql.Matching(db, search).Take(CommonWordMatches).CountAsync(ct) == CommonWordMatches;
 
     private static async Task<List<TicketListRow>> ToRowsAsync(
         AppDbContext db, IQueryable<Ticket> pageQuery, TicketSearchQuery? search, ListNow now, CancellationToken ct)
@@ -257,9 +257,9 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
             }
             else if ((search ?? TicketSearchQuery.Parse(text)) is { } words)
             {
-                // Subject, message bodies and customers, through the FTS index (TicketSearchSql).
+                // Subject, message bodies and customers, through the full-text index (TicketSearchSql).
                 var range = searchRange ?? TicketIdRange.All;
-                var matches = db.Set<TicketSearchEntry>().Where(s => s.Match == words.Match && s.TicketId >= range.From && s.TicketId < range.Below);
+                var matches = TicketSearchSql.Matching(db, words).Where(s => s.TicketId >= range.From && s.TicketId < range.Below);
                 query = number is not null
                     ? query.Where(t => t.Number == number || matches.Select(s => s.TicketId).Contains(t.Id))
                     // EXISTS per ticket keeps SQLite starting from the filter's index or the sort's; a join lets it start from the

@@ -1835,6 +1835,8 @@ namespace BlazorTickets.Data.Migrations.Postgres
             migrationBuilder.Sql(TicketUnbilledSql.PostgresCreate);
             migrationBuilder.Sql(TicketHistorySql.PostgresCreate);
             migrationBuilder.Sql(CustomerSearchSql.PostgresNameIndexes);
+            migrationBuilder.Sql(TicketSearchPostgres.Create);
+            migrationBuilder.Sql(CustomerSearchSql.PostgresCreate);
         }
 
         /// <inheritdoc />
