@@ -28,6 +28,17 @@ public class AppFactory : WebApplicationFactory<Program>
     public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
 
     private TestDatabase? database;
+    private readonly TestDatabase? sharedDatabase;
+
+    /// <summary>
+    /// A database another host uses too (a second node); this factory neither creates nor drops it. Default: a database
+    /// of its own for <see cref="Provider"/>.
+    /// </summary>
+    public TestDatabase? Database
+    {
+        get => sharedDatabase ?? database;
+        init => sharedDatabase = value;
+    }
 
     /// <summary>Null leaves the setting to the environment's appsettings, as an operator's start does.</summary>
     public bool? SeedDemoData { get; init; } = true;
@@ -76,8 +87,11 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         builder.UseSetting($"{DataOptions.Section}:{nameof(DataOptions.DataFolder)}", folder.Path);
         // The host builds in a synchronous override; creating a database takes a few milliseconds.
-        database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
-        foreach (var (key, value) in database.Settings())
+        if (sharedDatabase is null)
+        {
+            database ??= TestDatabase.CreateAsync(Provider).GetAwaiter().GetResult();
+        }
+        foreach (var (key, value) in (sharedDatabase ?? database)!.Settings())
         {
             builder.UseSetting(key, value);
         }

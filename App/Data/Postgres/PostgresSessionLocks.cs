@@ -10,10 +10,10 @@ namespace BlazorTickets.Data.Postgres;
 public sealed class PostgresSessionLocks(string connectionString)
 {
     /// <summary>This node among the others, in pg_stat_activity's application_name of every lock connection.</summary>
-    public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    public string NodeId { get; } = $"{Environment.ProcessId}@{Environment.MachineName}/{Guid.NewGuid().ToString("N")[..6]}";
 
-    /// <summary>The application_name prefix of this node's lock connections; <c>{prefix} {purpose}</c>.</summary>
-    public string ApplicationName => $"BlazorTickets {NodeId}";
+    /// <summary>The application_name of this node's lock connection for <paramref name="purpose"/> (PostgreSQL keeps 63 bytes of it).</summary>
+    public string ApplicationName(string purpose) => $"BlazorTickets {purpose} {NodeId}";
 
     /// <summary>Polls until the lock is free or <paramref name="wait"/> passed; null then.</summary>
     public async Task<SessionLock?> AcquireAsync(int lockClass, int lockId, string purpose, TimeSpan wait, CancellationToken ct)
@@ -51,7 +51,7 @@ public sealed class PostgresSessionLocks(string connectionString)
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Pooling = false,
-            ApplicationName = $"{ApplicationName} {purpose}",
+            ApplicationName = ApplicationName(purpose),
             // A node cut off from the network loses its locks within about a minute instead of holding them until the
             // operating system's two-hour keepalive: the server probes the socket, and so does the node.
             Options = "-c tcp_keepalives_idle=15 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=4",

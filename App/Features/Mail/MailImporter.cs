@@ -225,11 +225,19 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         await batch.TicketNumbers.ReturnUnusedAsync(db, ct);
         await batch.CustomerNumbers.ReturnUnusedAsync(db, ct);
         db.ChangeTracker.DetectChanges();
-        using (TicketSearchSql.DeferInsertTriggers(db))
+        if (db.Database.IsSqlite())
         {
+            using (TicketSearchSql.DeferInsertTriggers(db))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            await IndexForSearchAsync(db, results, tickets, messages, ct);
+        }
+        else
+        {
+            // PostgreSQL's search triggers index each row as it is inserted; there is no FTS5 flush to save.
             await db.SaveChangesAsync(ct);
         }
-        await IndexForSearchAsync(db, results, tickets, messages, ct);
         foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
