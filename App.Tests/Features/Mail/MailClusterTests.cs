@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Npgsql;
 using Quartz;
+using Xunit.Abstractions;
 
 namespace BlazorTickets.Tests.Features.Mail;
 
 /// <summary>Two app nodes on one PostgreSQL database and one mailbox: the schedule, IDLE push and a node that dies.</summary>
 [Trait(TestCategories.Category, TestCategories.Postgres)]
 [Trait(TestCategories.Category, TestCategories.MailServer)]
-public sealed partial class MailClusterTests : IAsyncLifetime
+public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Mailbox = "support";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -196,8 +197,11 @@ public sealed partial class MailClusterTests : IAsyncLifetime
         importedAtKill.Should().BeLessThan(count, "the node must die mid-fetch");
         await WaitUntilAsync(async () => await PushOwnerAsync(tenantId) == other.ProcessId, Deadline,
             "the other node takes the mailbox over within a minute:\n" + other.Output);
+        var takenOverAfter = DateTime.UtcNow - killedAt;
         await WaitUntilAsync(async () => await ImportedCountAsync(admin.DbFactory) == count, Deadline - (DateTime.UtcNow - killedAt),
             "the other node imports the rest within a minute of the kill:\n" + other.Output);
+        output.WriteLine($"Killed the owner after {importedAtKill} of {count} messages; the other node owned the mailbox after " +
+            $"{takenOverAfter.TotalSeconds:0.0} s and had imported the rest {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill.");
         var imported = await ImportedMessagesAsync(admin.DbFactory);
         imported.Should().HaveCount(count, "every message was imported");
         imported.Values.Should().OnlyContain(n => n == 1, "no message was imported twice");
