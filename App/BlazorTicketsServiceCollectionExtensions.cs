@@ -44,7 +44,7 @@ public static class BlazorTicketsServiceCollectionExtensions
         services.AddDemo();
         services.AddTickets();
         services.AddAdmin();
-        services.AddMail();
+        services.AddMail(configuration);
         services.AddMailDisplay();
         services.AddPortal();
         services.AddTimeTracking();

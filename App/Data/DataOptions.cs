@@ -16,6 +16,20 @@ public class DataOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
+    /// <summary>The shared database's connection string when the provider is PostgreSQL; null on SQLite.</summary>
+    public static string? PostgresConnectionString(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<DataOptions>() ?? new DataOptions();
+        if (options.Database.Provider != DatabaseProvider.Postgres)
+        {
+            return null;
+        }
+        var connectionString = configuration.GetConnectionString(ConnectionStringName) ?? options.ConnectionString;
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException($"{Section}:Database:Provider is Postgres, but ConnectionStrings:{ConnectionStringName} is not set.")
+            : connectionString;
+    }
+
     public string ResolveDataFolder(string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(DataFolder) ? DataFolder : Path.Combine(contentRoot, DataFolder));
 }

@@ -16,17 +16,12 @@ public static class DataServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString(DataOptions.ConnectionStringName) ?? options.ConnectionString;
 
         var dataProtection = services.AddDataProtection().SetApplicationName("BlazorTickets");
-        if (options.Database.Provider == DatabaseProvider.Postgres)
+        if (DataOptions.PostgresConnectionString(configuration) is { } postgres)
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    $"{DataOptions.Section}:Database:Provider is Postgres, but ConnectionStrings:{DataOptions.ConnectionStringName} is not set.");
-            }
             PostgresAppDbContext.UseUtcTimestampsAsStored();
             services.AddDbContextFactory<PostgresAppDbContext>((sp, db) =>
             {
-                db.UseNpgsql(connectionString);
+                db.UseNpgsql(postgres);
                 db.AddInterceptors(sp.GetServices<IInterceptor>());
             });
             // Services and Identity's stores know the context by its shared type.
@@ -34,9 +29,10 @@ public static class DataServiceCollectionExtensions
                 new UpcastDbContextFactory<PostgresAppDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
             dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
-            services.AddSingleton(new CrossNodeSettings(connectionString));
+            services.AddSingleton(new CrossNodeSettings(postgres));
             services.AddSingleton<PostgresChangeBridge>();
             services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeBridge>());
+            services.AddSingleton(new PostgresSessionLocks(postgres));
         }
         else
         {

@@ -1,3 +1,4 @@
+using BlazorTickets.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,10 @@ public class DatabaseInitializer(
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(ct);
             }
+            if (db.Database.IsNpgsql())
+            {
+                await CreateQuartzTablesAsync(db, ct);
+            }
             if (db.Database.IsSqlite())
             {
                 // Readers never wait for the writer, and a crash mid-write leaves the last commit intact.
@@ -43,4 +48,17 @@ public class DatabaseInitializer(
             }
         }
     }
+
+    /// <summary>
+    /// The clustered job store's tables, which Quartz does not create. Nodes starting together take turns: two
+    /// CREATE TABLE IF NOT EXISTS of one table at the same moment can still collide in PostgreSQL's catalog.
+    /// </summary>
+    private static async Task CreateQuartzTablesAsync(AppDbContext db, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync(CreateQuartzTablesSql, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private const string CreateQuartzTablesSql = "SELECT pg_advisory_xact_lock(7301000001);\n" + QuartzTables.PostgresCreate;
 }

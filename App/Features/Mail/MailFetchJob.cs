@@ -116,7 +116,8 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
                 .ForJob(jobKey)
                 .WithCronSchedule(settings.CronSchedule, cron => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
                 .Build();
-            await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+            // Replacing: nodes starting together each sync the shared job store, and the second must not fail.
+            await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
         }
     }
 

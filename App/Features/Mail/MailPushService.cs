@@ -8,10 +8,13 @@ namespace BlazorTickets.Features.Mail;
 /// <summary>
 /// IMAP IDLE push: one connection per mailbox waits for new mail and triggers a fetch. IDLE is re-issued at least
 /// every 9 minutes (servers drop idle clients after 30), and a dropped connection is retried with backoff.
+/// With several nodes (PostgreSQL) each mailbox's connection runs on the node that owns it (<see cref="MailboxLocks.TryOwnAsync"/>);
+/// the others try again every <see cref="OwnershipRetry"/> and take over when the owner's node dies.
 /// </summary>
 public sealed class MailPushService(
     IDbContextFactory<AppDbContext> dbFactory,
     MailboxConnector connector,
+    MailboxLocks locks,
     MailFetchService fetcher,
     MailboxSettingsService settingsService,
     MailFetchBackoff fetchBackoff,
@@ -20,6 +23,9 @@ public sealed class MailPushService(
 {
     public static readonly TimeSpan IdleRenewal = TimeSpan.FromMinutes(9);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a node that does not own a mailbox tries to, and how often the owner checks it still does.</summary>
+    public static readonly TimeSpan OwnershipRetry = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<int, CancellationTokenSource> loops = [];
     private readonly Lock gate = new();
@@ -41,7 +47,20 @@ public sealed class MailPushService(
                     Restart(tenantId);
                 }
             }
-            await Task.Delay(Timeout.Infinite, stoppingToken);
+            if (!locks.IsShared)
+            {
+                await Task.Delay(Timeout.Infinite, stoppingToken);
+            }
+            // Another node may turn push on (its settings event stays there), and a mailbox whose owner stopped needs a new one.
+            while (true)
+            {
+                await Task.Delay(OwnershipRetry, stoppingToken);
+                await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+                foreach (var tenantId in await db.Set<MailboxSettings>().Where(s => s.PushEnabled).Select(s => s.TenantId).ToListAsync(stoppingToken))
+                {
+                    StartIfStopped(tenantId);
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -61,6 +80,18 @@ public sealed class MailPushService(
 
     private void OnSettingsChanged(MailboxSettingsChanged change) => Restart(change.TenantId);
 
+    private void StartIfStopped(int tenantId)
+    {
+        lock (gate)
+        {
+            if (loops.ContainsKey(tenantId))
+            {
+                return;
+            }
+        }
+        Restart(tenantId);
+    }
+
     private void Restart(int tenantId)
     {
         if (stopping.IsCancellationRequested)
@@ -76,7 +107,23 @@ public sealed class MailPushService(
             }
             loops[tenantId] = cts;
         }
-        _ = Task.Run(() => RunAsync(tenantId, cts.Token));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(tenantId, cts.Token);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    if (loops.TryGetValue(tenantId, out var current) && current == cts)
+                    {
+                        loops.Remove(tenantId);
+                    }
+                }
+            }
+        });
     }
 
     private async Task RunAsync(int tenantId, CancellationToken ct)
@@ -95,20 +142,47 @@ public sealed class MailPushService(
                 {
                     return;
                 }
-                using var client = await connector.ConnectAsync(connector.EndpointOf(settings), ct);
-                if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                await using var ownership = await locks.TryOwnAsync(tenantId, ct);
+                if (ownership is null)
                 {
-                    logger.LogInformation("The mail server of tenant {Tenant} has no IDLE; the schedule fetches instead", tenantId);
-                    return;
+                    await Task.Delay(OwnershipRetry, ct);
+                    continue;
                 }
-                var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadOnly, ct);
-                await FetchAsync(tenantId, ct);
-                backoff = TimeSpan.FromSeconds(1);
-                await IdleLoopAsync(tenantId, client, folder, ct);
+                using var owned = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var watch = locks.IsShared ? WatchOwnershipAsync(tenantId, settings, ownership, owned) : Task.CompletedTask;
+                try
+                {
+                    using var client = await connector.ConnectAsync(connector.EndpointOf(settings), owned.Token);
+                    if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                    {
+                        logger.LogInformation("The mail server of tenant {Tenant} has no IDLE; the schedule fetches instead", tenantId);
+                        if (!locks.IsShared)
+                        {
+                            return;
+                        }
+                        // Holding on keeps the other nodes from trying the same server every few seconds.
+                        await client.DisconnectAsync(true, owned.Token);
+                        await Task.Delay(Timeout.Infinite, owned.Token);
+                    }
+                    var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadOnly, owned.Token);
+                    await FetchAsync(tenantId, owned.Token);
+                    backoff = TimeSpan.FromSeconds(1);
+                    await IdleLoopAsync(tenantId, client, folder, owned.Token);
+                }
+                finally
+                {
+                    await owned.CancelAsync();
+                    await watch;
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException)
+            {
+                // The node lost the mailbox or its settings changed elsewhere: ask again for it.
+                logger.LogInformation("IDLE for tenant {Tenant} stops on this node: it no longer owns the mailbox or its settings changed", tenantId);
             }
             catch (Exception ex)
             {
@@ -125,6 +199,43 @@ public sealed class MailPushService(
             }
         }
     }
+
+    /// <summary>
+    /// Ends the owner's IDLE when its hold on the mailbox is gone (its database connection dropped, so another node may
+    /// own it now) or when the mailbox's settings changed on another node.
+    /// </summary>
+    private async Task WatchOwnershipAsync(int tenantId, MailboxSettings settings, MailboxOwnership ownership, CancellationTokenSource owned)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(OwnershipRetry, owned.Token);
+                MailboxSettings? current;
+                await using (var db = await dbFactory.CreateDbContextAsync(owned.Token))
+                {
+                    current = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, owned.Token);
+                }
+                if (!await ownership.IsHeldAsync(owned.Token) || current is null || !current.PushEnabled || !SameMailbox(settings, current))
+                {
+                    await owned.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (owned.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Checking the ownership of tenant {Tenant}'s mailbox failed ({Message}); IDLE stops here", tenantId, ex.Message);
+            await owned.CancelAsync();
+        }
+    }
+
+    private static bool SameMailbox(MailboxSettings a, MailboxSettings b) =>
+        a.Host == b.Host && a.Port == b.Port && a.UserName == b.UserName && a.Folder == b.Folder && a.Encryption == b.Encryption
+        && a.ProtectedPassword == b.ProtectedPassword;
 
     private async Task IdleLoopAsync(int tenantId, ImapClient client, IMailFolder folder, CancellationToken ct)
     {

@@ -1,11 +1,15 @@
 using System.Text;
+using BlazorTickets.Data;
 using Quartz;
 
 namespace BlazorTickets.Features.Mail;
 
 public static class MailServiceCollectionExtensions
 {
-    public static IServiceCollection AddMail(this IServiceCollection services)
+    /// <summary>The scheduler's name, the same on every node: Quartz's cluster is the nodes sharing it in one database.</summary>
+    public const string SchedulerName = "BlazorTickets";
+
+    public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
     {
         // Old mail still arrives in windows-1252, iso-2022-jp, koi8-r and friends.
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -17,7 +21,29 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<MailboxSettingsService>();
         services.AddSingleton<MailQuarantineService>();
 
-        services.AddQuartz();
+        if (DataOptions.PostgresConnectionString(configuration) is { } postgres)
+        {
+            // Several nodes share the job store in the app's database; each trigger fires on one of them.
+            services.AddQuartz(quartz =>
+            {
+                quartz.ConfigureScheduler(scheduler =>
+                {
+                    scheduler.InstanceName = SchedulerName;
+                    // Quartz's AUTO: host name and start time, unique per node.
+                    scheduler.GenerateInstanceId = true;
+                });
+                // Job data is stored with the System.Text.Json serializer, Quartz 4's default.
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(postgres);
+                    store.UseClustering();
+                });
+            });
+        }
+        else
+        {
+            services.AddQuartz();
+        }
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSingleton<MailSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<MailSchedule>());

@@ -1,4 +1,5 @@
 using BlazorTickets.Data;
+using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
@@ -23,8 +24,12 @@ public sealed class OutboxWorker(
     OutboxSignal signal,
     TicketChangeNotifier notifier,
     TimeProvider clock,
-    ILogger<OutboxWorker> logger) : BackgroundService
+    ILogger<OutboxWorker> logger,
+    PostgresSessionLocks? sharedDatabase = null) : BackgroundService
 {
+    /// <summary>Other nodes share this outbox (PostgreSQL).</summary>
+    private bool Shared => sharedDatabase is not null;
+
     public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(30);
     private static readonly string SentBy = Text.Of("Mail outbox");
 
@@ -50,6 +55,11 @@ public sealed class OutboxWorker(
             var wait = IdlePoll;
             try
             {
+                if (Shared)
+                {
+                    // A node that died mid-send left its claim behind.
+                    await RequeueInterruptedAsync(stoppingToken);
+                }
                 await ProcessDueAsync(stoppingToken);
                 wait = await TimeUntilNextDueAsync(stoppingToken);
             }
@@ -73,19 +83,38 @@ public sealed class OutboxWorker(
     }
 
     /// <summary>
+    /// How long a claim (Sending since <see cref="OutboxMail.ClaimedAt"/>) holds when several nodes share the outbox
+    /// (PostgreSQL). The sending node renews it every <see cref="ClaimRenewal"/>, so an older claim is a dead node's.
+    /// </summary>
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan ClaimRenewal = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// After a restart, mails left in Sending were interrupted mid-send. They go back to the queue: sending one again
-    /// may deliver it twice, but with the same Message-ID, and nothing is lost.
+    /// may deliver it twice, but with the same Message-ID, and nothing is lost. On PostgreSQL other nodes may be
+    /// sending right now, so only claims that ran out (<see cref="ClaimTimeout"/>) go back.
     /// </summary>
     public async Task<int> RecoverAsync(CancellationToken ct = default)
     {
+        var count = await RequeueInterruptedAsync(ct);
+        await CatchUpSentCopiesAsync(ct);
+        return count;
+    }
+
+    private async Task<int> RequeueInterruptedAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var ticketIds = await db.Set<OutboxMail>().Where(o => o.State == DeliveryState.Sending && o.TicketId != null).Select(o => o.TicketId!.Value).ToListAsync(ct);
-        var count = await db.Set<OutboxMail>()
-            .Where(o => o.State == DeliveryState.Sending)
+        var interrupted = db.Set<OutboxMail>().Where(o => o.State == DeliveryState.Sending);
+        if (Shared)
+        {
+            var expired = now - ClaimTimeout;
+            interrupted = interrupted.Where(o => o.ClaimedAt == null || o.ClaimedAt < expired);
+        }
+        var ticketIds = await interrupted.Where(o => o.TicketId != null).Select(o => o.TicketId!.Value).ToListAsync(ct);
+        var count = await interrupted
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Queued).SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.ClaimedAt, (DateTime?)null), ct);
         Publish(ticketIds);
-        await CatchUpSentCopiesAsync(ct);
         return count;
     }
 
@@ -176,6 +205,8 @@ public sealed class OutboxWorker(
             await RecordFailureAsync(mail, Text.Of("This tenant has no SMTP server configured."), permanent: false);
             return false;
         }
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = Shared ? RenewClaimWhileSendingAsync(id, sending.Token) : Task.CompletedTask;
         try
         {
             var response = await smtp.SendAsync(smtp.EndpointOf(settings), mail.RawMime, ct);
@@ -199,12 +230,40 @@ public sealed class OutboxWorker(
             await RecordFailureAsync(mail, ex.Message, permanent: false);
             return false;
         }
+        finally
+        {
+            await sending.CancelAsync();
+            await renewal;
+        }
         await RecordSentAsync(mail, settings.CopyToSentFolder);
         if (settings.CopyToSentFolder)
         {
             await CopyToSentAsync(mail, settings.SentFolder, ct);
         }
         return true;
+    }
+
+    /// <summary>Keeps this node's claim fresh on PostgreSQL, where other nodes take over claims older than <see cref="ClaimTimeout"/>.</summary>
+    private async Task RenewClaimWhileSendingAsync(int id, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            while (true)
+            {
+                await Task.Delay(ClaimRenewal, ct);
+                var now = clock.GetUtcNow().UtcDateTime;
+                await db.Set<OutboxMail>().Where(o => o.Id == id && o.State == DeliveryState.Sending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedAt, now), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Renewing the claim on outbox mail {Id} failed: {Message}", id, ex.Message);
+        }
     }
 
     private async Task RecordSentAsync(OutboxMail mail, bool copyToSent)
