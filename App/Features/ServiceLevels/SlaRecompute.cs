@@ -44,6 +44,10 @@ public sealed class SlaRecompute(
             .Take(HistoryBatch)
             .Select(h => new { h.Id, h.TicketId, h.Kind, h.Field })
             .ToListAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            entries = entries.Take(CountBeforeYoungGap(progress.LastHistoryId, entries.Select(e => e.Id))).ToList();
+        }
         if (entries.Count == 0)
         {
             return false;
@@ -58,6 +62,43 @@ public sealed class SlaRecompute(
         progress.LastHistoryId = entries[^1].Id;
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>How long the cursor waits at a missing history id before it takes it for a rolled-back write.</summary>
+    public static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(30);
+
+    private (long Before, DateTime Since)? waitingAtGap;
+
+    /// <summary>
+    /// On PostgreSQL an entry's id is drawn from a sequence when it is inserted, but transactions commit in any order:
+    /// a missing id is mostly a write still in progress that shows up a moment later. Passing it would skip that entry
+    /// for good, so the cursor stops there and passes only once the gap has stayed for <see cref="GapPatience"/> (a
+    /// write that rolled back leaves a gap that never fills). SQLite writes one transaction at a time: no such gaps.
+    /// </summary>
+    private int CountBeforeYoungGap(long lastId, IEnumerable<long> ids)
+    {
+        var count = 0;
+        var expected = lastId + 1;
+        foreach (var id in ids)
+        {
+            if (id != expected)
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (waitingAtGap is not { } gap || gap.Before != expected)
+                {
+                    waitingAtGap = (expected, now);
+                    return count;
+                }
+                if (now - gap.Since < GapPatience)
+                {
+                    return count;
+                }
+                waitingAtGap = null;
+            }
+            count++;
+            expected = id + 1;
+        }
+        return count;
     }
 
     /// <summary>Recomputes the next batch of a tenant's open tickets after a policy or calendar change; false when none is pending.</summary>
