@@ -1,7 +1,5 @@
 using BlazorTickets.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace BlazorTickets.Data;
@@ -25,11 +23,7 @@ public class DatabaseInitializer(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            // Npgsql reads the history table without looking first and logs a failure on a new database; asking
-            // whether it exists keeps an operator's first start free of errors that are none.
-            var pending = await db.GetService<IHistoryRepository>().ExistsAsync(ct)
-                ? (await db.Database.GetPendingMigrationsAsync(ct)).ToList()
-                : db.Database.GetMigrations().ToList();
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (db.Database.IsSqlite() && pending.Count == db.Database.GetMigrations().Count())
             {
                 // A new database: 16 KB pages hold a typical mail in a few pages instead of a long overflow chain
