@@ -28,6 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet restore BlazorTickets.sln
+# dotnet test builds only the test projects and what they reference; the benchmarks must keep building too.
+dotnet build Bench/Bench.csproj --no-restore -nologo -v quiet
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
