@@ -1,6 +1,6 @@
 using System.Globalization;
-using BlazorTickets.Data.Postgres;
 using System.Text;
+using BlazorTickets.Data.Postgres;
 using BlazorTickets.Features.Account;
 using BlazorTickets.Features.Localization;
 using Microsoft.Extensions.Localization;
