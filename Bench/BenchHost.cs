@@ -74,7 +74,7 @@ public sealed class BenchHost : IAsyncDisposable
             await db.SaveChangesAsync();
             tenantId = tenant.Id;
         }
-        await Services.GetRequiredService<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, user, input =>
+        await Services.GetRequiredService<MailboxService>().PointAtAsync(tenantId, dovecot, user, input =>
         {
             input.ScheduleEnabled = false;
             input.PushEnabled = push;

@@ -77,7 +77,7 @@ public static class IngestBenchmark
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var summary = await fetcher.FetchAsync(tenantId);
+        var summary = await fetcher.FetchTenantAsync(tenantId);
         watch.Stop();
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 

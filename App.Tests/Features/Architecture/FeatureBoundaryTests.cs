@@ -26,7 +26,7 @@ public class FeatureBoundaryTests
         new("Features.Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.TimeTracking", "Tickets", "Account", "Users", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Billing", "TimeTracking", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
-        new("Features.Mail", "Tickets", "Account", "Customers", "Tenants", "Data", "Localization", "Shared"),
+        new("Features.Mail", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Replies", "Mail", "Tickets", "Users", "Customers", "TextBlocks", "Tenants", "Data", "Localization", "Shared"),
         new("Features.ServiceLevels", "Notifications", "Replies", "Tickets", "Account", "Users", "Customers", "Tenants", "Data", "Localization", "Shared"),
         new("Features.Merging", "Replies", "TimeTracking", "Tickets", "Account", "Data", "Localization"),

@@ -31,8 +31,8 @@ public sealed class HealthEndpointTests(AppFactory app) : IClassFixture<AppFacto
         await using (var db = await app.DbFactory.CreateDbContextAsync())
         {
             var tenantId = await db.Set<BlazorTickets.Features.Tenants.Tenant>().Select(t => t.Id).FirstAsync();
-            db.Set<MailboxSettings>().RemoveRange(db.Set<MailboxSettings>().Where(m => m.TenantId == tenantId));
-            db.Add(new MailboxSettings
+            db.Set<Mailbox>().RemoveRange(db.Set<Mailbox>().Where(m => m.TenantId == tenantId));
+            db.Add(new Mailbox
             {
                 TenantId = tenantId, Host = "imap.example", UserName = "support", LastRunAt = DateTime.UtcNow, LastRunError = "Authentication failed: secret-host-detail",
             });

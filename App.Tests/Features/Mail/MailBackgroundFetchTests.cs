@@ -1,3 +1,4 @@
+using StoredMailbox = BlazorTickets.Features.Mail.Mailbox;
 using System.Net;
 using BlazorTickets.Features.Demo;
 using BlazorTickets.Features.Mail;
@@ -19,6 +20,7 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
     private readonly AppFactory app = new();
     private DovecotServer dovecot = null!;
     private int tenantId;
+    private int mailboxId;
 
     public async Task InitializeAsync()
     {
@@ -34,8 +36,8 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         await dovecot.DisposeAsync();
     }
 
-    private Task ConfigureAsync(bool schedule, bool push, string cron = MailboxSettings.DefaultCron) =>
-        app.Services.GetRequiredService<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
+    private async Task ConfigureAsync(bool schedule, bool push, string cron = StoredMailbox.DefaultCron) =>
+        mailboxId = await app.Services.GetRequiredService<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
         {
             input.ScheduleEnabled = schedule;
             input.PushEnabled = push;
@@ -64,7 +66,7 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
             }
             if (DateTime.UtcNow > until)
             {
-                var settings = await db.Set<MailboxSettings>().AsNoTracking().SingleAsync();
+                var settings = await db.Set<StoredMailbox>().AsNoTracking().SingleAsync();
                 throw new TimeoutException($"No ticket \"{subject}\" after {Deadline.TotalSeconds} s. Last run: {settings.LastRunSummary} {settings.LastRunError}");
             }
             await Task.Delay(100);
@@ -77,16 +79,16 @@ public sealed class MailBackgroundFetchTests : IAsyncLifetime
         await ConfigureAsync(schedule: false, push: false);
         await dovecot.AppendAsync(Mailbox, Mail("Via Quartz"));
 
-        await app.Services.GetRequiredService<MailSchedule>().RunNowAsync(tenantId);
+        await app.Services.GetRequiredService<MailSchedule>().RunNowAsync(mailboxId);
 
         await WaitForTicketAsync("Via Quartz");
         var until = DateTime.UtcNow + Deadline;
-        MailboxSettings settings;
+        StoredMailbox settings;
         do
         {
             await Task.Delay(50);
             await using var db = await app.DbFactory.CreateDbContextAsync();
-            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleAsync();
+            settings = await db.Set<StoredMailbox>().AsNoTracking().SingleAsync();
         }
         while (settings.LastRunAt is null && DateTime.UtcNow < until);
         settings.LastRunAt.Should().NotBeNull("the job records its run when it finishes");

@@ -1,3 +1,4 @@
+using StoredMailbox = BlazorTickets.Features.Mail.Mailbox;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using BlazorTickets.Data;
@@ -70,7 +71,7 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
     private static async Task<string> LastRunAsync(IDbContextFactory<AppDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var settings = await db.Set<MailboxSettings>().AsNoTracking().SingleAsync();
+        var settings = await db.Set<StoredMailbox>().AsNoTracking().SingleAsync();
         return $"last run {settings.LastRunAt}: {settings.LastRunSummary} {settings.LastRunError}; imported {await db.Set<ImportedMail>().CountAsync()}, tickets {await db.Set<Ticket>().CountAsync()}, quarantined {string.Join(" / ", await db.Set<QuarantinedMail>().Select(q => q.Reason).Take(2).ToListAsync())}, folder states {string.Join(",", await db.Set<MailFolderState>().Select(f => f.Folder + ":" + f.HighestUid).ToListAsync())}";
     }
 
@@ -125,18 +126,18 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
         (await schedulers[0].QueryClusterNodes()).Should().HaveCountGreaterThanOrEqualTo(2, "both nodes checked in to the cluster");
         await dovecot.AppendManyAsync(Mailbox, Enumerable.Range(1, count).Select(i => Mail($"scheduled-{i}")));
 
-        await nodeA.Services.GetRequiredService<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
+        var mailboxId = await nodeA.Services.GetRequiredService<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
         {
             input.ScheduleEnabled = true;
             input.PushEnabled = false;
             input.CronSchedule = "0/2 * * * * ?";
         });
         await WaitUntilAsync(() => Task.FromResult(fires.Count >= 6), Deadline, "the schedule fires every 2 seconds");
-        await nodeB.Services.GetRequiredService<MailboxSettingsService>().SaveScheduleAsync(tenantId, "0/2 * * * * ?", enabled: false);
+        await nodeB.Services.GetRequiredService<MailboxService>().SaveScheduleAsync(mailboxId, "0/2 * * * * ?", enabled: false);
         // A fire acquired just before the trigger went away may still run; let it finish.
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        var scheduled = fires.Where(f => f.Trigger.Equals(MailFetchJob.TriggerOf(tenantId))).ToList();
+        var scheduled = fires.Where(f => f.Trigger.Equals(MailFetchJob.TriggerOf(mailboxId))).ToList();
         scheduled.GroupBy(f => f.Scheduled).Should().OnlyContain(g => g.Count() == 1,
             "each scheduled fire runs on one node: {0}", string.Join(", ", scheduled.Select(f => $"{f.Scheduled:HH:mm:ss} on {f.Node}")));
         var imported = await ImportedMessagesAsync(nodeA.DbFactory);
@@ -146,21 +147,21 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
 
         // Run now (the jobs page) on the other node goes through the shared job store too.
         await dovecot.AppendAsync(Mailbox, Mail("run-now"));
-        await nodeB.Services.GetRequiredService<MailSchedule>().RunNowAsync(tenantId);
+        await nodeB.Services.GetRequiredService<MailSchedule>().RunNowAsync(mailboxId);
         await WaitUntilAsync(async () => (await ImportedCountAsync(nodeA.DbFactory)) == count + 1, Deadline, "Run now fetches on some node");
     }
 
     /// <summary>The node holding the mailbox's IDLE ownership, by the process id in its lock connection's application_name.</summary>
-    private async Task<int?> PushOwnerAsync(int tenantId)
+    private async Task<int?> PushOwnerAsync(int mailboxId)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.classid = @class AND l.objid = @tenant AND l.granted
+            WHERE l.locktype = 'advisory' AND l.classid = @class AND l.objid = @mailbox AND l.granted
             """, connection);
         command.Parameters.AddWithValue("class", (long)MailboxLocks.PushOwnerLockClass);
-        command.Parameters.AddWithValue("tenant", (long)tenantId);
+        command.Parameters.AddWithValue("mailbox", (long)mailboxId);
         var name = (string?)await command.ExecuteScalarAsync();
         return name is not null && NodeProcessId().Match(name) is { Success: true } match ? int.Parse(match.Groups[1].Value) : null;
     }
@@ -179,13 +180,13 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
         await using var second = await AppNodeProcess.StartAsync(database);
         var nodes = new[] { first, second };
 
-        await admin.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
+        var mailboxId = await admin.Get<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
         {
             input.ScheduleEnabled = false;
             input.PushEnabled = true;
         });
         int? ownerId = null;
-        await WaitUntilAsync(async () => (ownerId = await PushOwnerAsync(tenantId)) is not null, Deadline, "a node takes the mailbox when push is turned on");
+        await WaitUntilAsync(async () => (ownerId = await PushOwnerAsync(mailboxId)) is not null, Deadline, "a node takes the mailbox when push is turned on");
         var owner = nodes.Single(n => n.ProcessId == ownerId);
         var other = nodes.Single(n => n != owner);
         await WaitUntilAsync(async () => await ImportedCountAsync(admin.DbFactory) >= 20, Deadline, "the owner imports:\n" + owner.Output);
@@ -195,7 +196,7 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
         var importedAtKill = await ImportedCountAsync(admin.DbFactory);
 
         importedAtKill.Should().BeLessThan(count, "the node must die mid-fetch");
-        await WaitUntilAsync(async () => await PushOwnerAsync(tenantId) == other.ProcessId, Deadline,
+        await WaitUntilAsync(async () => await PushOwnerAsync(mailboxId) == other.ProcessId, Deadline,
             "the other node takes the mailbox over within a minute:\n" + other.Output);
         var takenOverAfter = DateTime.UtcNow - killedAt;
         await WaitUntilAsync(async () => await ImportedCountAsync(admin.DbFactory) == count, Deadline - (DateTime.UtcNow - killedAt),
@@ -215,7 +216,7 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
         await using var nodeA = await TestServices.CreateAsync(seedDemoData: true, provider: DatabaseProvider.Postgres, database: database);
         await using var nodeB = await TestServices.CreateAsync(provider: DatabaseProvider.Postgres, database: database);
         var tenantId = await TenantIdAsync(nodeA.DbFactory);
-        await nodeA.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
+        await nodeA.Get<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox, input =>
         {
             input.ScheduleEnabled = false;
             input.PushEnabled = false;
@@ -224,8 +225,8 @@ public sealed partial class MailClusterTests(ITestOutputHelper output) : IAsyncL
 
         // The button on both nodes at once, and the command line's lock through the same service.
         var fetches = await Task.WhenAll(
-            nodeA.Get<MailFetchService>().FetchAsync(tenantId),
-            nodeB.Get<MailFetchService>().FetchAsync(tenantId));
+            nodeA.Get<MailFetchService>().FetchTenantAsync(tenantId),
+            nodeB.Get<MailFetchService>().FetchTenantAsync(tenantId));
 
         fetches.Should().OnlyContain(f => f.Succeeded);
         fetches.Sum(f => f.NewTickets).Should().Be(count, "the second fetch waited for the first and found nothing new");

@@ -1,3 +1,4 @@
+using StoredMailbox = BlazorTickets.Features.Mail.Mailbox;
 using System.Diagnostics;
 using BlazorTickets.Features.Mail;
 using BlazorTickets.Features.Tickets;
@@ -96,9 +97,40 @@ public sealed class MailCommandLineTests : IAsyncLifetime
         configure.ExitCode.Should().Be(0, configure.Error);
         configure.Output.Should().Contain($"support@{dovecot.Host}:{dovecot.Port}");
         fetch.ExitCode.Should().Be(0, fetch.Error);
-        fetch.Output.Should().Contain("Contoso Shop: fetched 2, new tickets 2");
+        fetch.Output.Should().Contain("Contoso Shop / support: fetched 2, new tickets 2");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.Set<MailboxSettings>().SingleAsync()).ProtectedPassword.Should().NotContain(DovecotServer.PasswordOf(Mailbox));
+        (await db.Set<StoredMailbox>().SingleAsync()).ProtectedPassword.Should().NotContain(DovecotServer.PasswordOf(Mailbox));
+    }
+
+    [Fact]
+    public async Task Mailbox_names_one_of_several_mailboxes_to_configure_and_to_fetch()
+    {
+        dovecot.AddUser("billing");
+        var first = await ConfigureAsync();
+        var second = await RunAsync(
+            $"mail configure --tenant \"Contoso Shop\" --mailbox Billing --address billing@contoso.example --host {dovecot.Host} --port {dovecot.Port} --user billing --encryption none",
+            DovecotServer.PasswordOf("billing"));
+        var ambiguous = await RunAsync($"mail configure --tenant \"Contoso Shop\" --host {dovecot.Host} --port {dovecot.Port} --user x --encryption none", "pw");
+        var oauth = await RunAsync(
+            $"mail configure --tenant \"Contoso Shop\" --mailbox Billing --host {dovecot.Host} --port {dovecot.Port} --user billing --encryption none --auth oauth2", "");
+        await dovecot.AppendAsync("billing", Mail(1));
+        await dovecot.AppendAsync(Mailbox, Mail(2));
+
+        var billingOnly = await RunAsync("mail fetch --tenant \"Contoso Shop\" --mailbox billing@contoso.example");
+        var unknown = await RunAsync("mail fetch --mailbox Sales");
+
+        (first.ExitCode, second.ExitCode).Should().Be((0, 0), first.Error + second.Error);
+        second.Output.Should().Contain("Mailbox \"Billing\"");
+        ambiguous.ExitCode.Should().Be(2);
+        ambiguous.Error.Should().Contain("has 2 mailboxes; name one with --mailbox");
+        oauth.ExitCode.Should().Be(2, "OAuth2 needs the provider");
+        oauth.Error.Should().Contain("--provider");
+        billingOnly.ExitCode.Should().Be(0, billingOnly.Error);
+        billingOnly.Output.Should().Contain("Contoso Shop / Billing: fetched 1, new tickets 1").And.NotContain("support");
+        unknown.ExitCode.Should().Be(1);
+        unknown.Error.Should().Contain("There is no mailbox \"Sales\"");
+        await using var db = await app.DbFactory.CreateDbContextAsync();
+        (await db.Set<Ticket>().CountAsync(t => t.Subject.StartsWith("Crash test"))).Should().Be(1, "the support mailbox was not fetched");
     }
 
     [Fact]

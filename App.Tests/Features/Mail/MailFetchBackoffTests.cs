@@ -12,6 +12,7 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
     private readonly FixedTimeProvider clock = new();
     private TestServices app = null!;
     private int tenantId;
+    private int mailboxId;
 
     public async Task InitializeAsync()
     {
@@ -22,8 +23,10 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
         await db.SaveChangesAsync();
         tenantId = tenant.Id;
         // Nothing listens on port 1: every fetch fails at once, as it would on a full disk, only faster.
-        db.Set<MailboxSettings>().Add(new MailboxSettings { TenantId = tenantId, Host = "127.0.0.1", Port = 1, UserName = "support", Encryption = MailEncryption.None });
+        var mailbox = new Mailbox { TenantId = tenantId, Host = "127.0.0.1", Port = 1, UserName = "support", Encryption = MailEncryption.None };
+        db.Set<Mailbox>().Add(mailbox);
         await db.SaveChangesAsync();
+        mailboxId = mailbox.Id;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -38,7 +41,7 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
 
         for (var second = 0; second < 600; second++)
         {
-            if (await job.RunAsync(tenantId, CancellationToken.None))
+            if (await job.RunAsync(mailboxId, CancellationToken.None))
             {
                 attempts++;
             }
@@ -49,7 +52,7 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
         attempts.Should().Be(5);
         log.Lines.Should().HaveCount(attempts, "a lasting failure is logged once per backoff step, not once per firing");
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        (await db.Set<MailboxSettings>().SingleAsync(s => s.TenantId == tenantId)).LastRunError.Should().NotBeNullOrEmpty();
+        (await db.Set<Mailbox>().SingleAsync(s => s.Id == mailboxId)).LastRunError.Should().NotBeNullOrEmpty();
     }
 
     [Fact]
@@ -57,14 +60,14 @@ public sealed class MailFetchBackoffTests : IAsyncLifetime
     {
         var backoff = new MailFetchBackoff(clock);
 
-        var delays = Enumerable.Range(0, 10).Select(_ => backoff.Failed(tenantId).Delay).ToList();
+        var delays = Enumerable.Range(0, 10).Select(_ => backoff.Failed(mailboxId).Delay).ToList();
 
         delays.Take(3).Should().Equal(MailFetchBackoff.FirstDelay, MailFetchBackoff.FirstDelay * 2, MailFetchBackoff.FirstDelay * 4);
         delays.Last().Should().Be(MailFetchBackoff.MaxDelay);
-        backoff.WaitBefore(tenantId).Should().Be(MailFetchBackoff.MaxDelay);
-        backoff.WaitBefore(tenantId + 1).Should().Be(TimeSpan.Zero, "each mailbox has its own backoff");
-        backoff.Succeeded(tenantId);
-        backoff.WaitBefore(tenantId).Should().Be(TimeSpan.Zero);
+        backoff.WaitBefore(mailboxId).Should().Be(MailFetchBackoff.MaxDelay);
+        backoff.WaitBefore(mailboxId + 1).Should().Be(TimeSpan.Zero, "each mailbox has its own backoff");
+        backoff.Succeeded(mailboxId);
+        backoff.WaitBefore(mailboxId).Should().Be(TimeSpan.Zero);
     }
 
     private sealed class ListLogger<T> : ILogger<T>

@@ -1,3 +1,4 @@
+using StoredMailbox = BlazorTickets.Features.Mail.Mailbox;
 using BlazorTickets.Data;
 using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Mail;
@@ -18,6 +19,7 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
     private TestServices app = null!;
     private DovecotServer dovecot = null!;
     private int tenantId;
+    private int mailboxId;
 
     public async Task InitializeAsync()
     {
@@ -25,7 +27,7 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
         app = await TestServices.CreateAsync(seedDemoData: true, provider: provider);
         await using var db = await app.DbFactory.CreateDbContextAsync();
         tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
-        await ConfigureAsync(_ => { });
+        mailboxId = await ConfigureAsync(_ => { });
     }
 
     public async Task DisposeAsync()
@@ -34,8 +36,8 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
         await dovecot.DisposeAsync();
     }
 
-    private Task ConfigureAsync(Action<MailboxSettingsInput> change) =>
-        app.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox, change);
+    private Task<int> ConfigureAsync(Action<MailboxInput> change) =>
+        app.Get<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox, change);
 
     private static MimeMessage Mail(string subject, int size = 0, string from = "Jonas Becker <jonas@becker-bau.example>")
     {
@@ -50,7 +52,7 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     private Task<FetchSummary> FetchAsync(IProgress<FetchProgress>? progress = null) =>
-        app.Get<MailFetchService>().FetchAsync(tenantId, progress);
+        app.Get<MailFetchService>().FetchTenantAsync(tenantId, progress);
 
     private async Task<int> InboundCount(string subjectPrefix)
     {
@@ -244,21 +246,21 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Test_connection_explains_a_wrong_password_and_a_missing_folder()
     {
-        var settings = app.Get<MailboxSettingsService>();
-        var input = await settings.GetAsync(tenantId);
+        var settings = app.Get<MailboxService>();
+        var input = (await settings.GetAsync(mailboxId))!;
 
         input.NewPassword = "wrong";
-        var wrongPassword = await settings.TestConnectionAsync(tenantId, input);
+        var wrongPassword = await settings.TestConnectionAsync(mailboxId, input);
         input.NewPassword = null;
-        input.Folder = "NoSuchFolder";
-        var missingFolder = await settings.TestConnectionAsync(tenantId, input);
-        input.Folder = "INBOX";
-        var ok = await settings.TestConnectionAsync(tenantId, input);
+        input.Folders = "NoSuchFolder";
+        var missingFolder = await settings.TestConnectionAsync(mailboxId, input);
+        input.Folders = "INBOX";
+        var ok = await settings.TestConnectionAsync(mailboxId, input);
         input.Encryption = MailEncryption.SslTls;
-        var tlsOnPlainPort = await settings.TestConnectionAsync(tenantId, input);
+        var tlsOnPlainPort = await settings.TestConnectionAsync(mailboxId, input);
         input.Encryption = MailEncryption.None;
         input.Port = 1;
-        var refused = await settings.TestConnectionAsync(tenantId, input);
+        var refused = await settings.TestConnectionAsync(mailboxId, input);
 
         wrongPassword.Should().Be((false, "The server refused the user name or password for support."));
         missingFolder.Should().Be((false, "The folder \"NoSuchFolder\" does not exist in this mailbox."));
@@ -274,10 +276,10 @@ public abstract class MailFetchTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task The_password_is_stored_protected_not_in_plain_text()
     {
         await using var db = await app.DbFactory.CreateDbContextAsync();
-        var stored = await db.Set<MailboxSettings>().Select(s => s.ProtectedPassword).SingleAsync();
+        var stored = await db.Set<StoredMailbox>().Select(s => s.ProtectedPassword).SingleAsync();
 
         stored.Should().NotBeNullOrEmpty().And.NotContain(DovecotServer.PasswordOf(Mailbox));
-        (await app.Get<MailboxSettingsService>().GetAsync(tenantId)).NewPassword.Should().BeNull("the password never goes back to the browser");
+        (await app.Get<MailboxService>().GetAsync(mailboxId))!.NewPassword.Should().BeNull("the password never goes back to the browser");
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the kick must happen between two batches, so call inline.</summary>

@@ -34,7 +34,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await using var db = await app.DbFactory.CreateDbContextAsync();
         tenantId = await db.Set<Tenant>().Select(t => t.Id).SingleAsync();
         agentId = await db.Users.Where(u => u.Email == "anna@contoso.example").Select(u => u.Id).SingleAsync();
-        await app.Get<MailboxSettingsService>().PointAtAsync(tenantId, dovecot, Mailbox);
+        await app.Get<MailboxService>().PointAtAsync(tenantId, dovecot, Mailbox);
         await app.Get<SmtpSettingsService>().PointAtAsync(tenantId, smtp);
     }
 
@@ -63,7 +63,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private async Task<int> MailInAsync(string subject)
     {
         await dovecot.AppendAsync(Mailbox, CustomerMail(subject));
-        (await app.Get<MailFetchService>().FetchAsync(tenantId)).NewTickets.Should().Be(1);
+        (await app.Get<MailFetchService>().FetchTenantAsync(tenantId)).NewTickets.Should().Be(1);
         await using var db = await app.DbFactory.CreateDbContextAsync();
         return await db.Set<Ticket>().Where(t => t.Subject == subject).Select(t => t.Id).SingleAsync();
     }
@@ -155,7 +155,7 @@ public sealed class OutboxTests : IAsyncLifetime
         answer.References.Add(mail.MessageId!);
         answer.Body = new TextPart("plain") { Text = "Photos attached soon." };
         await dovecot.AppendAsync(Mailbox, answer);
-        (await app.Get<MailFetchService>().FetchAsync(tenantId)).Threaded.Should().Be(1);
+        (await app.Get<MailFetchService>().FetchTenantAsync(tenantId)).Threaded.Should().Be(1);
 
         await using var check = await app.DbFactory.CreateDbContextAsync();
         var ticket = await check.Set<Ticket>().Include(t => t.Messages).ThenInclude(m => m.Attachments).SingleAsync(t => t.Id == ticketId);
@@ -214,7 +214,7 @@ public sealed class OutboxTests : IAsyncLifetime
         var followUp = CustomerMail("Re: Still waiting case");
         followUp.Subject += $" [#{(await TicketNumberAsync(ticketId))}]";
         await dovecot.AppendAsync(Mailbox, followUp);
-        (await app.Get<MailFetchService>().FetchAsync(tenantId)).Threaded.Should().Be(1);
+        (await app.Get<MailFetchService>().FetchTenantAsync(tenantId)).Threaded.Should().Be(1);
         await smtp.StartAsync();
         clock.Now += OutboxWorker.Backoff(1);
         (await Worker.ProcessDueAsync()).Should().Be(1);

@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3da17999-263b-45f4-a22a-4ee1ffff4280"), entityTypeCount: 50)
+            : base(skipDetectChanges: false, modelId: new Guid("44c24749-7789-48be-9828-0e02a4920164"), entityTypeCount: 50)
         {
         }
 
@@ -25,7 +25,7 @@ namespace BlazorTickets.Data.CompiledModel
             var customerEmail = CustomerEmailEntityType.Create(this);
             var importedMail = ImportedMailEntityType.Create(this);
             var mailFolderState = MailFolderStateEntityType.Create(this);
-            var mailboxSettings = MailboxSettingsEntityType.Create(this);
+            var mailbox = MailboxEntityType.Create(this);
             var quarantinedMail = QuarantinedMailEntityType.Create(this);
             var userNotification = UserNotificationEntityType.Create(this);
             var portalAccessLink = PortalAccessLinkEntityType.Create(this);
@@ -78,7 +78,7 @@ namespace BlazorTickets.Data.CompiledModel
             CustomerEmailEntityType.CreateForeignKey1(customerEmail, customer);
             ImportedMailEntityType.CreateForeignKey1(importedMail, quarantinedMail);
             ImportedMailEntityType.CreateForeignKey2(importedMail, ticketMessage);
-            MailboxSettingsEntityType.CreateForeignKey1(mailboxSettings, tenant);
+            MailboxEntityType.CreateForeignKey1(mailbox, tenant);
             UserNotificationEntityType.CreateForeignKey1(userNotification, appUser);
             PortalAccessLinkEntityType.CreateForeignKey1(portalAccessLink, customer);
             PortalAccessLinkEntityType.CreateForeignKey2(portalAccessLink, appUser);
@@ -139,7 +139,7 @@ namespace BlazorTickets.Data.CompiledModel
             CustomerEmailEntityType.CreateAnnotations(customerEmail);
             ImportedMailEntityType.CreateAnnotations(importedMail);
             MailFolderStateEntityType.CreateAnnotations(mailFolderState);
-            MailboxSettingsEntityType.CreateAnnotations(mailboxSettings);
+            MailboxEntityType.CreateAnnotations(mailbox);
             QuarantinedMailEntityType.CreateAnnotations(quarantinedMail);
             UserNotificationEntityType.CreateAnnotations(userNotification);
             PortalAccessLinkEntityType.CreateAnnotations(portalAccessLink);

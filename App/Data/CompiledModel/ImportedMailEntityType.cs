@@ -21,10 +21,10 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Mail.ImportedMail",
                 typeof(ImportedMail),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 navigationCount: 2,
                 foreignKeyCount: 2,
-                unnamedIndexCount: 5,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -56,6 +56,13 @@ namespace BlazorTickets.Data.CompiledModel
                 propertyInfo: typeof(ImportedMail).GetProperty("ImportedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ImportedMail).GetField("<ImportedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
+
+            var mailboxId = runtimeEntityType.AddProperty(
+                "MailboxId",
+                typeof(int),
+                propertyInfo: typeof(ImportedMail).GetProperty("MailboxId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ImportedMail).GetField("<MailboxId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var messageKey = runtimeEntityType.AddProperty(
                 "MessageKey",
@@ -110,14 +117,17 @@ namespace BlazorTickets.Data.CompiledModel
                 new[] { ticketMessageId });
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { mailboxId, importedAt });
+
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { tenantId, messageKey },
                 unique: true);
 
-            var index2 = runtimeEntityType.AddIndex(
-                new[] { tenantId, folder, afterImportApplied });
-
             var index3 = runtimeEntityType.AddIndex(
-                new[] { tenantId, folder, uidValidity, uid },
+                new[] { mailboxId, folder, afterImportApplied });
+
+            var index4 = runtimeEntityType.AddIndex(
+                new[] { tenantId, mailboxId, folder, uidValidity, uid },
                 unique: true);
 
             return runtimeEntityType;

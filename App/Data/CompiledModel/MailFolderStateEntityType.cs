@@ -19,7 +19,7 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Mail.MailFolderState",
                 typeof(MailFolderState),
                 baseEntityType,
-                propertyCount: 5,
+                propertyCount: 6,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -46,6 +46,13 @@ namespace BlazorTickets.Data.CompiledModel
                 fieldInfo: typeof(MailFolderState).GetField("<HighestUid>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
 
+            var mailboxId = runtimeEntityType.AddProperty(
+                "MailboxId",
+                typeof(int),
+                propertyInfo: typeof(MailFolderState).GetProperty("MailboxId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MailFolderState).GetField("<MailboxId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+
             var tenantId = runtimeEntityType.AddProperty(
                 "TenantId",
                 typeof(int),
@@ -65,7 +72,7 @@ namespace BlazorTickets.Data.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { tenantId, folder },
+                new[] { tenantId, mailboxId, folder },
                 unique: true);
 
             return runtimeEntityType;

@@ -19,7 +19,7 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Mail.QuarantinedMail",
                 typeof(QuarantinedMail),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -52,6 +52,13 @@ namespace BlazorTickets.Data.CompiledModel
                 propertyInfo: typeof(QuarantinedMail).GetProperty("From", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(QuarantinedMail).GetField("<From>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 1000);
+
+            var mailboxId = runtimeEntityType.AddProperty(
+                "MailboxId",
+                typeof(int),
+                propertyInfo: typeof(QuarantinedMail).GetProperty("MailboxId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(QuarantinedMail).GetField("<MailboxId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var raw = runtimeEntityType.AddProperty(
                 "Raw",

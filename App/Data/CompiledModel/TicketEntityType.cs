@@ -23,7 +23,7 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Tickets.Ticket",
                 typeof(Ticket),
                 baseEntityType,
-                propertyCount: 26,
+                propertyCount: 27,
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 18,
@@ -122,6 +122,13 @@ namespace BlazorTickets.Data.CompiledModel
                 typeof(DateTime?),
                 propertyInfo: typeof(Ticket).GetProperty("LastMessageAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Ticket).GetField("<LastMessageAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var mailboxId = runtimeEntityType.AddProperty(
+                "MailboxId",
+                typeof(int?),
+                propertyInfo: typeof(Ticket).GetProperty("MailboxId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<MailboxId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var mergedIntoTicketId = runtimeEntityType.AddProperty(

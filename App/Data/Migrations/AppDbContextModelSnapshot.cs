@@ -276,6 +276,9 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<DateTime>("ImportedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MessageKey")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -302,12 +305,14 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasIndex("TicketMessageId");
 
+                    b.HasIndex("MailboxId", "ImportedAt");
+
                     b.HasIndex("TenantId", "MessageKey")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "Folder", "AfterImportApplied");
+                    b.HasIndex("MailboxId", "Folder", "AfterImportApplied");
 
-                    b.HasIndex("TenantId", "Folder", "UidValidity", "Uid")
+                    b.HasIndex("TenantId", "MailboxId", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
                     b.ToTable("ImportedMails", (string)null);
@@ -327,6 +332,9 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<long>("HighestUid")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("TenantId")
                         .HasColumnType("INTEGER");
 
@@ -335,18 +343,27 @@ namespace BlazorTickets.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Folder")
+                    b.HasIndex("TenantId", "MailboxId", "Folder")
                         .IsUnique();
 
                     b.ToTable("MailFolderStates", (string)null);
                 });
 
-            modelBuilder.Entity("BlazorTickets.Features.Mail.MailboxSettings", b =>
+            modelBuilder.Entity("BlazorTickets.Features.Mail.Mailbox", b =>
                 {
-                    b.Property<int>("TenantId")
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("AfterImport")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AuthMethod")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CronSchedule")
@@ -354,12 +371,22 @@ namespace BlazorTickets.Data.Migrations
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefaultHandlerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DefaultWatcherGroupId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Encryption")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Folder")
+                    b.Property<DateTime?>("FailingSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folders")
                         .IsRequired()
-                        .HasMaxLength(255)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Host")
@@ -379,11 +406,60 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<string>("LastRunSummary")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("MaxMessageBytes")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MoveToFolder")
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OAuthAccessTokenExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthAuthorizationEndpoint")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthClientId")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthProtectedAccessToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthProtectedClientSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthProtectedRefreshToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OAuthProvider")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OAuthScopes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthTokenEndpoint")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OldestUnfetchedUid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("OutageAlertedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Port")
@@ -392,10 +468,33 @@ namespace BlazorTickets.Data.Migrations
                     b.Property<string>("ProtectedPassword")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PushConnectedSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("PushEnabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("ScheduleEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SmtpEncryption")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpHost")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpProtectedPassword")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUserName")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("UserName")
@@ -403,9 +502,11 @@ namespace BlazorTickets.Data.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("TenantId");
+                    b.HasKey("Id");
 
-                    b.ToTable("MailboxSettings", (string)null);
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("Mailboxes", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.QuarantinedMail", b =>
@@ -426,6 +527,9 @@ namespace BlazorTickets.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("Raw")
                         .IsRequired()
@@ -1227,6 +1331,9 @@ namespace BlazorTickets.Data.Migrations
 
                     b.Property<DateTime?>("LastMessageAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("MailboxId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("MergedIntoTicketId")
                         .HasColumnType("INTEGER");
@@ -2050,11 +2157,11 @@ namespace BlazorTickets.Data.Migrations
                     b.Navigation("TicketMessage");
                 });
 
-            modelBuilder.Entity("BlazorTickets.Features.Mail.MailboxSettings", b =>
+            modelBuilder.Entity("BlazorTickets.Features.Mail.Mailbox", b =>
                 {
                     b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
-                        .WithOne()
-                        .HasForeignKey("BlazorTickets.Features.Mail.MailboxSettings", "TenantId")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

@@ -16,7 +16,7 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFactor
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await db.Set<MailboxSettings>().AsNoTracking().AnyAsync(ct);
+            await db.Set<Mailbox>().AsNoTracking().AnyAsync(ct);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -47,13 +47,13 @@ public sealed class MailboxesHealthCheck(IDbContextFactory<AppDbContext> dbFacto
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var mailboxes = await db.Set<MailboxSettings>().AsNoTracking()
-            .OrderBy(m => m.TenantId)
-            .Select(m => new { m.TenantId, m.Host, m.UserName, m.LastRunAt, Failed = m.LastRunError != null })
+        var mailboxes = await db.Set<Mailbox>().AsNoTracking()
+            .OrderBy(m => m.Id)
+            .Select(m => new { m.Id, m.TenantId, m.Host, m.UserName, m.LastRunAt, m.LastSuccessAt, Failed = m.LastRunError != null || m.OAuthError != null })
             .ToListAsync(ct);
         var states = mailboxes
             .Where(m => !string.IsNullOrWhiteSpace(m.Host) && !string.IsNullOrWhiteSpace(m.UserName))
-            .Select(m => new MailboxHealth(m.TenantId, m.LastRunAt is null ? "NotFetchedYet" : m.Failed ? "Failing" : "Ok", m.LastRunAt))
+            .Select(m => new MailboxHealth(m.Id, m.TenantId, m.LastRunAt is null ? "NotFetchedYet" : m.Failed ? "Failing" : "Ok", m.LastRunAt, m.LastSuccessAt))
             .ToList();
         var data = new Dictionary<string, object> { ["mailboxes"] = states };
         return states.Any(s => s.State == "Failing")
@@ -63,7 +63,7 @@ public sealed class MailboxesHealthCheck(IDbContextFactory<AppDbContext> dbFacto
 }
 
 /// <summary>Ids and states only: the probe answers anyone, so no names, hosts or error texts.</summary>
-public sealed record MailboxHealth(int TenantId, string State, DateTime? LastFetchAt);
+public sealed record MailboxHealth(int MailboxId, int TenantId, string State, DateTime? LastFetchAt, DateTime? LastSuccessAt);
 
 public static class HealthServiceCollectionExtensions
 {

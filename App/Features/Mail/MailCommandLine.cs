@@ -1,12 +1,14 @@
 using BlazorTickets.Data;
 using BlazorTickets.Features.Tenants;
+using BlazorTickets.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorTickets.Features.Mail;
 
 /// <summary>
-/// <c>mail fetch [--tenant NAME]</c> and <c>mail configure --tenant NAME --host H --port P --user U --encryption none|ssl|starttls</c>
-/// (password on standard input), for scripts and cron. Exit codes: 0 ok, 1 a fetch or the configuration failed, 2 usage.
+/// <c>mail fetch [--tenant NAME] [--mailbox NAME]</c> and <c>mail configure --tenant NAME [--mailbox NAME] --host H ...</c>
+/// (password on standard input), for scripts and cron. A mailbox is named by its name, its address or its id.
+/// Exit codes: 0 ok, 1 a fetch or the configuration failed, 2 usage.
 /// </summary>
 public static class MailCommandLine
 {
@@ -14,9 +16,12 @@ public static class MailCommandLine
 
     public const string Usage = """
         usage:
-          mail fetch [--tenant NAME]
-          mail configure --tenant NAME --host HOST --port PORT --user USER --encryption none|ssl|starttls [--folder FOLDER]
-                         (reads the password from the first line of standard input)
+          mail fetch [--tenant NAME] [--mailbox NAME|ADDRESS|ID]
+          mail configure --tenant NAME [--mailbox NAME|ADDRESS|ID] --host HOST --port PORT --user USER --encryption none|ssl|starttls
+                         [--address ADDRESS] [--folder FOLDER] [--auth password|oauth2]
+                         [--provider microsoft365|google|other --authorize-url URL --token-url URL --client-id ID --scopes "S1 S2"]
+                         (password auth reads the password from the first line of standard input; OAuth2 with
+                          --provider other reads the client secret from it, an empty line for a public client)
         """;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output, TextWriter error)
@@ -66,31 +71,52 @@ public static class MailCommandLine
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var fetcher = services.GetRequiredService<MailFetchService>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        var query = db.Set<MailboxSettings>().AsNoTracking().Where(s => s.Host != "");
-        if (options.TryGetValue("tenant", out var tenantName))
+        var query = db.Set<Mailbox>().AsNoTracking().Where(m => m.Host != "");
+        options.TryGetValue("tenant", out var tenantName);
+        if (tenantName is not null)
         {
             if (!await db.Set<Tenant>().AnyAsync(t => t.Name == tenantName))
             {
                 await error.WriteLineAsync($"There is no tenant named \"{tenantName}\".");
                 return 1;
             }
-            query = query.Where(s => s.Tenant.Name == tenantName);
+            query = query.Where(m => m.Tenant.Name == tenantName);
         }
-        var mailboxes = await query.Select(s => new { s.TenantId, s.Tenant.Name }).ToListAsync();
+        var mailboxes = (await query.Include(m => m.Tenant).ToListAsync()).OrderBy(m => m.Tenant.Name).ThenBy(m => m.Id).ToList();
+        if (options.TryGetValue("mailbox", out var mailboxName))
+        {
+            mailboxes = mailboxes.Where(m => Names(m, mailboxName)).ToList();
+            if (mailboxes.Count == 0)
+            {
+                await error.WriteLineAsync(tenantName is null ? $"There is no mailbox \"{mailboxName}\"." : $"Tenant \"{tenantName}\" has no mailbox \"{mailboxName}\".");
+                return 1;
+            }
+            if (mailboxes.Select(m => m.TenantId).Distinct().Count() > 1)
+            {
+                await error.WriteLineAsync($"Several tenants have a mailbox \"{mailboxName}\"; name the tenant with --tenant.");
+                return 2;
+            }
+        }
         if (mailboxes.Count == 0)
         {
             await error.WriteLineAsync(tenantName is null ? "No tenant has a mailbox configured." : $"Tenant \"{tenantName}\" has no mailbox configured.");
             return 1;
         }
+        // Side by side, as the schedule runs them: one slow or broken mailbox does not hold up the others.
+        var summaries = await Task.WhenAll(mailboxes.Select(m => fetcher.FetchMailboxAsync(m.Id)));
         var failed = false;
-        foreach (var mailbox in mailboxes)
+        for (var i = 0; i < mailboxes.Count; i++)
         {
-            var summary = await fetcher.FetchAsync(mailbox.TenantId);
-            await (summary.Succeeded ? output : error).WriteLineAsync($"{mailbox.Name}: {summary}");
-            failed |= !summary.Succeeded;
+            await (summaries[i].Succeeded ? output : error).WriteLineAsync($"{mailboxes[i].Tenant.Name} / {mailboxes[i]}: {summaries[i]}");
+            failed |= !summaries[i].Succeeded;
         }
         return failed ? 1 : 0;
     }
+
+    private static bool Names(Mailbox mailbox, string name) =>
+        string.Equals(mailbox.Name, name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(mailbox.Address, name, StringComparison.OrdinalIgnoreCase)
+        || (int.TryParse(name, out var id) && mailbox.Id == id);
 
     private static async Task<int> ConfigureAsync(
         IServiceProvider services, Dictionary<string, string> options, TextReader input, TextWriter output, TextWriter error)
@@ -120,9 +146,37 @@ public static class MailCommandLine
             await error.WriteLineAsync($"--port must be a number, not \"{options["port"]}\".");
             return 2;
         }
+        MailAuthMethod? auth = options.GetValueOrDefault("auth", "password").ToLowerInvariant() switch
+        {
+            "password" => MailAuthMethod.Password,
+            "oauth2" => MailAuthMethod.OAuth2,
+            _ => null,
+        };
+        if (auth is null)
+        {
+            await error.WriteLineAsync($"--auth must be password or oauth2, not \"{options["auth"]}\".");
+            return 2;
+        }
+        OAuthProviderKind? provider = null;
+        if (auth == MailAuthMethod.OAuth2)
+        {
+            provider = options.GetValueOrDefault("provider", "").ToLowerInvariant() switch
+            {
+                "microsoft365" or "microsoft" or "m365" => OAuthProviderKind.Microsoft365,
+                "google" => OAuthProviderKind.Google,
+                "other" => OAuthProviderKind.Other,
+                _ => null,
+            };
+            if (provider is null)
+            {
+                await error.WriteLineAsync("--auth oauth2 needs --provider microsoft365, google or other.");
+                return 2;
+            }
+        }
 
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         int tenantId;
+        List<Mailbox> ofTenant;
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
             var tenant = await db.Set<Tenant>().Where(t => t.Name == options["tenant"]).Select(t => (int?)t.Id).SingleOrDefaultAsync();
@@ -132,20 +186,64 @@ public static class MailCommandLine
                 return 1;
             }
             tenantId = tenant.Value;
+            ofTenant = await db.Set<Mailbox>().AsNoTracking().Where(m => m.TenantId == tenantId).OrderBy(m => m.Id).ToListAsync();
         }
 
-        var settingsService = services.GetRequiredService<MailboxSettingsService>();
-        var current = await settingsService.GetAsync(tenantId);
+        Mailbox? existing;
+        if (options.TryGetValue("mailbox", out var mailboxName))
+        {
+            existing = ofTenant.FirstOrDefault(m => Names(m, mailboxName));
+        }
+        else if (ofTenant.Count > 1)
+        {
+            await error.WriteLineAsync($"Tenant \"{options["tenant"]}\" has {ofTenant.Count} mailboxes; name one with --mailbox.");
+            return 2;
+        }
+        else
+        {
+            existing = ofTenant.FirstOrDefault();
+        }
+
+        var mailboxes = services.GetRequiredService<MailboxService>();
+        var current = existing is null ? new MailboxInput { Name = mailboxName ?? "" } : (await mailboxes.GetAsync(existing.Id))!;
         current.Host = options["host"];
         current.Port = port;
         current.UserName = options["user"];
         current.Encryption = encryption.Value;
+        current.AuthMethod = auth.Value;
+        current.Address = options.GetValueOrDefault("address") ?? current.Address;
         if (options.TryGetValue("folder", out var folder))
         {
-            current.Folder = folder;
+            current.Folders = folder;
         }
-        current.NewPassword = (await input.ReadLineAsync())?.TrimEnd('\r');
-        var errors = await settingsService.SaveAsync(tenantId, current);
+        if (auth == MailAuthMethod.Password)
+        {
+            current.NewPassword = (await input.ReadLineAsync())?.TrimEnd('\r');
+        }
+        else
+        {
+            current.OAuthProvider = provider;
+            if (provider == OAuthProviderKind.Other)
+            {
+                current.OAuthAuthorizationEndpoint = options.GetValueOrDefault("authorize-url") ?? current.OAuthAuthorizationEndpoint;
+                current.OAuthTokenEndpoint = options.GetValueOrDefault("token-url") ?? current.OAuthTokenEndpoint;
+                current.OAuthClientId = options.GetValueOrDefault("client-id") ?? current.OAuthClientId;
+                current.OAuthScopes = options.GetValueOrDefault("scopes") ?? current.OAuthScopes;
+                current.NewOAuthClientSecret = (await input.ReadLineAsync())?.TrimEnd('\r');
+            }
+        }
+        FieldErrors errors;
+        int mailboxId;
+        if (existing is null)
+        {
+            (errors, var created) = await mailboxes.CreateAsync(tenantId, current);
+            mailboxId = created ?? 0;
+        }
+        else
+        {
+            errors = await mailboxes.SaveAsync(existing.Id, current);
+            mailboxId = existing.Id;
+        }
         if (errors.Count > 0)
         {
             foreach (var message in errors.All)
@@ -154,7 +252,12 @@ public static class MailCommandLine
             }
             return 1;
         }
-        await output.WriteLineAsync($"The mailbox of tenant \"{options["tenant"]}\" is now {current.UserName}@{current.Host}:{current.Port} ({current.Encryption}), folder {current.Folder}.");
+        var name = current.Name.Length > 0 ? current.Name : current.Address;
+        await output.WriteLineAsync($"Mailbox \"{name}\" (id {mailboxId}) of tenant \"{options["tenant"]}\" is now {current.UserName}@{current.Host}:{current.Port} ({current.Encryption}), folders {string.Join(", ", Mailbox.SplitFolders(current.Folders))}.");
+        if (auth == MailAuthMethod.OAuth2)
+        {
+            await output.WriteLineAsync($"Sign-in is OAuth2: an admin connects it once in the browser, under Settings > Tenants > Mailboxes > \"{name}\" > Connect.");
+        }
         return 0;
     }
 }

@@ -17,22 +17,22 @@ public sealed class MailFetchBackoff(TimeProvider clock)
 
     private readonly ConcurrentDictionary<int, State> states = new();
 
-    /// <summary>How long an automatic fetch of the tenant must still wait; zero when it may run.</summary>
-    public TimeSpan WaitBefore(int tenantId) =>
-        states.TryGetValue(tenantId, out var state) && state.RetryAt > clock.GetUtcNow() ? state.RetryAt - clock.GetUtcNow() : TimeSpan.Zero;
+    /// <summary>How long an automatic fetch of the mailbox must still wait; zero when it may run.</summary>
+    public TimeSpan WaitBefore(int mailboxId) =>
+        states.TryGetValue(mailboxId, out var state) && state.RetryAt > clock.GetUtcNow() ? state.RetryAt - clock.GetUtcNow() : TimeSpan.Zero;
 
     /// <summary>Records a failed fetch and returns the wait before the next automatic one and the number of failures in a row.</summary>
-    public (TimeSpan Delay, int Failures) Failed(int tenantId)
+    public (TimeSpan Delay, int Failures) Failed(int mailboxId)
     {
         var now = clock.GetUtcNow();
         var state = states.AddOrUpdate(
-            tenantId,
+            mailboxId,
             _ => new State(1, now + FirstDelay),
             (_, previous) => new State(previous.Failures + 1, now + DelayAfter(previous.Failures + 1)));
         return (state.RetryAt - now, state.Failures);
     }
 
-    public void Succeeded(int tenantId) => states.TryRemove(tenantId, out _);
+    public void Succeeded(int mailboxId) => states.TryRemove(mailboxId, out _);
 
     public static TimeSpan DelayAfter(int failures) =>
         TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, FirstDelay.Ticks << Math.Min(failures - 1, 20)));

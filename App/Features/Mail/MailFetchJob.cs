@@ -4,36 +4,36 @@ using Quartz;
 
 namespace BlazorTickets.Features.Mail;
 
-/// <summary>The scheduled fetch of one tenant's mailbox.</summary>
+/// <summary>The scheduled fetch of one mailbox.</summary>
 [DisallowConcurrentExecution]
 public sealed class MailFetchJob(MailFetchService fetcher, MailFetchBackoff backoff, ILogger<MailFetchJob> logger) : IJob
 {
-    public const string TenantIdKey = "tenantId";
+    public const string MailboxIdKey = "mailboxId";
     public const string Group = "mail-fetch";
 
-    public static JobKey KeyOf(int tenantId) => new($"tenant-{tenantId}", Group);
-    public static TriggerKey TriggerOf(int tenantId) => new($"tenant-{tenantId}", Group);
+    public static JobKey KeyOf(int mailboxId) => new($"mailbox-{mailboxId}", Group);
+    public static TriggerKey TriggerOf(int mailboxId) => new($"mailbox-{mailboxId}", Group);
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        new(RunAsync(context.MergedJobDataMap.GetInt(TenantIdKey), cancellationToken));
+        new(RunAsync(context.MergedJobDataMap.GetInt(MailboxIdKey), cancellationToken));
 
     /// <summary>One scheduled fetch, unless the mailbox failed lately and its backoff has not run out.</summary>
     /// <returns>Whether a fetch was attempted.</returns>
-    public async Task<bool> RunAsync(int tenantId, CancellationToken ct)
+    public async Task<bool> RunAsync(int mailboxId, CancellationToken ct)
     {
-        if (backoff.WaitBefore(tenantId) > TimeSpan.Zero)
+        if (backoff.WaitBefore(mailboxId) > TimeSpan.Zero)
         {
             return false;
         }
-        var summary = await fetcher.FetchAsync(tenantId, ct: ct);
+        var summary = await fetcher.FetchMailboxAsync(mailboxId, ct: ct);
         if (summary.Succeeded)
         {
-            backoff.Succeeded(tenantId);
+            backoff.Succeeded(mailboxId);
             return true;
         }
-        var (delay, failures) = backoff.Failed(tenantId);
-        logger.LogWarning("Scheduled fetch for tenant {Tenant} failed ({Failures} in a row); scheduled fetches pause for {Delay}: {Summary}",
-            tenantId, failures, delay, summary);
+        var (delay, failures) = backoff.Failed(mailboxId);
+        logger.LogWarning("Scheduled fetch of mailbox {Mailbox} failed ({Failures} in a row); scheduled fetches pause for {Delay}: {Summary}",
+            mailboxId, failures, delay, summary);
         return true;
     }
 }
@@ -43,7 +43,7 @@ public sealed class MailFetchJob(MailFetchService fetcher, MailFetchBackoff back
 /// set up once the web server listens (<see cref="StartedAsync"/>), so that reading the mailboxes does not delay the
 /// first page; the host's start still waits for them.
 /// </summary>
-public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextFactory<AppDbContext> dbFactory, MailboxSettingsService settingsService, ILogger<MailSchedule> logger)
+public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextFactory<AppDbContext> dbFactory, MailboxService settingsService, ILogger<MailSchedule> logger)
     : IHostedLifecycleService
 {
     public Task StartAsync(CancellationToken ct)
@@ -54,11 +54,24 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
 
     public async Task StartedAsync(CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await db.Set<MailboxSettings>().Select(s => s.TenantId).ToListAsync(ct);
-        foreach (var tenantId in tenantIds)
+        List<int> mailboxIds;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await SyncAsync(tenantId, ct);
+            mailboxIds = await db.Set<Mailbox>().Select(m => m.Id).ToListAsync(ct);
+        }
+        // Jobs of mailboxes that are gone, and those of the single mailbox per tenant before there were several.
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        var current = mailboxIds.Select(MailFetchJob.KeyOf).ToHashSet();
+        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(MailFetchJob.Group), ct))
+        {
+            if (!current.Contains(key))
+            {
+                await scheduler.DeleteJob(key, ct);
+            }
+        }
+        foreach (var mailboxId in mailboxIds)
+        {
+            await SyncAsync(mailboxId, ct);
         }
     }
 
@@ -74,29 +87,29 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
 
     public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
 
-    private void OnSettingsChanged(MailboxSettingsChanged change) => _ = SyncSafelyAsync(change.TenantId);
+    private void OnSettingsChanged(MailboxChanged change) => _ = SyncSafelyAsync(change.MailboxId);
 
-    private async Task SyncSafelyAsync(int tenantId)
+    private async Task SyncSafelyAsync(int mailboxId)
     {
         try
         {
-            await SyncAsync(tenantId, CancellationToken.None);
+            await SyncAsync(mailboxId, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not update the mail schedule of tenant {Tenant}", tenantId);
+            logger.LogError(ex, "Could not update the mail schedule of mailbox {Mailbox}", mailboxId);
         }
     }
 
-    public async Task SyncAsync(int tenantId, CancellationToken ct)
+    public async Task SyncAsync(int mailboxId, CancellationToken ct)
     {
-        MailboxSettings? settings;
+        Mailbox? settings;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+            settings = await db.Set<Mailbox>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == mailboxId, ct);
         }
         var scheduler = await schedulerFactory.GetScheduler(ct);
-        var jobKey = MailFetchJob.KeyOf(tenantId);
+        var jobKey = MailFetchJob.KeyOf(mailboxId);
         if (settings is null || !settings.IsConfigured)
         {
             await scheduler.DeleteJob(jobKey, ct);
@@ -104,15 +117,15 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
         }
         var job = JobBuilder.Create<MailFetchJob>()
             .WithIdentity(jobKey)
-            .UsingJobData(MailFetchJob.TenantIdKey, tenantId)
+            .UsingJobData(MailFetchJob.MailboxIdKey, mailboxId)
             .StoreDurably()
             .Build();
         await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
-        await scheduler.UnscheduleJob(MailFetchJob.TriggerOf(tenantId), ct);
-        if (settings.ScheduleEnabled && MailboxSettingsService.IsValidCron(settings.CronSchedule))
+        await scheduler.UnscheduleJob(MailFetchJob.TriggerOf(mailboxId), ct);
+        if (settings.ScheduleEnabled && MailboxService.IsValidCron(settings.CronSchedule))
         {
             var trigger = TriggerBuilder.Create()
-                .WithIdentity(MailFetchJob.TriggerOf(tenantId))
+                .WithIdentity(MailFetchJob.TriggerOf(mailboxId))
                 .ForJob(jobKey)
                 .WithCronSchedule(settings.CronSchedule, cron => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
                 .Build();
@@ -122,14 +135,14 @@ public sealed class MailSchedule(ISchedulerFactory schedulerFactory, IDbContextF
     }
 
     /// <summary>When the schedule fires next, from the stored cron expression; null while the schedule is off.</summary>
-    public static DateTimeOffset? NextRun(MailboxSettings settings, DateTimeOffset now) =>
-        settings.ScheduleEnabled && MailboxSettingsService.IsValidCron(settings.CronSchedule)
+    public static DateTimeOffset? NextRun(Mailbox settings, DateTimeOffset now) =>
+        settings.ScheduleEnabled && MailboxService.IsValidCron(settings.CronSchedule)
             ? new CronExpression(settings.CronSchedule).GetNextValidTimeAfter(now)
             : null;
 
-    public async Task RunNowAsync(int tenantId, CancellationToken ct = default)
+    public async Task RunNowAsync(int mailboxId, CancellationToken ct = default)
     {
         var scheduler = await schedulerFactory.GetScheduler(ct);
-        await scheduler.TriggerJob(MailFetchJob.KeyOf(tenantId), ct);
+        await scheduler.TriggerJob(MailFetchJob.KeyOf(mailboxId), ct);
     }
 }

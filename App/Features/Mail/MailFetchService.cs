@@ -17,6 +17,18 @@ public sealed record FetchSummary(
 
     public static FetchSummary Failed(string error, TimeSpan duration = default) => new(0, 0, 0, 0, 0, duration, error);
 
+    /// <summary>Several mailboxes' fetches as one: counts added, each failure named by its mailbox.</summary>
+    public static FetchSummary Combine(IReadOnlyList<(string Mailbox, FetchSummary Summary)> parts) =>
+        parts.Count == 1
+            ? parts[0].Summary
+            : new FetchSummary(
+                parts.Sum(p => p.Summary.Fetched), parts.Sum(p => p.Summary.NewTickets), parts.Sum(p => p.Summary.Threaded),
+                parts.Sum(p => p.Summary.Duplicates), parts.Sum(p => p.Summary.Quarantined),
+                parts.Max(p => p.Summary.Duration),
+                parts.Any(p => !p.Summary.Succeeded)
+                    ? string.Join(" ", parts.Where(p => !p.Summary.Succeeded).Select(p => $"{p.Mailbox}: {p.Summary.Error}"))
+                    : null);
+
     public override string ToString() =>
         Error is null
             ? Text.Of("fetched {0}, new tickets {1}, replies threaded {2}, duplicates skipped {3}, quarantined {4} in {5:0.0} s",
@@ -26,7 +38,7 @@ public sealed record FetchSummary(
 }
 
 /// <summary>
-/// Fetches a tenant's mailbox by UID, never by \Seen: every UID above the committed high-water mark is downloaded,
+/// Fetches a mailbox's folders by UID, never by \Seen: every UID above the committed high-water mark is downloaded,
 /// imported in its own transaction, and only then flagged, moved or deleted on the server.
 /// </summary>
 public sealed class MailFetchService(
@@ -42,30 +54,59 @@ public sealed class MailFetchService(
 
     private readonly CultureBoundHandlers<int> runStateChanged = new();
 
-    /// <summary>Raised when a fetch of a tenant starts or ends, for pages that show the state live.</summary>
+    /// <summary>Raised with the mailbox id when a fetch starts or ends, for pages that show the state live.</summary>
     public event Action<int>? RunStateChanged
     {
         add => runStateChanged.Add(value);
         remove => runStateChanged.Remove(value);
     }
 
-    public bool IsFetching(int tenantId) => running.ContainsKey(tenantId);
+    /// <summary>Raised after every fetch of a mailbox, whoever started it; the health monitor listens.</summary>
+    public event Action<int, FetchSummary>? Fetched;
+
+    public bool IsFetching(int mailboxId) => running.ContainsKey(mailboxId);
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
-    public async Task<FetchSummary> FetchAsync(int tenantId, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Fetches every configured mailbox of the tenant side by side, so a slow or broken one never holds up another;
+    /// the summary adds them up and names each failing mailbox.
+    /// </summary>
+    public async Task<FetchSummary> FetchTenantAsync(int tenantId, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
     {
-        var watch = Stopwatch.StartNew();
-        MailboxSettings? settings;
+        List<(int Id, string Name)> mailboxes;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+            mailboxes = (await db.Set<Mailbox>().AsNoTracking().Where(m => m.TenantId == tenantId && m.Host != "" && m.UserName != "")
+                    .OrderBy(m => m.Id).ToListAsync(ct))
+                .Select(m => (m.Id, m.ToString())).ToList();
         }
-        if (settings is null || !settings.IsConfigured)
+        if (mailboxes.Count == 0)
         {
             return FetchSummary.Failed(Text.Of("No mailbox is configured for this tenant."));
         }
+        if (mailboxes.Count == 1)
+        {
+            return await FetchMailboxAsync(mailboxes[0].Id, progress, ct);
+        }
+        var progressOf = new FetchProgress?[mailboxes.Count];
+        var summaries = await Task.WhenAll(mailboxes.Select((mailbox, i) => FetchMailboxAsync(mailbox.Id, progress is null ? null : new SumOfProgress(progress, progressOf, i), ct)));
+        return FetchSummary.Combine(summaries.Select((summary, i) => (mailboxes[i].Name, summary)).ToList());
+    }
 
-        await using var held = await locks.TryAcquireAsync(tenantId, LockWait, ct);
+    public async Task<FetchSummary> FetchMailboxAsync(int mailboxId, IProgress<FetchProgress>? progress = null, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        Mailbox? mailbox;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            mailbox = await db.Set<Mailbox>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == mailboxId, ct);
+        }
+        if (mailbox is null || !mailbox.IsConfigured)
+        {
+            return FetchSummary.Failed(Text.Of("This mailbox is not configured."));
+        }
+
+        await using var held = await locks.TryAcquireAsync(mailboxId, LockWait, ct);
         if (held is null)
         {
             return FetchSummary.Failed(Text.Of("Another fetch of this mailbox is still running after {0:0} minutes.", LockWait.TotalMinutes));
@@ -73,11 +114,11 @@ public sealed class MailFetchService(
 
         var counts = new Counts();
         string? error = null;
-        running[tenantId] = 0;
-        runStateChanged.Invoke(tenantId);
+        running[mailboxId] = 0;
+        runStateChanged.Invoke(mailboxId);
         try
         {
-            await FetchLockedAsync(tenantId, settings, counts, progress, ct);
+            await FetchLockedAsync(mailbox, counts, progress, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -89,7 +130,7 @@ public sealed class MailFetchService(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Fetching the mailbox of tenant {Tenant} stopped", tenantId);
+            logger.LogWarning(ex, "Fetching mailbox {Mailbox} stopped", mailboxId);
             error = ex is ServiceNotConnectedException or IOException or ImapProtocolException
                 ? Text.Of("The connection to the mail server was lost after {0} message(s): {1} The next fetch continues where this one stopped.", counts.Fetched, ex.Message)
                 : Text.Of("The fetch stopped after {0} message(s): {1}", counts.Fetched, ex.Message);
@@ -97,13 +138,34 @@ public sealed class MailFetchService(
 
         finally
         {
-            running.TryRemove(tenantId, out _);
+            running.TryRemove(mailboxId, out _);
         }
 
         var summary = new FetchSummary(counts.Fetched, counts.NewTickets, counts.Threaded, counts.Duplicates, counts.Quarantined, watch.Elapsed, error);
-        await RecordRunAsync(tenantId, summary);
-        runStateChanged.Invoke(tenantId);
+        await RecordRunAsync(mailboxId, summary, counts);
+        runStateChanged.Invoke(mailboxId);
+        try
+        {
+            Fetched?.Invoke(mailboxId, summary);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A listener to the fetch of mailbox {Mailbox} failed", mailboxId);
+        }
         return summary;
+    }
+
+    /// <summary>Adds up the progress of mailboxes fetched side by side, reporting at once (not posted like Progress&lt;T&gt;).</summary>
+    private sealed class SumOfProgress(IProgress<FetchProgress> total, FetchProgress?[] parts, int index) : IProgress<FetchProgress>
+    {
+        public void Report(FetchProgress value)
+        {
+            lock (parts)
+            {
+                parts[index] = value;
+                total.Report(new FetchProgress(parts.Sum(p => p?.Done ?? 0), parts.Sum(p => p?.Total ?? 0)));
+            }
+        }
     }
 
     private sealed class Counts
@@ -113,6 +175,8 @@ public sealed class MailFetchService(
         public int Threaded;
         public int Duplicates;
         public int Quarantined;
+        /// <summary>The first UID not imported yet; known once the folder was searched, null when all are in.</summary>
+        public long? OldestUnfetched;
 
         public void Add(ImportOutcome outcome)
         {
@@ -127,50 +191,17 @@ public sealed class MailFetchService(
         }
     }
 
-    private async Task FetchLockedAsync(int tenantId, MailboxSettings settings, Counts counts, IProgress<FetchProgress>? progress, CancellationToken ct)
+    private async Task FetchLockedAsync(Mailbox mailbox, Counts counts, IProgress<FetchProgress>? progress, CancellationToken ct)
     {
-        var endpoint = connector.EndpointOf(settings);
+        var endpoint = await connector.EndpointOfAsync(mailbox, ct);
         using var client = await connector.ConnectAsync(endpoint, ct);
         try
         {
-            var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadWrite, ct);
-            var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
-            var highestUid = await SyncFolderStateAsync(tenantId, folderName, folder.UidValidity, ct);
-            await ApplyPendingAfterImportAsync(tenantId, settings, folder, client, ct);
-
-            var newUids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(folder.UidValidity, (uint)Math.Min(highestUid + 1, uint.MaxValue)), UniqueId.MaxValue)), ct))
-                .Where(uid => uid.Id > highestUid)
-                .OrderBy(uid => uid.Id)
-                .ToList();
-            progress?.Report(new FetchProgress(0, newUids.Count));
-
-            var batches = newUids.Chunk(BatchSize).ToList();
-            Task<DownloadedBatch>? download = batches.Count > 0 ? DownloadAsync(settings, folder, batches[0], ct) : null;
-            for (var i = 0; download is not null; i++)
+            var total = 0;
+            foreach (var folderName in mailbox.FolderList)
             {
-                var downloaded = await download;
-                // The next batch comes over IMAP while this one is written to the database. The connection is only
-                // ever used by one of them at a time: the after-import flags wait until that download is done.
-                download = i + 1 < batches.Count ? DownloadAsync(settings, folder, batches[i + 1], ct) : null;
-                List<UniqueId> handled;
-                try
-                {
-                    handled = await Task.Run(() => ImportDownloadedAsync(tenantId, settings, folderName, uidValidity, downloaded, counts, ct), ct);
-                }
-                catch
-                {
-                    if (download is not null)
-                    {
-                        await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                    }
-                    throw;
-                }
-                progress?.Report(new FetchProgress(counts.Fetched, newUids.Count));
-                if (download is not null)
-                {
-                    await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                }
-                await ApplyAfterImportAsync(tenantId, settings, folder, client, handled, ct);
+                await FetchFolderAsync(mailbox, client, folderName, counts, found: count => total += count,
+                    reportProgress: () => progress?.Report(new FetchProgress(counts.Fetched, total)), ct);
             }
         }
         finally
@@ -189,21 +220,68 @@ public sealed class MailFetchService(
         }
     }
 
+    private async Task FetchFolderAsync(
+        Mailbox mailbox, ImapClient client, string folderPath, Counts counts, Action<int> found, Action reportProgress, CancellationToken ct)
+    {
+        var folder = await connector.OpenFolderAsync(client, folderPath, FolderAccess.ReadWrite, ct);
+        var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
+        var highestUid = await SyncFolderStateAsync(mailbox, folderName, folder.UidValidity, ct);
+        await ApplyPendingAfterImportAsync(mailbox, folder, client, ct);
+
+        var newUids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(folder.UidValidity, (uint)Math.Min(highestUid + 1, uint.MaxValue)), UniqueId.MaxValue)), ct))
+            .Where(uid => uid.Id > highestUid)
+            .OrderBy(uid => uid.Id)
+            .ToList();
+        counts.OldestUnfetched = newUids.Count > 0 ? newUids[0].Id : null;
+        found(newUids.Count);
+        reportProgress();
+
+        var batches = newUids.Chunk(BatchSize).ToList();
+        Task<DownloadedBatch>? download = batches.Count > 0 ? DownloadAsync(mailbox, folder, batches[0], ct) : null;
+        for (var i = 0; download is not null; i++)
+        {
+            var downloaded = await download;
+            // The next batch comes over IMAP while this one is written to the database. The connection is only
+            // ever used by one of them at a time: the after-import flags wait until that download is done.
+            download = i + 1 < batches.Count ? DownloadAsync(mailbox, folder, batches[i + 1], ct) : null;
+            List<UniqueId> handled;
+            try
+            {
+                handled = await Task.Run(() => ImportDownloadedAsync(mailbox, folderName, uidValidity, downloaded, counts, ct), ct);
+            }
+            catch
+            {
+                if (download is not null)
+                {
+                    await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                }
+                throw;
+            }
+            counts.OldestUnfetched = i + 1 < batches.Count ? batches[i + 1][0].Id : null;
+            reportProgress();
+            if (download is not null)
+            {
+                await download.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+            await ApplyAfterImportAsync(mailbox, folder, client, handled, ct);
+        }
+    }
+
     /// <summary>Returns the committed high-water mark; a new UIDVALIDITY starts a rescan from zero.</summary>
-    private async Task<long> SyncFolderStateAsync(int tenantId, string folderName, uint uidValidity, CancellationToken ct)
+    private async Task<long> SyncFolderStateAsync(Mailbox mailbox, string folderName, uint uidValidity, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var state = await db.Set<MailFolderState>().SingleOrDefaultAsync(s => s.TenantId == tenantId && s.Folder == folderName, ct);
+        var state = await db.Set<MailFolderState>().SingleOrDefaultAsync(s => s.TenantId == mailbox.TenantId && s.MailboxId == mailbox.Id && s.Folder == folderName, ct);
         if (state is null)
         {
-            db.Set<MailFolderState>().Add(new MailFolderState { TenantId = tenantId, Folder = folderName, UidValidity = uidValidity, HighestUid = 0 });
+            db.Set<MailFolderState>().Add(new MailFolderState { TenantId = mailbox.TenantId, MailboxId = mailbox.Id, Folder = folderName, UidValidity = uidValidity, HighestUid = 0 });
             await db.SaveChangesAsync(ct);
             return 0;
         }
         if (state.UidValidity != uidValidity)
         {
-            logger.LogWarning("UIDVALIDITY of {Folder} for tenant {Tenant} changed from {Old} to {New}; rescanning, duplicates are skipped by Message-ID",
-                folderName, tenantId, state.UidValidity, uidValidity);
+            logger.LogWarning("UIDVALIDITY of {Folder} of mailbox {Mailbox} changed from {Old} to {New}; rescanning, duplicates are skipped by Message-ID",
+                folderName, mailbox.Id, state.UidValidity, uidValidity);
             state.UidValidity = uidValidity;
             state.HighestUid = 0;
             await db.SaveChangesAsync(ct);
@@ -216,7 +294,7 @@ public sealed class MailFetchService(
     private sealed record DownloadedBatch(
         UniqueId[] Uids, Dictionary<UniqueId, MailImporter.IncomingMail> Mails, Dictionary<UniqueId, (long Size, byte[] Headers)> Oversized);
 
-    private static async Task<DownloadedBatch> DownloadAsync(MailboxSettings settings, IMailFolder folder, UniqueId[] batch, CancellationToken ct)
+    private static async Task<DownloadedBatch> DownloadAsync(Mailbox settings, IMailFolder folder, UniqueId[] batch, CancellationToken ct)
     {
         var sizes = (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
             .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
@@ -252,7 +330,7 @@ public sealed class MailFetchService(
             }
         }
         var (folderName, uidValidity) = (folder.FullName, folder.UidValidity);
-        var mails = raw.ToDictionary(pair => pair.Key, pair => new MailImporter.IncomingMail(pair.Value, new MailPosition(folderName, uidValidity, pair.Key.Id)));
+        var mails = raw.ToDictionary(pair => pair.Key, pair => new MailImporter.IncomingMail(pair.Value, new MailPosition(folderName, uidValidity, pair.Key.Id, settings.Id)));
         foreach (var mail in mails.Values)
         {
             _ = mail.ParsedOrError;
@@ -262,7 +340,7 @@ public sealed class MailFetchService(
 
     /// <summary>The database side only: it never touches the IMAP connection, which the next download is using.</summary>
     private async Task<List<UniqueId>> ImportDownloadedAsync(
-        int tenantId, MailboxSettings settings, string folderName, uint uidValidity, DownloadedBatch downloaded, Counts counts, CancellationToken ct)
+        Mailbox mailbox, string folderName, uint uidValidity, DownloadedBatch downloaded, Counts counts, CancellationToken ct)
     {
         // Strictly in UID order: the committed high-water mark must never pass a message that is not stored yet.
         var handled = new List<UniqueId>();
@@ -273,7 +351,7 @@ public sealed class MailFetchService(
             {
                 return;
             }
-            var results = await importer.ImportBatchAsync(tenantId, run.Select(uid => downloaded.Mails[uid]).ToList(), ct);
+            var results = await importer.ImportBatchAsync(mailbox.TenantId, run.Select(uid => downloaded.Mails[uid]).ToList(), ct);
             foreach (var result in results)
             {
                 counts.Add(result.Outcome);
@@ -292,8 +370,8 @@ public sealed class MailFetchService(
             await ImportRunAsync();
             if (downloaded.Oversized.TryGetValue(uid, out var oversized))
             {
-                var position = new MailPosition(folderName, uidValidity, uid.Id);
-                counts.Add((await QuarantineOversizedAsync(tenantId, settings, oversized.Size, oversized.Headers, position, ct)).Outcome);
+                var position = new MailPosition(folderName, uidValidity, uid.Id, mailbox.Id);
+                counts.Add((await QuarantineOversizedAsync(mailbox, oversized.Size, oversized.Headers, position, ct)).Outcome);
             }
             // Otherwise the server listed the UID but returned no body: it was expunged meanwhile. Nothing to import.
         }
@@ -302,7 +380,7 @@ public sealed class MailFetchService(
     }
 
     private async Task<ImportResult> QuarantineOversizedAsync(
-        int tenantId, MailboxSettings settings, long size, byte[] headerBytes, MailPosition position, CancellationToken ct)
+        Mailbox settings, long size, byte[] headerBytes, MailPosition position, CancellationToken ct)
     {
         ParsedMail? parsed = null;
         try
@@ -313,10 +391,10 @@ public sealed class MailFetchService(
         {
         }
         var reason = Text.Of("Larger than the limit of {0:0.#} MB ({1:0.#} MB). Only the headers are stored; the message stays in the mailbox.", settings.MaxMessageBytes / 1048576.0, size / 1048576.0);
-        return await importer.QuarantineAsync(tenantId, headerBytes, position, reason, parsed, ct, rawIsComplete: false, size: size);
+        return await importer.QuarantineAsync(settings.TenantId, headerBytes, position, reason, parsed, ct, rawIsComplete: false, size: size);
     }
 
-    private async Task ApplyPendingAfterImportAsync(int tenantId, MailboxSettings settings, IMailFolder folder, ImapClient client, CancellationToken ct)
+    private async Task ApplyPendingAfterImportAsync(Mailbox mailbox, IMailFolder folder, ImapClient client, CancellationToken ct)
     {
         List<UniqueId> pending;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -324,7 +402,7 @@ public sealed class MailFetchService(
             var folderName = folder.FullName;
             var validity = (long)folder.UidValidity;
             pending = (await db.Set<ImportedMail>()
-                    .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && !m.AfterImportApplied)
+                    .Where(m => m.MailboxId == mailbox.Id && m.Folder == folderName && m.UidValidity == validity && !m.AfterImportApplied)
                     .Select(m => m.Uid)
                     .ToListAsync(ct))
                 .Select(uid => new UniqueId(folder.UidValidity, (uint)uid))
@@ -332,12 +410,12 @@ public sealed class MailFetchService(
         }
         foreach (var batch in pending.Chunk(BatchSize))
         {
-            await ApplyAfterImportAsync(tenantId, settings, folder, client, batch, ct);
+            await ApplyAfterImportAsync(mailbox, folder, client, batch, ct);
         }
     }
 
     private async Task ApplyAfterImportAsync(
-        int tenantId, MailboxSettings settings, IMailFolder folder, ImapClient client, IList<UniqueId> uids, CancellationToken ct)
+        Mailbox settings, IMailFolder folder, ImapClient client, IList<UniqueId> uids, CancellationToken ct)
     {
         if (uids.Count == 0)
         {
@@ -370,25 +448,42 @@ public sealed class MailFetchService(
         var validity = (long)folder.UidValidity;
         var ids = uids.Select(u => (long)u.Id).ToList();
         await db.Set<ImportedMail>()
-            .Where(m => m.TenantId == tenantId && m.Folder == folderName && m.UidValidity == validity && ids.Contains(m.Uid))
+            .Where(m => m.MailboxId == settings.Id && m.Folder == folderName && m.UidValidity == validity && ids.Contains(m.Uid))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.AfterImportApplied, true), ct);
     }
 
-    private async Task RecordRunAsync(int tenantId, FetchSummary summary)
+    private async Task RecordRunAsync(int mailboxId, FetchSummary summary, Counts counts)
     {
         try
         {
-            var counts = (summary with { Error = null }).ToString();
+            var text = (summary with { Error = null }).ToString();
+            var now = clock.GetUtcNow().UtcDateTime;
             await using var db = await dbFactory.CreateDbContextAsync();
-            await db.Set<MailboxSettings>().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.LastRunAt, clock.GetUtcNow().UtcDateTime)
+            var query = db.Set<Mailbox>().Where(m => m.Id == mailboxId);
+            if (summary.Succeeded)
+            {
+                await query.ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.LastRunAt, now)
+                    .SetProperty(x => x.LastRunSeconds, summary.Duration.TotalSeconds)
+                    .SetProperty(x => x.LastRunSummary, text)
+                    .SetProperty(x => x.LastRunError, (string?)null)
+                    .SetProperty(x => x.LastSuccessAt, now)
+                    .SetProperty(x => x.FailingSince, (DateTime?)null)
+                    .SetProperty(x => x.OldestUnfetchedUid, (long?)null));
+                return;
+            }
+            await query.ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.LastRunAt, now)
                 .SetProperty(x => x.LastRunSeconds, summary.Duration.TotalSeconds)
-                .SetProperty(x => x.LastRunSummary, counts)
-                .SetProperty(x => x.LastRunError, summary.Error));
+                .SetProperty(x => x.LastRunSummary, text)
+                .SetProperty(x => x.LastRunError, summary.Error)
+                .SetProperty(x => x.FailingSince, x => x.FailingSince ?? now)
+                // Unknown when the server could not be searched: the last known value stays.
+                .SetProperty(x => x.OldestUnfetchedUid, x => counts.OldestUnfetched ?? x.OldestUnfetchedUid));
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not record the fetch run of tenant {Tenant}", tenantId);
+            logger.LogWarning(ex, "Could not record the fetch run of mailbox {Mailbox}", mailboxId);
         }
     }
 }

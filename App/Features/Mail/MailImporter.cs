@@ -4,13 +4,17 @@ using BlazorTickets.Features.Customers;
 using BlazorTickets.Features.Localization;
 using BlazorTickets.Features.Tickets;
 using BlazorTickets.Features.Tickets.History;
+using BlazorTickets.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace BlazorTickets.Features.Mail;
 
-/// <summary>Where a message sits in the mailbox; the importer advances the folder state to it in the same transaction.</summary>
-public sealed record MailPosition(string Folder, long UidValidity, long Uid);
+/// <summary>
+/// Where a message sits in a mailbox; the importer advances the folder state to it in the same transaction. Mailbox 0
+/// is no mailbox: a message imported by API or test.
+/// </summary>
+public sealed record MailPosition(string Folder, long UidValidity, long Uid, int MailboxId = 0);
 
 public enum ImportOutcome
 {
@@ -102,7 +106,34 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         public readonly Dictionary<Ticket, HashSet<string>> ParticipantsByTicket = new(ReferenceEqualityComparer.Instance);
         public required SequenceBlock TicketNumbers { get; init; }
         public required SequenceBlock CustomerNumbers { get; init; }
+        public required IReadOnlyDictionary<int, MailboxDefaults> Defaults { get; init; }
         public int StillToImport;
+    }
+
+    /// <summary>What a mailbox gives its new tickets: a handler and watchers.</summary>
+    private sealed record MailboxDefaults(string? HandlerId, string? HandlerName, IReadOnlyList<string> WatcherIds);
+
+    private static async Task<IReadOnlyDictionary<int, MailboxDefaults>> DefaultsOfAsync(AppDbContext db, IEnumerable<int> mailboxIds, CancellationToken ct)
+    {
+        var ids = mailboxIds.Where(id => id > 0).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return new Dictionary<int, MailboxDefaults>();
+        }
+        var mailboxes = await db.Set<Mailbox>().AsNoTracking().Where(m => ids.Contains(m.Id))
+            .Select(m => new { m.Id, m.DefaultHandlerId, m.DefaultWatcherGroupId }).ToListAsync(ct);
+        var defaults = new Dictionary<int, MailboxDefaults>();
+        foreach (var mailbox in mailboxes)
+        {
+            // A handler or watcher who left Ticket-Support since the mailbox was set up is skipped, not assigned.
+            var supporters = db.Users.Where(u => u.Memberships.Any(m => m.Group.Name == Groups.TicketSupport));
+            var handler = mailbox.DefaultHandlerId is null ? null
+                : await supporters.Where(u => u.Id == mailbox.DefaultHandlerId).Select(u => new { u.Id, u.DisplayName }).SingleOrDefaultAsync(ct);
+            var watchers = mailbox.DefaultWatcherGroupId is not int groupId ? []
+                : await supporters.Where(u => u.Memberships.Any(m => m.GroupId == groupId)).Select(u => u.Id).ToListAsync(ct);
+            defaults[mailbox.Id] = new MailboxDefaults(handler?.Id, handler?.DisplayName, watchers);
+        }
+        return defaults;
     }
 
     private async Task<IReadOnlyList<ImportResult>> ImportTogetherAsync(
@@ -126,6 +157,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         {
             TicketNumbers = new SequenceBlock(Sequences.TicketNumber, 1001),
             CustomerNumbers = new SequenceBlock(CustomerFromMailSequence(tenantId), 1),
+            Defaults = await DefaultsOfAsync(db, mails.Select(m => m.Position.MailboxId), ct),
         };
         batch.Keys.UnionWith(await db.Set<ImportedMail>()
             .Where(m => m.TenantId == tenantId && keys.Contains(m.MessageKey))
@@ -185,8 +217,12 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                     Customer = customer,
                     CreatedAt = now,
                     RelatedTicket = named,
+                    MailboxId = position.MailboxId > 0 ? position.MailboxId : null,
                 };
-                ticket.CopyListNames(handlerName: null, customer?.Name);
+                var defaults = batch.Defaults.GetValueOrDefault(position.MailboxId);
+                ticket.HandlerId = defaults?.HandlerId;
+                ticket.Watchers = defaults?.WatcherIds.Where(id => id != defaults.HandlerId).Select(id => new TicketWatcher { UserId = id }).ToList() ?? [];
+                ticket.CopyListNames(handlerName: defaults?.HandlerName, customer?.Name);
                 db.Set<Ticket>().Add(ticket);
                 batch.TicketsByNumber[ticket.Number] = ticket;
             }
@@ -213,6 +249,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             db.Set<ImportedMail>().Add(new ImportedMail
             {
                 TenantId = tenantId,
+                MailboxId = position.MailboxId,
                 Folder = position.Folder,
                 UidValidity = position.UidValidity,
                 Uid = position.Uid,
@@ -232,7 +269,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
             await db.SaveChangesAsync(ct);
         }
         await IndexForSearchAsync(db, results, tickets, messages, ct);
-        foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
+        foreach (var position in mails.Select(m => m.Position).GroupBy(p => (p.MailboxId, p.Folder, p.UidValidity)).Select(g => g.MaxBy(p => p.Uid)!))
         {
             await AdvanceFolderAsync(db, tenantId, position, ct);
         }
@@ -306,6 +343,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         var quarantined = new QuarantinedMail
         {
             TenantId = tenantId,
+            MailboxId = position.MailboxId,
             Folder = position.Folder,
             UidValidity = position.UidValidity,
             Uid = position.Uid,
@@ -321,6 +359,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         db.Set<ImportedMail>().Add(new ImportedMail
         {
             TenantId = tenantId,
+            MailboxId = position.MailboxId,
             Folder = position.Folder,
             UidValidity = position.UidValidity,
             Uid = position.Uid,
@@ -376,7 +415,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
                 await db.Set<ImportedMail>().Where(m => m.QuarantinedMailId == quarantineId).ExecuteDeleteAsync(ct);
                 await db.Set<QuarantinedMail>().Where(q => q.Id == quarantineId).ExecuteDeleteAsync(ct);
                 await db.Set<MailFolderState>()
-                    .Where(s => s.TenantId == quarantined.TenantId && s.Folder == quarantined.Folder
+                    .Where(s => s.TenantId == quarantined.TenantId && s.MailboxId == quarantined.MailboxId && s.Folder == quarantined.Folder
                                 && s.UidValidity == quarantined.UidValidity && s.HighestUid >= quarantined.Uid)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, quarantined.Uid - 1), ct);
                 await transaction.CommitAsync(ct);
@@ -386,7 +425,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
         try
         {
             var parsed = ParsedMail.Parse(quarantined.Raw);
-            var position = new MailPosition(quarantined.Folder, quarantined.UidValidity, quarantined.Uid);
+            var position = new MailPosition(quarantined.Folder, quarantined.UidValidity, quarantined.Uid, quarantined.MailboxId);
             var result = (await ImportTogetherAsync(quarantined.TenantId, [new IncomingMail(quarantined.Raw, position)], [parsed], quarantineId, ct))[0];
             return result.Outcome == ImportOutcome.Duplicate
                 ? (true, Text.Of("This message was already imported; the quarantine entry was removed."))
@@ -403,7 +442,7 @@ public sealed partial class MailImporter(IDbContextFactory<AppDbContext> dbFacto
 
     private static Task AdvanceFolderAsync(AppDbContext db, int tenantId, MailPosition position, CancellationToken ct) =>
         db.Set<MailFolderState>()
-            .Where(s => s.TenantId == tenantId && s.Folder == position.Folder && s.UidValidity == position.UidValidity && s.HighestUid < position.Uid)
+            .Where(s => s.TenantId == tenantId && s.MailboxId == position.MailboxId && s.Folder == position.Folder && s.UidValidity == position.UidValidity && s.HighestUid < position.Uid)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.HighestUid, position.Uid), ct);
 
     [GeneratedRegex(@"\[#(\d{1,9})\]")]

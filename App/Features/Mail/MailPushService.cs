@@ -16,7 +16,7 @@ public sealed class MailPushService(
     MailboxConnector connector,
     MailboxLocks locks,
     MailFetchService fetcher,
-    MailboxSettingsService settingsService,
+    MailboxService settingsService,
     MailFetchBackoff fetchBackoff,
     TimeProvider clock,
     ILogger<MailPushService> logger) : BackgroundService
@@ -42,9 +42,9 @@ public sealed class MailPushService(
         {
             await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             {
-                foreach (var tenantId in await db.Set<MailboxSettings>().Where(s => s.PushEnabled).Select(s => s.TenantId).ToListAsync(stoppingToken))
+                foreach (var mailboxId in await db.Set<Mailbox>().Where(s => s.PushEnabled).Select(s => s.Id).ToListAsync(stoppingToken))
                 {
-                    Restart(tenantId);
+                    Restart(mailboxId);
                 }
             }
             if (!locks.IsShared)
@@ -56,9 +56,9 @@ public sealed class MailPushService(
             {
                 await Task.Delay(OwnershipRetry, stoppingToken);
                 await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
-                foreach (var tenantId in await db.Set<MailboxSettings>().Where(s => s.PushEnabled).Select(s => s.TenantId).ToListAsync(stoppingToken))
+                foreach (var mailboxId in await db.Set<Mailbox>().Where(s => s.PushEnabled).Select(s => s.Id).ToListAsync(stoppingToken))
                 {
-                    StartIfStopped(tenantId);
+                    StartIfStopped(mailboxId);
                 }
             }
         }
@@ -78,21 +78,21 @@ public sealed class MailPushService(
         }
     }
 
-    private void OnSettingsChanged(MailboxSettingsChanged change) => Restart(change.TenantId);
+    private void OnSettingsChanged(MailboxChanged change) => Restart(change.MailboxId);
 
-    private void StartIfStopped(int tenantId)
+    private void StartIfStopped(int mailboxId)
     {
         lock (gate)
         {
-            if (loops.ContainsKey(tenantId))
+            if (loops.ContainsKey(mailboxId))
             {
                 return;
             }
         }
-        Restart(tenantId);
+        Restart(mailboxId);
     }
 
-    private void Restart(int tenantId)
+    private void Restart(int mailboxId)
     {
         if (stopping.IsCancellationRequested)
         {
@@ -101,61 +101,61 @@ public sealed class MailPushService(
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         lock (gate)
         {
-            if (loops.Remove(tenantId, out var previous))
+            if (loops.Remove(mailboxId, out var previous))
             {
                 previous.Cancel();
             }
-            loops[tenantId] = cts;
+            loops[mailboxId] = cts;
         }
         _ = Task.Run(async () =>
         {
             try
             {
-                await RunAsync(tenantId, cts.Token);
+                await RunAsync(mailboxId, cts.Token);
             }
             finally
             {
                 lock (gate)
                 {
-                    if (loops.TryGetValue(tenantId, out var current) && current == cts)
+                    if (loops.TryGetValue(mailboxId, out var current) && current == cts)
                     {
-                        loops.Remove(tenantId);
+                        loops.Remove(mailboxId);
                     }
                 }
             }
         });
     }
 
-    private async Task RunAsync(int tenantId, CancellationToken ct)
+    private async Task RunAsync(int mailboxId, CancellationToken ct)
     {
         var backoff = TimeSpan.FromSeconds(1);
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                MailboxSettings? settings;
+                Mailbox? settings;
                 await using (var db = await dbFactory.CreateDbContextAsync(ct))
                 {
-                    settings = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
+                    settings = await db.Set<Mailbox>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == mailboxId, ct);
                 }
                 if (settings is null || !settings.IsConfigured || !settings.PushEnabled)
                 {
                     return;
                 }
-                await using var ownership = await locks.TryOwnAsync(tenantId, ct);
+                await using var ownership = await locks.TryOwnAsync(mailboxId, ct);
                 if (ownership is null)
                 {
                     await Task.Delay(OwnershipRetry, ct);
                     continue;
                 }
                 using var owned = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var watch = locks.IsShared ? WatchOwnershipAsync(tenantId, settings, ownership, owned) : Task.CompletedTask;
+                var watch = locks.IsShared ? WatchOwnershipAsync(mailboxId, settings, ownership, owned) : Task.CompletedTask;
                 try
                 {
-                    using var client = await connector.ConnectAsync(connector.EndpointOf(settings), owned.Token);
+                    using var client = await connector.ConnectAsync(await connector.EndpointOfAsync(settings, owned.Token), owned.Token);
                     if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
                     {
-                        logger.LogInformation("The mail server of tenant {Tenant} has no IDLE; the schedule fetches instead", tenantId);
+                        logger.LogInformation("The mail server of mailbox {Mailbox} has no IDLE; the schedule fetches instead", mailboxId);
                         if (!locks.IsShared)
                         {
                             return;
@@ -164,10 +164,18 @@ public sealed class MailPushService(
                         await client.DisconnectAsync(true, owned.Token);
                         await Task.Delay(Timeout.Infinite, owned.Token);
                     }
-                    var folder = await connector.OpenFolderAsync(client, settings.Folder, FolderAccess.ReadOnly, owned.Token);
-                    await FetchAsync(tenantId, owned.Token);
+                    var folder = await connector.OpenFolderAsync(client, settings.FolderList.FirstOrDefault() ?? "INBOX", FolderAccess.ReadOnly, owned.Token);
+                    await FetchAsync(mailboxId, owned.Token);
                     backoff = TimeSpan.FromSeconds(1);
-                    await IdleLoopAsync(tenantId, client, folder, owned.Token);
+                    await MarkPushConnectedAsync(mailboxId, clock.GetUtcNow().UtcDateTime);
+                    try
+                    {
+                        await IdleLoopAsync(mailboxId, client, folder, owned.Token);
+                    }
+                    finally
+                    {
+                        await MarkPushConnectedAsync(mailboxId, null);
+                    }
                 }
                 finally
                 {
@@ -182,11 +190,11 @@ public sealed class MailPushService(
             catch (OperationCanceledException)
             {
                 // The node lost the mailbox or its settings changed elsewhere: ask again for it.
-                logger.LogInformation("IDLE for tenant {Tenant} stops on this node: it no longer owns the mailbox or its settings changed", tenantId);
+                logger.LogInformation("IDLE for mailbox {Mailbox} stops on this node: it no longer owns the mailbox or its settings changed", mailboxId);
             }
             catch (Exception ex)
             {
-                logger.LogWarning("IDLE for tenant {Tenant} dropped ({Message}); reconnecting in {Delay}", tenantId, ex.Message, backoff);
+                logger.LogWarning("IDLE for mailbox {Mailbox} dropped ({Message}); reconnecting in {Delay}", mailboxId, ex.Message, backoff);
                 try
                 {
                     await Task.Delay(backoff, ct);
@@ -204,17 +212,17 @@ public sealed class MailPushService(
     /// Ends the owner's IDLE when its hold on the mailbox is gone (its database connection dropped, so another node may
     /// own it now) or when the mailbox's settings changed on another node.
     /// </summary>
-    private async Task WatchOwnershipAsync(int tenantId, MailboxSettings settings, MailboxOwnership ownership, CancellationTokenSource owned)
+    private async Task WatchOwnershipAsync(int mailboxId, Mailbox settings, MailboxOwnership ownership, CancellationTokenSource owned)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(OwnershipRetry, owned.Token);
-                MailboxSettings? current;
+                Mailbox? current;
                 await using (var db = await dbFactory.CreateDbContextAsync(owned.Token))
                 {
-                    current = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, owned.Token);
+                    current = await db.Set<Mailbox>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == mailboxId, owned.Token);
                 }
                 if (!await ownership.IsHeldAsync(owned.Token) || current is null || !current.PushEnabled || !SameMailbox(settings, current))
                 {
@@ -228,16 +236,30 @@ public sealed class MailPushService(
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Checking the ownership of tenant {Tenant}'s mailbox failed ({Message}); IDLE stops here", tenantId, ex.Message);
+            logger.LogWarning("Checking the ownership of mailbox {Mailbox} failed ({Message}); IDLE stops here", mailboxId, ex.Message);
             await owned.CancelAsync();
         }
     }
 
-    private static bool SameMailbox(MailboxSettings a, MailboxSettings b) =>
-        a.Host == b.Host && a.Port == b.Port && a.UserName == b.UserName && a.Folder == b.Folder && a.Encryption == b.Encryption
+    private static bool SameMailbox(Mailbox a, Mailbox b) =>
+        a.Host == b.Host && a.Port == b.Port && a.UserName == b.UserName && a.Folders == b.Folders && a.AuthMethod == b.AuthMethod && a.OAuthProtectedRefreshToken == b.OAuthProtectedRefreshToken && a.Encryption == b.Encryption
         && a.ProtectedPassword == b.ProtectedPassword;
 
-    private async Task IdleLoopAsync(int tenantId, ImapClient client, IMailFolder folder, CancellationToken ct)
+    /// <summary>For the health page, which may run on another node than the IDLE connection.</summary>
+    private async Task MarkPushConnectedAsync(int mailboxId, DateTime? since)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.Set<Mailbox>().Where(m => m.Id == mailboxId).ExecuteUpdateAsync(s => s.SetProperty(m => m.PushConnectedSince, since));
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Could not record the IDLE state of mailbox {Mailbox}", mailboxId);
+        }
+    }
+
+    private async Task IdleLoopAsync(int mailboxId, ImapClient client, IMailFolder folder, CancellationToken ct)
     {
         var knownCount = folder.Count;
         while (client.IsConnected && !ct.IsCancellationRequested)
@@ -264,7 +286,7 @@ public sealed class MailPushService(
             }
             if (arrived)
             {
-                await FetchAsync(tenantId, ct);
+                await FetchAsync(mailboxId, ct);
             }
             else
             {
@@ -279,24 +301,24 @@ public sealed class MailPushService(
     /// Fetches once the mailbox's fetch backoff has run out: without it a fetch that keeps failing (a full disk) was
     /// retried at every new mail and every reconnect.
     /// </summary>
-    private async Task FetchAsync(int tenantId, CancellationToken ct)
+    private async Task FetchAsync(int mailboxId, CancellationToken ct)
     {
-        var wait = fetchBackoff.WaitBefore(tenantId);
+        var wait = fetchBackoff.WaitBefore(mailboxId);
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, clock, ct);
         }
-        var summary = await fetcher.FetchAsync(tenantId, ct: ct);
+        var summary = await fetcher.FetchMailboxAsync(mailboxId, ct: ct);
         if (summary.Succeeded)
         {
-            fetchBackoff.Succeeded(tenantId);
+            fetchBackoff.Succeeded(mailboxId);
         }
         else
         {
-            var (delay, failures) = fetchBackoff.Failed(tenantId);
-            logger.LogWarning("Push fetch for tenant {Tenant} failed ({Failures} in a row); the next one waits {Delay}: {Summary}",
-                tenantId, failures, delay, summary);
+            var (delay, failures) = fetchBackoff.Failed(mailboxId);
+            logger.LogWarning("Push fetch for mailbox {Mailbox} failed ({Failures} in a row); the next one waits {Delay}: {Summary}",
+                mailboxId, failures, delay, summary);
         }
-        Fetched?.Invoke(tenantId, summary);
+        Fetched?.Invoke(mailboxId, summary);
     }
 }

@@ -18,7 +18,7 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<MailImporter>();
         services.AddSingleton<MailFetchService>();
         services.AddSingleton<MailFetchBackoff>();
-        services.AddSingleton<MailboxSettingsService>();
+        services.AddSingleton<MailboxService>();
         services.AddSingleton<MailQuarantineService>();
 
         if (DataOptions.PostgresConnectionString(configuration) is { } postgres)

@@ -6,16 +6,26 @@ using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Mail;
 
-/// <summary>A mailbox's connection settings with the password unprotected, for this process only.</summary>
-public sealed record MailboxEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password, string Folder)
+/// <summary>
+/// A mailbox's connection settings with the secret unprotected, for this process only: the password, or with OAuth2
+/// a current access token.
+/// </summary>
+public sealed record MailboxEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password, string Folder, MailAuthMethod Auth = MailAuthMethod.Password)
 {
     public override string ToString() => $"{UserName}@{Host}:{Port}/{Folder}";
 }
 
 public sealed class MailboxConnectionException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>Hands out a current OAuth2 access token of a mailbox, renewing it with the stored refresh token when due.</summary>
+public interface IMailboxAccessTokens
+{
+    /// <exception cref="MailboxConnectionException">The mailbox must be connected again (the refresh was refused).</exception>
+    Task<string> GetAccessTokenAsync(int mailboxId, CancellationToken ct);
+}
+
 /// <summary>Opens authenticated IMAP connections and turns their failures into messages an admin can act on.</summary>
-public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
+public sealed class MailboxConnector(IDataProtectionProvider dataProtection, IMailboxAccessTokens? accessTokens = null)
 {
     private readonly IDataProtector protector = dataProtection.CreateProtector("BlazorTickets.Mail.Password.v1");
 
@@ -25,9 +35,21 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
 
     public string Unprotect(string protectedPassword) => protector.Unprotect(protectedPassword);
 
-    public MailboxEndpoint EndpointOf(MailboxSettings settings) => new(
-        settings.Host, settings.Port, settings.Encryption, settings.UserName,
-        settings.ProtectedPassword is null ? "" : Unprotect(settings.ProtectedPassword), settings.Folder);
+    public async Task<MailboxEndpoint> EndpointOfAsync(Mailbox mailbox, CancellationToken ct)
+    {
+        var folder = mailbox.FolderList.FirstOrDefault() ?? "INBOX";
+        if (mailbox.AuthMethod == MailAuthMethod.Password)
+        {
+            return new MailboxEndpoint(mailbox.Host, mailbox.Port, mailbox.Encryption, mailbox.UserName,
+                mailbox.ProtectedPassword is null ? "" : Unprotect(mailbox.ProtectedPassword), folder);
+        }
+        if (accessTokens is null)
+        {
+            throw new MailboxConnectionException(Text.Of("OAuth2 sign-in is not available in this installation."));
+        }
+        var token = await accessTokens.GetAccessTokenAsync(mailbox.Id, ct);
+        return new MailboxEndpoint(mailbox.Host, mailbox.Port, mailbox.Encryption, mailbox.UserName, token, folder, MailAuthMethod.OAuth2);
+    }
 
     public async Task<ImapClient> ConnectAsync(MailboxEndpoint endpoint, CancellationToken ct)
     {
@@ -35,7 +57,14 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
         try
         {
             await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.Encryption.ToSocketOptions(), ct);
-            await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
+            if (endpoint.Auth == MailAuthMethod.OAuth2)
+            {
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(endpoint.UserName, endpoint.Password), ct);
+            }
+            else
+            {
+                await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
+            }
             return client;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -63,11 +92,16 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection)
     }
 
     /// <summary>Connects, signs in and opens the folder, then reports what it found.</summary>
-    public async Task<string> TestAsync(MailboxEndpoint endpoint, CancellationToken ct)
+    public async Task<string> TestAsync(MailboxEndpoint endpoint, CancellationToken ct, IReadOnlyList<string>? moreFolders = null)
     {
         using var client = await ConnectAsync(endpoint, ct);
         try
         {
+            foreach (var other in moreFolders ?? [])
+            {
+                var opened = await OpenFolderAsync(client, other, FolderAccess.ReadOnly, ct);
+                await opened.CloseAsync(false, ct);
+            }
             var folder = await OpenFolderAsync(client, endpoint.Folder, FolderAccess.ReadOnly, ct);
             var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle) ? Text.Of("supports IDLE push") : Text.Of("does not support IDLE; the schedule fetches");
             return Text.Of("Connected to {0}:{1} as {2}. Folder \"{3}\" has {4} message(s). The server {5}.", endpoint.Host, endpoint.Port, endpoint.UserName, folder.FullName, folder.Count, idle);

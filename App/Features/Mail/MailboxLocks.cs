@@ -11,7 +11,7 @@ namespace BlazorTickets.Features.Mail;
 /// </summary>
 public sealed class MailboxLocks(IOptions<DataOptions> options, IHostEnvironment environment, PostgresSessionLocks? sessionLocks = null)
 {
-    /// <summary>Advisory lock classes (the first key; the tenant id is the second).</summary>
+    /// <summary>Advisory lock classes (the first key; the mailbox id is the second).</summary>
     public const int FetchLockClass = 7301;
     public const int PushOwnerLockClass = 7302;
 
@@ -23,14 +23,14 @@ public sealed class MailboxLocks(IOptions<DataOptions> options, IHostEnvironment
     public bool IsShared => sessionLocks is not null;
 
     /// <summary>Null when the mailbox stayed busy for <paramref name="wait"/>.</summary>
-    public async Task<IAsyncDisposable?> TryAcquireAsync(int tenantId, TimeSpan wait, CancellationToken ct)
+    public async Task<IAsyncDisposable?> TryAcquireAsync(int mailboxId, TimeSpan wait, CancellationToken ct)
     {
         SemaphoreSlim semaphore;
         lock (gate)
         {
-            if (!semaphores.TryGetValue(tenantId, out semaphore!))
+            if (!semaphores.TryGetValue(mailboxId, out semaphore!))
             {
-                semaphores[tenantId] = semaphore = new SemaphoreSlim(1, 1);
+                semaphores[mailboxId] = semaphore = new SemaphoreSlim(1, 1);
             }
         }
         var deadline = DateTime.UtcNow + wait;
@@ -41,8 +41,8 @@ public sealed class MailboxLocks(IOptions<DataOptions> options, IHostEnvironment
         try
         {
             var acrossProcesses = sessionLocks is null
-                ? await AcquireFileAsync(tenantId, deadline, ct)
-                : await sessionLocks.AcquireAsync(FetchLockClass, tenantId, $"fetch {tenantId}", Max(deadline - DateTime.UtcNow, TimeSpan.Zero), ct);
+                ? await AcquireFileAsync(mailboxId, deadline, ct)
+                : await sessionLocks.AcquireAsync(FetchLockClass, mailboxId, $"fetch {mailboxId}", Max(deadline - DateTime.UtcNow, TimeSpan.Zero), ct);
             if (acrossProcesses is null)
             {
                 semaphore.Release();
@@ -61,22 +61,22 @@ public sealed class MailboxLocks(IOptions<DataOptions> options, IHostEnvironment
     /// The right to keep the mailbox's IDLE connection, held by one node at a time while it lives: null while another
     /// node holds it. Always granted on SQLite, where one process runs the app.
     /// </summary>
-    public async Task<MailboxOwnership?> TryOwnAsync(int tenantId, CancellationToken ct)
+    public async Task<MailboxOwnership?> TryOwnAsync(int mailboxId, CancellationToken ct)
     {
         if (sessionLocks is null)
         {
             return new MailboxOwnership(null);
         }
-        var held = await sessionLocks.TryAcquireAsync(PushOwnerLockClass, tenantId, $"push {tenantId}", ct);
+        var held = await sessionLocks.TryAcquireAsync(PushOwnerLockClass, mailboxId, $"push {mailboxId}", ct);
         return held is null ? null : new MailboxOwnership(held);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private async Task<IAsyncDisposable?> AcquireFileAsync(int tenantId, DateTime deadline, CancellationToken ct)
+    private async Task<IAsyncDisposable?> AcquireFileAsync(int mailboxId, DateTime deadline, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"mailbox-{tenantId}.lock");
+        var path = Path.Combine(folder, $"mailbox-{mailboxId}.lock");
         while (true)
         {
             try

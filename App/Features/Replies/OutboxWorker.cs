@@ -338,10 +338,17 @@ public sealed class OutboxWorker(
         string? error = null;
         try
         {
-            MailboxSettings? mailbox;
+            Mailbox? mailbox;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                mailbox = await db.Set<MailboxSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
+                // The copy goes to the mailbox the ticket came in through, else to the tenant's first one.
+                var ticketMailboxId = mail.TicketId is int ticketId
+                    ? await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.MailboxId).SingleOrDefaultAsync(ct)
+                    : null;
+                mailbox = await db.Set<Mailbox>().AsNoTracking()
+                    .Where(m => m.TenantId == mail.TenantId && m.Host != "")
+                    .OrderBy(m => m.Id == ticketMailboxId ? 0 : 1).ThenBy(m => m.Id)
+                    .FirstOrDefaultAsync(ct);
             }
             if (mailbox is null || !mailbox.IsConfigured)
             {
@@ -349,7 +356,7 @@ public sealed class OutboxWorker(
             }
             else
             {
-                using var client = await mailboxes.ConnectAsync(mailboxes.EndpointOf(mailbox), ct);
+                using var client = await mailboxes.ConnectAsync(await mailboxes.EndpointOfAsync(mailbox, ct), ct);
                 IMailFolder? folder;
                 try
                 {

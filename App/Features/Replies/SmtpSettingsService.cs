@@ -80,7 +80,7 @@ public sealed class SmtpSettingsService(IDbContextFactory<AppDbContext> dbFactor
         {
             errors.Add(nameof(input.NewPassword), "Enter the password of the SMTP user.");
         }
-        if (input.CopyToSentFolder && !await db.Set<MailboxSettings>().AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct))
+        if (input.CopyToSentFolder && !await db.Set<Mailbox>().AnyAsync(s => s.TenantId == tenantId && s.Host != "", ct))
         {
             errors.Add(nameof(input.CopyToSentFolder), "A copy in the Sent folder needs the tenant's IMAP mailbox; set it up first.");
         }

@@ -29,6 +29,8 @@ public class Ticket : IVersioned
 
     public int TenantId { get; set; }
     public Tenant Tenant { get; set; } = null!;
+    /// <summary>The mailbox the ticket came in through; its replies go out under that mailbox's identity.</summary>
+    public int? MailboxId { get; set; }
     public bool TimeTrackingAllowed { get; set; }
 
     public DateTime CreatedAt { get; set; }

@@ -295,6 +295,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
                     b.Property<DateTime>("ImportedAt")
                         .HasColumnType("timestamp without time zone");
 
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MessageKey")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -321,12 +324,14 @@ namespace BlazorTickets.Data.Migrations.Postgres
 
                     b.HasIndex("TicketMessageId");
 
+                    b.HasIndex("MailboxId", "ImportedAt");
+
                     b.HasIndex("TenantId", "MessageKey")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "Folder", "AfterImportApplied");
+                    b.HasIndex("MailboxId", "Folder", "AfterImportApplied");
 
-                    b.HasIndex("TenantId", "Folder", "UidValidity", "Uid")
+                    b.HasIndex("TenantId", "MailboxId", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
                     b.ToTable("ImportedMails", (string)null);
@@ -348,6 +353,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
                     b.Property<long>("HighestUid")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("integer");
+
                     b.Property<int>("TenantId")
                         .HasColumnType("integer");
 
@@ -356,18 +364,29 @@ namespace BlazorTickets.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Folder")
+                    b.HasIndex("TenantId", "MailboxId", "Folder")
                         .IsUnique();
 
                     b.ToTable("MailFolderStates", (string)null);
                 });
 
-            modelBuilder.Entity("BlazorTickets.Features.Mail.MailboxSettings", b =>
+            modelBuilder.Entity("BlazorTickets.Features.Mail.Mailbox", b =>
                 {
-                    b.Property<int>("TenantId")
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("text");
+
                     b.Property<int>("AfterImport")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AuthMethod")
                         .HasColumnType("integer");
 
                     b.Property<string>("CronSchedule")
@@ -375,12 +394,22 @@ namespace BlazorTickets.Data.Migrations.Postgres
                         .HasMaxLength(120)
                         .HasColumnType("text");
 
+                    b.Property<string>("DefaultHandlerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("text");
+
+                    b.Property<int?>("DefaultWatcherGroupId")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Encryption")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Folder")
+                    b.Property<DateTime?>("FailingSince")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Folders")
                         .IsRequired()
-                        .HasMaxLength(255)
+                        .HasMaxLength(2000)
                         .HasColumnType("text");
 
                     b.Property<string>("Host")
@@ -400,6 +429,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
                     b.Property<string>("LastRunSummary")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<long>("MaxMessageBytes")
                         .HasColumnType("bigint");
 
@@ -407,11 +439,60 @@ namespace BlazorTickets.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("text");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("OAuthAccessTokenExpiresAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("OAuthAuthorizationEndpoint")
+                        .HasMaxLength(1000)
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthClientId")
+                        .HasMaxLength(500)
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthProtectedAccessToken")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthProtectedClientSecret")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthProtectedRefreshToken")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("OAuthProvider")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OAuthScopes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("text");
+
+                    b.Property<string>("OAuthTokenEndpoint")
+                        .HasMaxLength(1000)
+                        .HasColumnType("text");
+
+                    b.Property<long?>("OldestUnfetchedUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("OutageAlertedAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<int>("Port")
                         .HasColumnType("integer");
 
                     b.Property<string>("ProtectedPassword")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("PushConnectedSince")
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<bool>("PushEnabled")
                         .HasColumnType("boolean");
@@ -419,14 +500,36 @@ namespace BlazorTickets.Data.Migrations.Postgres
                     b.Property<bool>("ScheduleEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("SmtpEncryption")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SmtpHost")
+                        .HasMaxLength(255)
+                        .HasColumnType("text");
+
+                    b.Property<int>("SmtpPort")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SmtpProtectedPassword")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SmtpUserName")
+                        .HasMaxLength(320)
+                        .HasColumnType("text");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(320)
                         .HasColumnType("text");
 
-                    b.HasKey("TenantId");
+                    b.HasKey("Id");
 
-                    b.ToTable("MailboxSettings", (string)null);
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("Mailboxes", (string)null);
                 });
 
             modelBuilder.Entity("BlazorTickets.Features.Mail.QuarantinedMail", b =>
@@ -449,6 +552,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("text");
+
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("integer");
 
                     b.Property<byte[]>("Raw")
                         .IsRequired()
@@ -1280,6 +1386,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("LastMessageAt")
                         .HasColumnType("timestamp without time zone");
+
+                    b.Property<int?>("MailboxId")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("MergedIntoTicketId")
                         .HasColumnType("integer");
@@ -2142,11 +2251,11 @@ namespace BlazorTickets.Data.Migrations.Postgres
                     b.Navigation("TicketMessage");
                 });
 
-            modelBuilder.Entity("BlazorTickets.Features.Mail.MailboxSettings", b =>
+            modelBuilder.Entity("BlazorTickets.Features.Mail.Mailbox", b =>
                 {
                     b.HasOne("BlazorTickets.Features.Tenants.Tenant", "Tenant")
-                        .WithOne()
-                        .HasForeignKey("BlazorTickets.Features.Mail.MailboxSettings", "TenantId")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
