@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test of the solution. Installs the Debian packages the tests drive (Chromium for browser
-# tests, Dovecot as a real IMAP server, PostgreSQL as a real database server, a font for rendering) when they are
-# missing, so a fresh machine works too.
+# tests, Dovecot as a real IMAP and SMTP submission server, PostgreSQL as a real database server, a font for
+# rendering) when they are missing, so a fresh machine works too.
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -13,6 +13,8 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || missing+=(dovecot-imapd)
+# Dovecot's SMTP submission service, for the tests that send mail with an OAuth2 token (XOAUTH2).
+[ -x /usr/lib/dovecot/submission ] || missing+=(dovecot-submissiond)
 # The tests start their own cluster with the newest /usr/lib/postgresql/*/bin; the package also creates the postgres user they run it as.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)

@@ -15,7 +15,9 @@ namespace BlazorTickets.Tests.Infrastructure;
 /// <summary>
 /// A real Dovecot IMAP server (Debian package dovecot-imapd) on a free loopback port, with a private config, mail
 /// folder, sockets and log in a temp folder, so parallel test classes each run their own instance without clashing.
-/// Plain IMAP without TLS; every user's password is <see cref="PasswordOf"/> (user name + "-pw").
+/// Plain IMAP without TLS; every user's password is <see cref="PasswordOf"/> (user name + "-pw"). Optionally it also
+/// accepts OAuth2 access tokens (XOAUTH2, OAUTHBEARER) and runs Dovecot's SMTP submission service, which relays to
+/// another SMTP server: see DovecotServer.OAuth.cs (not linked into Bench, which has neither OpenIddict nor SmtpServer).
 /// Tests must run as root: Dovecot's master needs it to switch its login and mail processes to other users.
 /// Dispose it to stop the server, kill whatever of this instance is left and delete the folder.
 /// </summary>
@@ -23,6 +25,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
 {
     public const string DovecotPath = "/usr/sbin/dovecot";
     public const string DoveadmPath = "/usr/bin/doveadm";
+    public const string SubmissionPath = "/usr/lib/dovecot/submission";
     public const string Inbox = "INBOX";
 
     /// <summary>Bounds every wait (start, stop, kick); the waits end as soon as the server is ready.</summary>
@@ -30,16 +33,30 @@ public sealed partial class DovecotServer : IAsyncDisposable
 
     private readonly TempFolder folder;
     private readonly StringBuilder masterErrors = new();
+    private readonly OAuthIntrospection? oauth;
+    private readonly SmtpRelay? submissionRelay;
+    private readonly int? submissionPort;
     private Process? master;
 
-    private DovecotServer(TempFolder folder, int port)
+    private DovecotServer(TempFolder folder, int port, OAuthIntrospection? oauth, SmtpRelay? submissionRelay)
     {
         this.folder = folder;
         Port = port;
+        this.oauth = oauth;
+        this.submissionRelay = submissionRelay;
+        if (submissionRelay is not null)
+        {
+            var other = FreeLoopbackPort();
+            submissionPort = other != port ? other : FreeLoopbackPort();
+        }
     }
 
     public string Host => "127.0.0.1";
     public int Port { get; }
+
+    /// <summary>Dovecot's SMTP submission service (plain SMTP, AUTH with the same passdbs as IMAP).</summary>
+    public int SubmissionPort => submissionPort
+        ?? throw new InvalidOperationException("This Dovecot runs no submission service: start it with a submissionRelay.");
 
     /// <summary>The private dovecot.conf; pass it to <c>doveadm -c</c> for anything the helpers here do not cover.</summary>
     public string ConfigPath => folder.Combine("dovecot.conf");
@@ -50,6 +67,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
     private string BaseDirectory => folder.Combine("run");
     private string MailDirectory => folder.Combine("mail");
     private string PasswordFile => folder.Combine("passwd");
+    private string OAuthConfigPath => folder.Combine("dovecot-oauth2.conf.ext");
 
     public static string PasswordOf(string user) => user + "-pw";
 
@@ -60,8 +78,21 @@ public sealed partial class DovecotServer : IAsyncDisposable
     /// Starts a server with the given users (each with password <see cref="PasswordOf"/>) and returns once it
     /// answers on <see cref="Port"/>. A user's mailbox is created on first use.
     /// </summary>
-    public static async Task<DovecotServer> StartAsync(params string[] users)
+    public static Task<DovecotServer> StartAsync(params string[] users) => StartCoreAsync(users, oauth: null, submissionRelay: null);
+
+    /// <summary>Where the oauth2 passdb asks about a token, and as which confidential client.</summary>
+    private sealed record OAuthIntrospection(Uri Endpoint, string ClientId, string ClientSecret);
+
+    private sealed record SmtpRelay(string Host, int Port);
+
+    private static async Task<DovecotServer> StartCoreAsync(IReadOnlyList<string> users, OAuthIntrospection? oauth, SmtpRelay? submissionRelay)
     {
+        if (submissionRelay is not null && !File.Exists(SubmissionPath))
+        {
+            throw new InvalidOperationException(
+                $"Dovecot's submission service is not installed: {SubmissionPath} is missing. " +
+                "Install it with `apt-get install -y dovecot-submissiond` (./test.sh does this when it is missing).");
+        }
         EnsureInstalled(DovecotPath);
         if (!Environment.IsPrivilegedProcess)
         {
@@ -72,7 +103,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
         // The free port is found before Dovecot binds it, so another process may take it in between; try again then.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new DovecotServer(new TempFolder("dovecot"), FreeLoopbackPort());
+            var server = new DovecotServer(new TempFolder("dovecot"), FreeLoopbackPort(), oauth, submissionRelay);
             try
             {
                 await server.StartProcessAsync(users);
@@ -112,6 +143,23 @@ public sealed partial class DovecotServer : IAsyncDisposable
         {
             await client.ConnectAsync(Host, Port, SecureSocketOptions.None, ct);
             await client.AuthenticateAsync(CredentialsOf(user), ct);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A connected MailKit client signed in with an OAuth2 access token (XOAUTH2); dispose it when done.</summary>
+    public async Task<ImapClient> ConnectWithTokenAsync(string user, string accessToken, CancellationToken ct = default)
+    {
+        var client = new ImapClient();
+        try
+        {
+            await client.ConnectAsync(Host, Port, SecureSocketOptions.None, ct);
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(user, accessToken), ct);
             return client;
         }
         catch
@@ -336,11 +384,15 @@ public sealed partial class DovecotServer : IAsyncDisposable
     /// <summary>Runs doveadm against this instance and returns what it printed; throws when it fails.</summary>
     public Task<string> DoveadmAsync(params string[] arguments) => RunAsync(DoveadmPath, ["-c", ConfigPath, .. arguments]);
 
-    private async Task StartProcessAsync(string[] users)
+    private async Task StartProcessAsync(IReadOnlyList<string> users)
     {
         Directory.CreateDirectory(MailDirectory);
         Directory.CreateDirectory(folder.Combine("state"));
         await File.WriteAllTextAsync(PasswordFile, string.Concat(users.Select(u => $"{u}:{{PLAIN}}{PasswordOf(u)}\n")));
+        if (oauth is not null)
+        {
+            await File.WriteAllTextAsync(OAuthConfigPath, OAuthConfig(oauth));
+        }
         await File.WriteAllTextAsync(ConfigPath, Config());
         await RunAsync("chown", ["-R", "dovecot:dovecot", MailDirectory]);
 
@@ -354,6 +406,10 @@ public sealed partial class DovecotServer : IAsyncDisposable
         master.BeginErrorReadLine();
         master.BeginOutputReadLine();
         await WaitUntilGreetingAsync();
+        if (submissionPort is { } submission)
+        {
+            await WaitUntilSubmissionGreetingAsync(submission);
+        }
     }
 
     private string MasterErrors()
@@ -365,7 +421,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
     }
 
     private string Config() => $$"""
-        protocols = imap
+        protocols = imap{{(submissionRelay is null ? "" : " submission")}}
         listen = {{Host}}
         base_dir = {{BaseDirectory}}
         state_dir = {{folder.Combine("state")}}
@@ -388,11 +444,11 @@ public sealed partial class DovecotServer : IAsyncDisposable
             mode = 0
           }
         }
-        passdb {
+        {{(oauth is null ? "" : OAuthAuthSettings())}}passdb {
           driver = passwd-file
-          args = scheme=PLAIN {{PasswordFile}}
+          args = scheme=PLAIN {{PasswordFile}}{{(oauth is null ? "" : "\n  # A token is no password: XOAUTH2 and OAUTHBEARER go to the oauth2 passdb only.\n  mechanisms = plain login none")}}
         }
-        userdb {
+        {{(oauth is null ? "" : OAuthPassdb())}}userdb {
           driver = static
           args = uid=dovecot gid=dovecot home={{MailDirectory}}/%u
         }
@@ -403,6 +459,53 @@ public sealed partial class DovecotServer : IAsyncDisposable
           # Off: the default imaps listener would take port 993 and clash between instances.
           inet_listener imaps {
             port = 0
+          }
+        }
+        {{(submissionRelay is null ? "" : SubmissionSettings(submissionRelay))}}
+        """;
+
+    private static string OAuthAuthSettings() => """
+        auth_mechanisms = plain login xoauth2 oauthbearer
+        # No auth cache (0 is Dovecot's default, said here because the tests rely on it): every login with a token asks
+        # the authorization server, so an expired or revoked token is refused at once.
+        auth_cache_size = 0
+
+        """;
+
+    private string OAuthPassdb() => $$"""
+        passdb {
+          driver = oauth2
+          mechanisms = xoauth2 oauthbearer
+          args = {{OAuthConfigPath}}
+        }
+
+        """;
+
+    /// <summary>
+    /// Dovecot posts token=…&amp;client_id=…&amp;client_secret=… to the introspection endpoint. The credentials must
+    /// not also be in the URL: OpenIddict refuses a request that authenticates the client in two ways at once.
+    /// </summary>
+    private static string OAuthConfig(OAuthIntrospection introspection) => $"""
+        introspection_mode = post
+        introspection_url = {introspection.Endpoint}
+        client_id = {introspection.ClientId}
+        client_secret = {introspection.ClientSecret}
+        # No tokeninfo_url: every token is introspected, and the answer decides.
+        force_introspection = yes
+        username_attribute = sub
+        active_attribute = active
+        active_value = true
+        timeout_msecs = 10000
+
+        """;
+
+    private string SubmissionSettings(SmtpRelay relay) => $$"""
+        hostname = localhost
+        submission_relay_host = {{relay.Host}}
+        submission_relay_port = {{relay.Port}}
+        service submission-login {
+          inet_listener submission {
+            port = {{SubmissionPort}}
           }
         }
 
@@ -438,6 +541,35 @@ public sealed partial class DovecotServer : IAsyncDisposable
                 if (waited.Elapsed > Deadline)
                 {
                     throw new TimeoutException($"Dovecot did not answer on {Host}:{Port} within {Deadline.TotalSeconds} s.\n{ReadLog()}", ex);
+                }
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private async Task WaitUntilSubmissionGreetingAsync(int port)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var tcp = new TcpClient();
+                using var timeout = new CancellationTokenSource(Deadline);
+                await tcp.ConnectAsync(Host, port, timeout.Token);
+                using var reader = new StreamReader(tcp.GetStream(), Encoding.ASCII);
+                var greeting = await reader.ReadLineAsync(timeout.Token);
+                if (greeting?.StartsWith("220", StringComparison.Ordinal) == true)
+                {
+                    return;
+                }
+                throw new IOException($"Unexpected SMTP greeting: {greeting}");
+            }
+            catch (Exception ex) when (ex is SocketException or IOException)
+            {
+                if (waited.Elapsed > Deadline)
+                {
+                    throw new TimeoutException($"Dovecot's submission service did not answer on {Host}:{port} within {Deadline.TotalSeconds} s.\n{ReadLog()}", ex);
                 }
                 await Task.Delay(20);
             }
