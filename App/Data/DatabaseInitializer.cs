@@ -23,6 +23,13 @@ public class DatabaseInitializer(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            if (db.Database.IsNpgsql())
+            {
+                // Nodes starting together take turns for the whole upgrade: EF's own lock guards each migration, but a
+                // node that read the pending list before another node applied it would apply it a second time.
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7301000002)", ct);
+            }
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (db.Database.IsSqlite() && pending.Count == db.Database.GetMigrations().Count())
             {
@@ -40,6 +47,7 @@ public class DatabaseInitializer(
             if (db.Database.IsNpgsql())
             {
                 await CreateQuartzTablesAsync(db, ct);
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7301000002)", ct);
             }
             if (db.Database.IsSqlite())
             {
