@@ -13,7 +13,6 @@ public static class DovecotMailboxSettings
     {
         var existing = (await mailboxes.ListOfTenantAsync(tenantId)).FirstOrDefault(m => m.Settings.UserName == user);
         var input = existing is null ? new MailboxInput { Name = user } : (await mailboxes.GetAsync(existing.MailboxId))!;
-        input.Address = input.Address.Length > 0 ? input.Address : $"{user}@tenant{tenantId}.example";
         input.Host = dovecot.Host;
         input.Port = dovecot.Port;
         input.Encryption = MailEncryption.None;

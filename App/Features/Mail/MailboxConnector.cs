@@ -51,6 +51,26 @@ public sealed class MailboxConnector(IDataProtectionProvider dataProtection, IMa
         return new MailboxEndpoint(mailbox.Host, mailbox.Port, mailbox.Encryption, mailbox.UserName, token, folder, MailAuthMethod.OAuth2);
     }
 
+    /// <summary>
+    /// The mailbox's own SMTP sign-in for replies to its tickets: its SMTP user and password (each defaulting to the
+    /// IMAP one), or with OAuth2 the same access token as for IMAP. Null when the mailbox has no SMTP server of its own.
+    /// </summary>
+    public async Task<MailboxEndpoint?> SmtpEndpointOfAsync(Mailbox mailbox, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(mailbox.SmtpHost))
+        {
+            return null;
+        }
+        var user = string.IsNullOrWhiteSpace(mailbox.SmtpUserName) ? mailbox.UserName : mailbox.SmtpUserName;
+        if (mailbox.AuthMethod == MailAuthMethod.OAuth2)
+        {
+            var imap = await EndpointOfAsync(mailbox, ct);
+            return new MailboxEndpoint(mailbox.SmtpHost, mailbox.SmtpPort, mailbox.SmtpEncryption, user, imap.Password, "", MailAuthMethod.OAuth2);
+        }
+        var password = mailbox.SmtpProtectedPassword ?? mailbox.ProtectedPassword;
+        return new MailboxEndpoint(mailbox.SmtpHost, mailbox.SmtpPort, mailbox.SmtpEncryption, user, password is null ? "" : Unprotect(password), "");
+    }
+
     public async Task<ImapClient> ConnectAsync(MailboxEndpoint endpoint, CancellationToken ct)
     {
         var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };

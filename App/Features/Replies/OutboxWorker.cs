@@ -194,13 +194,15 @@ public sealed class OutboxWorker(
     {
         OutboxMail mail;
         SmtpSettings? settings;
+        Mailbox? mailbox;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             mail = await db.Set<OutboxMail>().AsNoTracking().SingleAsync(o => o.Id == id, ct);
             settings = await db.Set<SmtpSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == mail.TenantId, ct);
+            mailbox = await OwnSmtpMailboxAsync(db, mail, ct);
         }
         Publish(mail.TicketId);
-        if (settings is null || !settings.IsConfigured)
+        if (mailbox is null && (settings is null || !settings.IsConfigured))
         {
             await RecordFailureAsync(mail, Text.Of("This tenant has no SMTP server configured."), permanent: false);
             return false;
@@ -209,7 +211,20 @@ public sealed class OutboxWorker(
         var renewal = Shared ? RenewClaimWhileSendingAsync(id, sending.Token) : Task.CompletedTask;
         try
         {
-            var response = await smtp.SendAsync(smtp.EndpointOf(settings), mail.RawMime, ct);
+            SmtpEndpoint endpoint;
+            try
+            {
+                endpoint = mailbox is not null && await mailboxes.SmtpEndpointOfAsync(mailbox, ct) is { } own
+                    ? SmtpEndpoint.Of(own)
+                    : smtp.EndpointOf(settings!);
+            }
+            catch (MailboxConnectionException ex)
+            {
+                // An OAuth2 mailbox that must be connected again: the mail waits, it is not lost.
+                await RecordFailureAsync(mail, ex.Message, permanent: false);
+                return false;
+            }
+            var response = await smtp.SendAsync(endpoint, mail.RawMime, ct);
             logger.LogInformation("Outbox mail {Id} accepted: {Response}", mail.Id, response);
         }
         catch (SmtpDeliveryException ex)
@@ -235,12 +250,25 @@ public sealed class OutboxWorker(
             await sending.CancelAsync();
             await renewal;
         }
-        await RecordSentAsync(mail, settings.CopyToSentFolder);
-        if (settings.CopyToSentFolder)
+        var copyToSent = settings?.CopyToSentFolder == true;
+        await RecordSentAsync(mail, copyToSent);
+        if (copyToSent)
         {
-            await CopyToSentAsync(mail, settings.SentFolder, ct);
+            await CopyToSentAsync(mail, settings!.SentFolder, ct);
         }
         return true;
+    }
+
+    /// <summary>The mailbox a reply's ticket came in through, when it sends with an SMTP server of its own.</summary>
+    private static async Task<Mailbox?> OwnSmtpMailboxAsync(AppDbContext db, OutboxMail mail, CancellationToken ct)
+    {
+        if (mail.TicketId is not int ticketId || mail.TicketMessageId is null)
+        {
+            return null;
+        }
+        var mailboxId = await db.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.MailboxId).SingleOrDefaultAsync(ct);
+        return mailboxId is null ? null
+            : await db.Set<Mailbox>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == mailboxId && m.SmtpHost != null && m.SmtpHost != "", ct);
     }
 
     /// <summary>Keeps this node's claim fresh on PostgreSQL, where other nodes take over claims older than <see cref="ClaimTimeout"/>.</summary>

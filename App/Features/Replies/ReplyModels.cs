@@ -58,7 +58,8 @@ public sealed record ReplyContext(
     string AgentSignature,
     bool SmtpConfigured,
     IReadOnlyList<AnswerableMessage> Messages,
-    IReadOnlyList<ReplyTemplate> Templates)
+    IReadOnlyList<ReplyTemplate> Templates,
+    string? MailboxAddress = null)
 {
     public string Tag => Ticket.FormatNumber(TicketNumber);
 }

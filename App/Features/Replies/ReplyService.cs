@@ -23,7 +23,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Set<Ticket>().AsNoTracking()
             .Where(t => t.Id == ticketId)
-            .Select(t => new { t.Id, t.Number, t.Subject, t.TenantId, CustomerName = t.Customer != null ? t.Customer.Name : null, t.ExpectedDate })
+            .Select(t => new { t.Id, t.Number, t.Subject, t.TenantId, CustomerName = t.Customer != null ? t.Customer.Name : null, t.ExpectedDate, t.MailboxId })
             .SingleOrDefaultAsync(ct);
         if (ticket is null)
         {
@@ -40,12 +40,19 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
             .OrderBy(b => b.Name)
             .Select(b => new ReplyTemplate(b.Id, b.Name, b.Body))
             .ToListAsync(ct);
-        var smtpConfigured = await db.Set<SmtpSettings>().AnyAsync(s => s.TenantId == ticket.TenantId && s.Host != "", ct);
+        // A ticket that came in through one of the tenant's mailboxes is answered from that mailbox's address, and
+        // through its own SMTP server when it has one.
+        var mailbox = ticket.MailboxId is int mailboxId
+            ? await db.Set<Mailbox>().AsNoTracking().Where(m => m.Id == mailboxId).Select(m => new { m.Address, m.SmtpHost }).SingleOrDefaultAsync(ct)
+            : null;
+        var smtpConfigured = !string.IsNullOrWhiteSpace(mailbox?.SmtpHost)
+            || await db.Set<SmtpSettings>().AnyAsync(s => s.TenantId == ticket.TenantId && s.Host != "", ct);
         return new ReplyContext(
             ticket.Id, ticket.Number, ticket.Subject, ticket.TenantId, ticket.CustomerName, ticket.ExpectedDate,
             agent?.DisplayName ?? "", agent?.Signature ?? "", smtpConfigured,
             messages.Select(m => new AnswerableMessage(m.Id, m.Direction, m.From, FirstAddress(m.From), m.To, m.Subject, m.Date, m.TextBody)).ToList(),
-            templates);
+            templates,
+            string.IsNullOrWhiteSpace(mailbox?.Address) ? null : mailbox.Address);
     }
 
     private static string FirstAddress(string list) =>
@@ -165,7 +172,8 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Set<Tenant>().AsNoTracking().SingleAsync(t => t.Id == context.TenantId, ct);
-        if (!ReplyAddresses.IsValidSingle(tenant.SenderAddress))
+        var senderAddress = context.MailboxAddress ?? tenant.SenderAddress;
+        if (!ReplyAddresses.IsValidSingle(senderAddress))
         {
             errors.AddForm("This tenant has no sender address; an admin sets it in the SMTP settings.");
         }
@@ -200,7 +208,7 @@ public sealed class ReplyService(IDbContextFactory<AppDbContext> dbFactory, Outb
         var answeredIds = answered is null
             ? null
             : await db.Set<TicketMessage>().AsNoTracking().Where(m => m.Id == answered.Id).Select(m => new { m.MessageId, m.References }).SingleAsync(ct);
-        var mime = BuildMime(tenant.SenderName, tenant.SenderAddress, input, ReplyText.WithTag(renderedSubject.Text, context.Tag),
+        var mime = BuildMime(tenant.SenderName, senderAddress, input, ReplyText.WithTag(renderedSubject.Text, context.Tag),
             CollapseBlankLines(text.Text), context.TicketNumber, answeredIds?.MessageId, answeredIds?.References, now);
         var raw = MailOutbox.ToBytes(mime);
 

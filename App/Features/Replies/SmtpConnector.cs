@@ -7,9 +7,12 @@ using BlazorTickets.Features.Localization;
 
 namespace BlazorTickets.Features.Replies;
 
-/// <summary>An SMTP server's settings with the password unprotected, for this process only.</summary>
-public sealed record SmtpEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password)
+/// <summary>An SMTP server's settings with the password (or OAuth2 access token) unprotected, for this process only.</summary>
+public sealed record SmtpEndpoint(string Host, int Port, MailEncryption Encryption, string UserName, string Password, MailAuthMethod Auth = MailAuthMethod.Password)
 {
+    public static SmtpEndpoint Of(MailboxEndpoint mailbox) =>
+        new(mailbox.Host, mailbox.Port, mailbox.Encryption, mailbox.UserName, mailbox.Password, mailbox.Auth);
+
     public override string ToString() => $"{UserName}@{Host}:{Port}";
 }
 
@@ -36,7 +39,11 @@ public sealed class SmtpConnector(MailboxConnector mailboxes)
         try
         {
             await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.Encryption.ToSocketOptions(), ct);
-            if (!string.IsNullOrEmpty(endpoint.UserName))
+            if (endpoint.Auth == MailAuthMethod.OAuth2)
+            {
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(endpoint.UserName, endpoint.Password), ct);
+            }
+            else if (!string.IsNullOrEmpty(endpoint.UserName))
             {
                 await client.AuthenticateAsync(endpoint.UserName, endpoint.Password, ct);
             }
