@@ -42,6 +42,12 @@ public sealed class MailPushService(
         {
             await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             {
+                if (!locks.IsShared)
+                {
+                    // This process is the only one that holds IDLE connections; a mark left by a crash is stale.
+                    await db.Set<Mailbox>().Where(m => m.PushConnectedSince != null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.PushConnectedSince, (DateTime?)null), stoppingToken);
+                }
                 foreach (var mailboxId in await db.Set<Mailbox>().Where(s => s.PushEnabled).Select(s => s.Id).ToListAsync(stoppingToken))
                 {
                     Restart(mailboxId);
