@@ -395,7 +395,38 @@ public sealed partial class DovecotServer : IAsyncDisposable
         }
         await File.WriteAllTextAsync(ConfigPath, Config());
         await RunAsync("chown", ["-R", "dovecot:dovecot", MailDirectory]);
+        await LaunchMasterAsync();
+    }
 
+    /// <summary>
+    /// Stops the server the way a crash or a pulled cable would (every process killed at once), keeping its port,
+    /// config and mail folder for <see cref="StartAgainAsync"/>. Clients see their connections drop and new ones refused.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (master is null)
+        {
+            return;
+        }
+        await KillMasterAsync();
+    }
+
+    /// <summary>Starts the stopped server again on the same port over the same mail folder; returns once it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (master is not null)
+        {
+            throw new InvalidOperationException("This Dovecot is running; stop it first.");
+        }
+        lock (masterErrors)
+        {
+            masterErrors.Clear();
+        }
+        await LaunchMasterAsync();
+    }
+
+    private async Task LaunchMasterAsync()
+    {
         // In the foreground (-F) the master stays our child, so an early exit shows a startup error. Daemonized, its
         // stats service never came up on this machine (imap-login logged handshake timeouts after 5 s).
         var startInfo = StartInfo(DovecotPath, ["-F", "-c", ConfigPath], redirect: true);
@@ -582,16 +613,22 @@ public sealed partial class DovecotServer : IAsyncDisposable
     {
         if (master is not null)
         {
-            // The data is thrown away, so no graceful stop: Dovecot's own shutdown (SIGTERM, doveadm stop) lingers
-            // about a second per instance. The master is frozen first so it starts no new child meanwhile.
-            var masterPid = master.Id;
-            Signal(masterPid, SigStop);
-            var processes = DovecotProcesses().Where(p => p.ParentPid == masterPid).Select(p => p.Pid).Append(masterPid).ToList();
-            processes.ForEach(pid => Signal(pid, SigKill));
-            await WaitUntilGoneAsync(processes, Deadline);
-            master.Dispose();
+            await KillMasterAsync();
         }
         folder.Dispose();
+    }
+
+    private async Task KillMasterAsync()
+    {
+        // The data is thrown away (or the test wants a crash), so no graceful stop: Dovecot's own shutdown (SIGTERM,
+        // doveadm stop) lingers about a second per instance. The master is frozen first so it starts no new child meanwhile.
+        var masterPid = master!.Id;
+        Signal(masterPid, SigStop);
+        var processes = DovecotProcesses().Where(p => p.ParentPid == masterPid).Select(p => p.Pid).Append(masterPid).ToList();
+        processes.ForEach(pid => Signal(pid, SigKill));
+        await WaitUntilGoneAsync(processes, Deadline);
+        master.Dispose();
+        master = null;
     }
 
     /// <summary>Alive and still a Dovecot process: a recycled pid must never be killed.</summary>

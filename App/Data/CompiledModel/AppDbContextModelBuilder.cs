@@ -11,7 +11,7 @@ namespace BlazorTickets.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("44c24749-7789-48be-9828-0e02a4920164"), entityTypeCount: 50)
+            : base(skipDetectChanges: false, modelId: new Guid("f1fbb13d-2f76-4598-84c3-003c8589cda8"), entityTypeCount: 50)
         {
         }
 

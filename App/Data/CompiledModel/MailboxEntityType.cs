@@ -21,7 +21,7 @@ namespace BlazorTickets.Data.CompiledModel
                 "BlazorTickets.Features.Mail.Mailbox",
                 typeof(Mailbox),
                 baseEntityType,
-                propertyCount: 43,
+                propertyCount: 44,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
@@ -194,6 +194,13 @@ namespace BlazorTickets.Data.CompiledModel
                 fieldInfo: typeof(Mailbox).GetField("<OAuthError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 2000);
+
+            var oAuthErrorAlertedAt = runtimeEntityType.AddProperty(
+                "OAuthErrorAlertedAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(Mailbox).GetProperty("OAuthErrorAlertedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Mailbox).GetField("<OAuthErrorAlertedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var oAuthProtectedAccessToken = runtimeEntityType.AddProperty(
                 "OAuthProtectedAccessToken",

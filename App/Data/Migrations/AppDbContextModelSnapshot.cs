@@ -436,6 +436,9 @@ namespace BlazorTickets.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OAuthErrorAlertedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OAuthProtectedAccessToken")
                         .HasColumnType("TEXT");
 

@@ -75,6 +75,10 @@ public static class HealthServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<SchedulerHealthCheck>("scheduler")
             .AddCheck<MailboxesHealthCheck>("mailboxes");
+        services.AddOptions<MailHealthOptions>().BindConfiguration(MailHealthOptions.Section);
+        services.AddSingleton<MailboxHealthService>();
+        services.AddSingleton<MailboxAlerts>();
+        services.AddHostedService<MailboxHealthMonitor>();
         return services;
     }
 

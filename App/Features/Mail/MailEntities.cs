@@ -89,6 +89,8 @@ public class Mailbox
     public DateTime? OAuthAccessTokenExpiresAt { get; set; }
     /// <summary>Set when a token refresh was refused: the mailbox needs to be connected again.</summary>
     public string? OAuthError { get; set; }
+    /// <summary>When the admins were told that the mailbox needs to be connected again; cleared once it is.</summary>
+    public DateTime? OAuthErrorAlertedAt { get; set; }
 
     public DateTime? LastRunAt { get; set; }
     public double? LastRunSeconds { get; set; }

@@ -2,16 +2,29 @@ using System.Collections.Concurrent;
 
 namespace BlazorTickets.Features.Mail;
 
+/// <summary>Settings under BlazorTickets:Mail:FetchBackoff; the defaults suit production, tests shorten them.</summary>
+public sealed class MailFetchBackoffOptions
+{
+    public const string Section = "BlazorTickets:Mail:FetchBackoff";
+
+    public TimeSpan FirstDelay { get; set; } = MailFetchBackoff.FirstDelay;
+    public TimeSpan MaxDelay { get; set; } = MailFetchBackoff.MaxDelay;
+}
+
 /// <summary>
 /// Spaces out automatic fetches (schedule and IDLE push) of a mailbox whose fetch keeps failing, for example on a
-/// full disk: the wait doubles from <see cref="FirstDelay"/> up to <see cref="MaxDelay"/>, and a success ends it.
+/// full disk: the wait doubles from <see cref="FirstDelay"/> up to <see cref="MaxDelay"/> (or the configured
+/// <see cref="MailFetchBackoffOptions"/>), and a success ends it.
 /// A fetch the user starts is not held back. Each step is logged once, so a lasting failure writes a line per step
 /// instead of one per attempt.
 /// </summary>
-public sealed class MailFetchBackoff(TimeProvider clock)
+public sealed class MailFetchBackoff(TimeProvider clock, MailFetchBackoffOptions? options = null)
 {
     public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(30);
+
+    private readonly TimeSpan firstDelay = options?.FirstDelay > TimeSpan.Zero ? options.FirstDelay : FirstDelay;
+    private readonly TimeSpan maxDelay = options?.MaxDelay > TimeSpan.Zero ? options.MaxDelay : MaxDelay;
 
     private sealed record State(int Failures, DateTimeOffset RetryAt);
 
@@ -27,13 +40,13 @@ public sealed class MailFetchBackoff(TimeProvider clock)
         var now = clock.GetUtcNow();
         var state = states.AddOrUpdate(
             mailboxId,
-            _ => new State(1, now + FirstDelay),
+            _ => new State(1, now + DelayAfter(1)),
             (_, previous) => new State(previous.Failures + 1, now + DelayAfter(previous.Failures + 1)));
         return (state.RetryAt - now, state.Failures);
     }
 
     public void Succeeded(int mailboxId) => states.TryRemove(mailboxId, out _);
 
-    public static TimeSpan DelayAfter(int failures) =>
-        TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, FirstDelay.Ticks << Math.Min(failures - 1, 20)));
+    public TimeSpan DelayAfter(int failures) =>
+        TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, Math.Min(firstDelay.Ticks, maxDelay.Ticks) << Math.Min(failures - 1, 20)));
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using BlazorTickets.Data;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace BlazorTickets.Features.Mail;
@@ -17,7 +18,8 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<MailboxLocks>();
         services.AddSingleton<MailImporter>();
         services.AddSingleton<MailFetchService>();
-        services.AddSingleton<MailFetchBackoff>();
+        services.AddOptions<MailFetchBackoffOptions>().BindConfiguration(MailFetchBackoffOptions.Section);
+        services.AddSingleton(sp => new MailFetchBackoff(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MailFetchBackoffOptions>>().Value));
         services.AddSingleton<MailboxService>();
         services.AddSingleton<MailQuarantineService>();
 

@@ -459,6 +459,9 @@ namespace BlazorTickets.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("OAuthErrorAlertedAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<string>("OAuthProtectedAccessToken")
                         .HasColumnType("text");
 
