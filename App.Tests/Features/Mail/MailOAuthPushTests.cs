@@ -66,12 +66,12 @@ public sealed class MailOAuthPushTests : IAsyncLifetime
         var pushed = 0;
         push.Fetched += (_, _) => Interlocked.Increment(ref pushed);
         var mailboxId = await app.Services.GetRequiredService<MailboxService>().PointAtOAuthAsync(tenantId, dovecot, oauth, Support, push: true);
-        var first = await app.Services.ConnectWithoutBrowserAsync(oauth, mailboxId, Support, RedirectUri);
+        await app.Services.ConnectWithoutBrowserAsync(oauth, mailboxId, Support, RedirectUri);
         await dovecot.AppendAsync(Support, MailOAuthTestSetup.Mail("Before expiry"));
         await WaitForTicketAsync("Before expiry", mailboxId);
         var before = await app.DbFactory.StoredAsync(mailboxId);
 
-        await MailOAuthTestSetup.WaitPastAsync(first.ExpiresAt);
+        await MailOAuthTestSetup.WaitPastAsync(new DateTimeOffset(before.OAuthAccessTokenExpiresAt!.Value, TimeSpan.Zero));
         var pushedBefore = Volatile.Read(ref pushed);
         await dovecot.AppendAsync(Support, MailOAuthTestSetup.Mail("After expiry"));
         await WaitForTicketAsync("After expiry", mailboxId);
