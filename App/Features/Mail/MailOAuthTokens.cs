@@ -13,8 +13,7 @@ namespace BlazorTickets.Features.Mail;
 public sealed record MailOAuthTokenResponse(string AccessToken, string? RefreshToken, TimeSpan? ExpiresIn);
 
 /// <summary>The provider refused the grant (the user must sign in again), as opposed to a transient failure.</summary>
-public sealed class MailOAuthRefusedException(string error, string? description)
-    : Exception($"{error}{(description is null ? "" : ": " + description)}")
+public sealed class MailOAuthRefusedException(string error, string? description) : Exception(error)
 {
     public string Error { get; } = error;
     public string? Description { get; } = description;
@@ -110,7 +109,7 @@ public sealed class MailOAuthTokens(
         catch (MailOAuthRefusedException ex)
         {
             var reason = ReasonOf(ex.Error);
-            logger.LogWarning("The OAuth2 provider of mailbox {Mailbox} refused the refresh: {Error}", mailboxId, ex.Message);
+            logger.LogWarning("The OAuth2 provider of mailbox {Mailbox} refused the refresh: {Error} {Description}", mailboxId, ex.Error, ex.Description);
             await db.Set<Mailbox>().Where(m => m.Id == mailboxId).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.OAuthError, reason)
                 .SetProperty(m => m.OAuthProtectedRefreshToken, (string?)null)
