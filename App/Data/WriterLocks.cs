@@ -13,6 +13,9 @@ public enum WriterLock
 
     /// <summary>A tenant's mail import: checks receipts and senders, then adds tickets, customers and receipts.</summary>
     MailImport = 3,
+
+    /// <summary>A mailbox's OAuth2 token refresh: the provider rotates the refresh token, so only one node may spend it.</summary>
+    MailOAuthRefresh = 4,
 }
 
 /// <summary>

@@ -14,6 +14,11 @@ public static class MailServiceCollectionExtensions
     {
         // Old mail still arrives in windows-1252, iso-2022-jp, koi8-r and friends.
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        services.Configure<MailOAuthOptions>(configuration.GetSection(MailOAuthOptions.Section));
+        services.AddHttpClient(MailOAuthTokens.HttpClientName);
+        services.AddSingleton<MailOAuthTokens>();
+        services.AddSingleton<IMailboxAccessTokens>(sp => sp.GetRequiredService<MailOAuthTokens>());
+        services.AddSingleton<MailOAuthFlow>();
         services.AddSingleton<MailboxConnector>();
         services.AddSingleton<MailboxLocks>();
         services.AddSingleton<MailImporter>();
@@ -54,6 +59,9 @@ public static class MailServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The provider sends the browser back to this address; it must be registered with the provider's app.</summary>
+    public static string CallbackUri(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{MailOAuthPaths.Callback}";
+
     public static IEndpointRouteBuilder MapMailEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/admin/mail/quarantine/{id:int}/eml", async (int id, MailQuarantineService quarantine, HttpContext http, CancellationToken ct) =>
@@ -65,6 +73,37 @@ public static class MailServiceCollectionExtensions
             }
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.File(eml.Value.Raw, "message/rfc822", eml.Value.FileName);
+        }).RequireAuthorization(Account.Policies.Admin);
+
+        endpoints.MapGet(MailOAuthPaths.Connect + "/{mailboxId:int}", async (int mailboxId, MailOAuthFlow flow, HttpContext http, CancellationToken ct) =>
+        {
+            var start = await flow.BeginAsync(mailboxId, CallbackUri(http.Request), ct);
+            if (start.AuthorizationUrl is null)
+            {
+                return Results.Text(start.Error, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+            http.Response.Cookies.Append(MailOAuthFlow.CookieName, start.Cookie!, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = http.Request.IsHttps,
+                // Lax: the provider's redirect back is a top-level GET from another site.
+                SameSite = SameSiteMode.Lax,
+                Path = MailOAuthPaths.Callback,
+                MaxAge = MailOAuthFlow.StateLifetime,
+                IsEssential = true,
+            });
+            return Results.Redirect(start.AuthorizationUrl);
+        }).RequireAuthorization(Account.Policies.Admin);
+
+        endpoints.MapGet(MailOAuthPaths.Callback, async (MailOAuthFlow flow, HttpContext http, CancellationToken ct) =>
+        {
+            var query = http.Request.Query;
+            var (redirectTo, error) = await flow.CompleteAsync(
+                http.Request.Cookies[MailOAuthFlow.CookieName], query["state"], query["code"], query["error"], ct);
+            http.Response.Cookies.Delete(MailOAuthFlow.CookieName, new CookieOptions { Path = MailOAuthPaths.Callback });
+            return redirectTo is null
+                ? Results.Text(error, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest)
+                : Results.Redirect(redirectTo);
         }).RequireAuthorization(Account.Policies.Admin);
         return endpoints;
     }

@@ -27,7 +27,10 @@ public interface IMailboxAccessTokens
 /// <summary>Opens authenticated IMAP connections and turns their failures into messages an admin can act on.</summary>
 public sealed class MailboxConnector(IDataProtectionProvider dataProtection, IMailboxAccessTokens? accessTokens = null)
 {
-    private readonly IDataProtector protector = dataProtection.CreateProtector("BlazorTickets.Mail.Password.v1");
+    /// <summary>Passwords, client secrets and OAuth2 tokens of the mailboxes share it.</summary>
+    public const string ProtectorPurpose = "BlazorTickets.Mail.Password.v1";
+
+    private readonly IDataProtector protector = dataProtection.CreateProtector(ProtectorPurpose);
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

@@ -55,9 +55,22 @@ public sealed class MailboxInput
 public sealed record MailboxChanged(int MailboxId, int TenantId);
 
 /// <summary>Creates, changes and removes the mailboxes of the tenants.</summary>
-public sealed class MailboxService(IDbContextFactory<AppDbContext> dbFactory, MailboxConnector connector)
+public sealed class MailboxService
 {
-    /// <summary>Raised after a save or removal so the scheduler and the IDLE worker pick up the change.</summary>
+    private readonly IDbContextFactory<AppDbContext> dbFactory;
+    private readonly MailboxConnector connector;
+    private readonly MailOAuthTokens oauthTokens;
+
+    public MailboxService(IDbContextFactory<AppDbContext> dbFactory, MailboxConnector connector, MailOAuthTokens oauthTokens)
+    {
+        this.dbFactory = dbFactory;
+        this.connector = connector;
+        this.oauthTokens = oauthTokens;
+        // A connect or a refused refresh changes the sign-in: pages redraw, IDLE and the schedule start again.
+        oauthTokens.Changed += change => Changed?.Invoke(change);
+    }
+
+    /// <summary>Raised after a save or removal (or an OAuth2 connect or lost sign-in) so the scheduler and the IDLE worker pick up the change.</summary>
     public event Action<MailboxChanged>? Changed;
 
     public sealed record ConfiguredMailbox(int TenantId, string TenantName, Mailbox Settings)
@@ -159,7 +172,7 @@ public sealed class MailboxService(IDbContextFactory<AppDbContext> dbFactory, Ma
     }
 
     /// <summary>What can be checked without the database.</summary>
-    public static FieldErrors Validate(MailboxInput input)
+    public static FieldErrors Validate(MailboxInput input, MailOAuthOptions? installation = null)
     {
         var errors = new FieldErrors();
         if (input.Name.Trim().Length > 200)
@@ -214,16 +227,23 @@ public sealed class MailboxService(IDbContextFactory<AppDbContext> dbFactory, Ma
         }
         if (input.AuthMethod == MailAuthMethod.OAuth2)
         {
-            ValidateOAuth(errors, input);
+            ValidateOAuth(errors, input, installation ?? new MailOAuthOptions());
         }
         return errors;
     }
 
-    private static void ValidateOAuth(FieldErrors errors, MailboxInput input)
+    private static void ValidateOAuth(FieldErrors errors, MailboxInput input, MailOAuthOptions installation)
     {
-        if (input.OAuthProvider is null)
+        if (input.OAuthProvider is not OAuthProviderKind provider)
         {
             errors.Add(nameof(input.OAuthProvider), Text.Of("Choose the OAuth2 provider."));
+            return;
+        }
+        if (!MailOAuthClient.IsAvailable(provider, installation))
+        {
+            errors.Add(nameof(input.OAuthProvider), provider == OAuthProviderKind.Microsoft365
+                ? Text.Of("This installation has no client id for Microsoft 365 (setting BlazorTickets:Mail:OAuth:Microsoft365:ClientId). Ask the operator to register the app, or choose another provider.")
+                : Text.Of("This installation has no client id for Google (setting BlazorTickets:Mail:OAuth:Google:ClientId). Ask the operator to register the app, or choose another provider."));
             return;
         }
         if (input.OAuthProvider != OAuthProviderKind.Other)
@@ -288,7 +308,7 @@ public sealed class MailboxService(IDbContextFactory<AppDbContext> dbFactory, Ma
 
     private async Task<(FieldErrors Errors, Mailbox? Saved)> SaveAsync(int tenantId, int? mailboxId, MailboxInput input, CancellationToken ct)
     {
-        var errors = Validate(input);
+        var errors = Validate(input, oauthTokens.Options);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Set<Tenant>().AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -441,7 +461,7 @@ public sealed class MailboxService(IDbContextFactory<AppDbContext> dbFactory, Ma
     /// <summary>Tests the form's values; a blank password field tests the stored password.</summary>
     public async Task<(bool Ok, string Message)> TestConnectionAsync(int? mailboxId, MailboxInput input, CancellationToken ct = default)
     {
-        var errors = Validate(input);
+        var errors = Validate(input, oauthTokens.Options);
         errors.Remove(nameof(input.CronSchedule));
         errors.Remove(nameof(input.MoveToFolder));
         errors.Remove(nameof(input.Address));
