@@ -226,11 +226,19 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.CustomerId is int customerId)
         {
-            // One id list from both indexes (the customer's tickets UNION its assignments): with the two sides ORed
-            // on the ticket, PostgreSQL estimated half the desk and scanned all of it.
-            var customerTicketIds = db.Set<Ticket>().Where(t => t.CustomerId == customerId).Select(t => t.Id)
-                .Union(db.Set<TicketAssignedCustomer>().Where(c => c.CustomerId == customerId).Select(c => c.TicketId));
-            query = query.Where(t => customerTicketIds.Contains(t.Id));
+            var assignedTicketIds = db.Set<TicketAssignedCustomer>().Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
+            if (db.Database.IsNpgsql())
+            {
+                // One id list from both indexes (the customer's tickets UNION its assignments): with the two sides ORed
+                // on the ticket, PostgreSQL estimated half the desk and scanned all of it.
+                var customerTicketIds = db.Set<Ticket>().Where(t => t.CustomerId == customerId).Select(t => t.Id).Union(assignedTicketIds);
+                query = query.Where(t => customerTicketIds.Contains(t.Id));
+            }
+            else
+            {
+                // IN (subquery) rather than EXISTS per row lets SQLite answer both branches from indexes.
+                query = query.Where(t => t.CustomerId == customerId || assignedTicketIds.Contains(t.Id));
+            }
         }
         if (filter.TenantId is int tenantId)
         {
