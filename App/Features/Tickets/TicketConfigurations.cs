@@ -33,6 +33,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         hasUnbilledTime.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
 
         // One index per list filter and sort. An index on X also orders by Id (the rowid) within X: the list's tie-breaker.
+        // PostgreSQL's do not: there the sort columns' indexes are (X, Id), under the same names (migration PostgresDeskSortIndexes).
         // The filters' indexes end in UpdatedAt, the default sort, so a filter's first page needs no sort.
         b.HasIndex(t => t.Status);
         b.HasIndex(t => new { t.Status, t.UpdatedAt });

@@ -57,15 +57,15 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
                     ? ids => ApplyFilter(db, filter with { Text = null }, currentUserId, now, access).Where(t => EF.Parameter(ids).Contains(t.Id))
                     : null,
                 older => TicketListOrder.Apply(
-                    ApplyFilter(db, filter, currentUserId, now, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: capped),
+                    ApplyFilter(db, filter, currentUserId, now, access, search, older, searchFromFilter: fromFilter), TicketSort.Default, bySort: BySort(db, capped, total, (page + 1) * pageSize)),
                 page * pageSize, pageSize, ct);
             pageQuery = db.Set<Ticket>().AsNoTracking().Where(t => relevanceOrder.Contains(t.Id));
         }
         else
         {
             var ids = after is null
-                ? TicketListOrder.Apply(query, sort, bySort: capped).Skip(page * pageSize).Take(pageSize)
-                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after, nullsLargest: db.Database.IsNpgsql())), sort, bySort: capped).Take(pageSize);
+                ? TicketListOrder.Apply(query, sort, bySort: BySort(db, capped, total, (page + 1) * pageSize)).Skip(page * pageSize).Take(pageSize)
+                : TicketListOrder.Apply(query.Where(TicketListOrder.After(sort, after, nullsLargest: db.Database.IsNpgsql())), sort, bySort: BySort(db, capped, total, (page + 1) * pageSize)).Take(pageSize);
             // The page's ids first (read from the sort's index alone, however deep the page), then only their rows.
             // Two statements: as one (Id IN subquery) SQLite may plan the outer scan over every ticket.
             var pageIds = await ids.Select(t => t.Id).ToListAsync(ct);
@@ -99,7 +99,7 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (query, search, _, cap) = await FilteredAsync(db, filter, currentUserId, now, access, reversed, ct);
         var (total, capped) = await CountAsync(query, cap, ct);
-        var pageIds = await TicketListOrder.Apply(query, reversed, bySort: capped).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
+        var pageIds = await TicketListOrder.Apply(query, reversed, bySort: BySort(db, capped, total, pageSize)).Take(pageSize).Select(t => t.Id).ToListAsync(ct);
         var rows = await ToRowsAsync(db, TicketListOrder.Apply(db.Set<Ticket>().AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort), search, now, ct);
         return new PagedResult<TicketListRow>(rows, total, capped);
     }
@@ -127,6 +127,17 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var fromFilter = (filter.NarrowsBesidesText(access) || sort != TicketSort.Default) && await IsCommonAsync(db, search, ct);
         return (ApplyFilter(db, filter, currentUserId, now, access, search, searchFromFilter: fromFilter), search, fromFilter, Math.Min(Cap, SearchCountCap));
     }
+
+    /// <summary>
+    /// Whether the page may be read along the sort's index (<see cref="TicketListOrder.Apply"/>): on SQLite when many
+    /// tickets match. PostgreSQL's planner weighs the filter against the sort itself, and the constant leading key made
+    /// it read and sort every match. Only when the page ends near the last match (<paramref name="pageEnd"/> of
+    /// <paramref name="total"/>) would a walk along the sort's index cross most of it (to its end once past the last),
+    /// which the planner cannot see when it estimates the matches far too high (the SLA filters): then it reads the few
+    /// matches and sorts them.
+    /// </summary>
+    private static bool BySort(AppDbContext db, bool capped, int total, int pageEnd) =>
+        capped || (db.Database.IsNpgsql() && pageEnd * 4 < total);
 
     private static async Task<(int Total, bool Capped)> CountAsync(IQueryable<Ticket> query, int cap, CancellationToken ct)
     {
@@ -215,9 +226,19 @@ public sealed class TicketService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         if (filter.CustomerId is int customerId)
         {
-            // IN (subquery) rather than EXISTS per row lets SQLite answer both branches from indexes.
             var assignedTicketIds = db.Set<TicketAssignedCustomer>().Where(c => c.CustomerId == customerId).Select(c => c.TicketId);
-            query = query.Where(t => t.CustomerId == customerId || assignedTicketIds.Contains(t.Id));
+            if (db.Database.IsNpgsql())
+            {
+                // One id list from both indexes (the customer's tickets UNION its assignments): with the two sides ORed
+                // on the ticket, PostgreSQL estimated half the desk and scanned all of it.
+                var customerTicketIds = db.Set<Ticket>().Where(t => t.CustomerId == customerId).Select(t => t.Id).Union(assignedTicketIds);
+                query = query.Where(t => customerTicketIds.Contains(t.Id));
+            }
+            else
+            {
+                // IN (subquery) rather than EXISTS per row lets SQLite answer both branches from indexes.
+                query = query.Where(t => t.CustomerId == customerId || assignedTicketIds.Contains(t.Id));
+            }
         }
         if (filter.TenantId is int tenantId)
         {
